@@ -1,0 +1,1463 @@
+//! Syntax tree → checked rules. Resolves every key, types every expression,
+//! splits templates, builds example records, and gathers every error it
+//! finds rather than stopping at the first.
+
+use std::collections::HashMap;
+
+use crate::diag::{Diagnostic, Msg, did_you_mean};
+use crate::model::*;
+use crate::record::{Raw, Record, convert, convert_item};
+use crate::syntax::{self, CmpOp, LitKind, Span};
+use crate::value::{KeySet, Value};
+
+/// Checks a parsed rule file. `digest` identifies the file's bytes.
+pub fn check(file: &syntax::RuleFile, digest: String) -> Result<RuleSet, Vec<Diagnostic>> {
+    let mut c = Checker {
+        diags: Vec::new(),
+        fields: Vec::new(),
+        field_index: HashMap::new(),
+        define_index: HashMap::new(),
+        define_state: Vec::new(),
+        defines: Vec::new(),
+        define_order: Vec::new(),
+    };
+    let header = &file.header;
+    let effective = header.effective.as_ref().and_then(|l| match l.kind {
+        LitKind::Date(d) => Some(d),
+        _ => None,
+    });
+    for item in &file.items {
+        if let syntax::Item::Field(f) = item {
+            c.field(f);
+        }
+    }
+    let ast_defines: Vec<&syntax::Define> = file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            syntax::Item::Define(d) => Some(d),
+            _ => None,
+        })
+        .collect();
+    for d in &ast_defines {
+        if let Some(&f) = c.field_index.get(&d.name.name) {
+            let line = line_of(&c.fields[f].span);
+            c.error_at(
+                "duplicate-name",
+                d.name.span.clone(),
+                Msg::new(
+                    format!("`{}` 已是字段名", d.name.name),
+                    format!("`{}` is already a field", d.name.name),
+                ),
+                Some(line),
+            );
+        } else if c.define_index.contains_key(&d.name.name) {
+            c.error_at(
+                "duplicate-name",
+                d.name.span.clone(),
+                Msg::new(
+                    format!("定义 `{}` 重复", d.name.name),
+                    format!("`{}` is defined twice", d.name.name),
+                ),
+                None,
+            );
+        } else {
+            c.define_index
+                .insert(d.name.name.clone(), c.define_index.len());
+        }
+    }
+    c.define_state = vec![DefState::Todo; c.define_index.len()];
+    c.defines = vec![None; c.define_index.len()];
+    for d in &ast_defines {
+        if let Some(&id) = c.define_index.get(&d.name.name) {
+            c.resolve_define(id, &ast_defines);
+        }
+    }
+
+    let mut clauses = Vec::new();
+    let mut scope: Option<Scope> = None;
+    let mut ids: HashMap<String, Span> = HashMap::new();
+    let mut due_names: HashMap<String, Span> = HashMap::new();
+    for item in &file.items {
+        let syntax::Item::Clause(cl) = item else {
+            continue;
+        };
+        if let Some(first) = ids.get(&cl.id.value) {
+            let line = line_of(first);
+            c.error_at(
+                "duplicate-clause",
+                cl.id.span.clone(),
+                Msg::new(
+                    format!("条款编号 \"{}\" 重复", cl.id.value),
+                    format!("clause id \"{}\" is used twice", cl.id.value),
+                ),
+                Some(line),
+            );
+        } else {
+            ids.insert(cl.id.value.clone(), cl.id.span.clone());
+        }
+        match cl.kind.name.as_str() {
+            "scope" => {
+                if scope.is_some() {
+                    c.error(
+                        "duplicate-scope",
+                        cl.kind.span.clone(),
+                        Msg::new(
+                            "只能有一个 scope 条款",
+                            "there can be only one `scope` clause",
+                        ),
+                    );
+                }
+                scope = c.scope(cl);
+            }
+            kind => {
+                let kind = match kind {
+                    "basis" => ClauseKind::Basis,
+                    "ground" => ClauseKind::Ground,
+                    "evidence" => ClauseKind::Evidence,
+                    "deadline" => ClauseKind::Deadline,
+                    other => {
+                        let mut d = Diagnostic::error(
+                            "unknown-clause-kind",
+                            Some(cl.kind.span.clone()),
+                            Msg::new(
+                                format!("未知的条款类型 `{other}`"),
+                                format!("unknown clause kind `{other}`"),
+                            ),
+                        );
+                        let kinds = ["basis", "ground", "evidence", "deadline", "scope"];
+                        d = d.with_help(match did_you_mean(other, kinds) {
+                            Some(k) => Msg::new(format!("是否想写 `{k}`？"), format!("did you mean `{k}`?")),
+                            None => Msg::new(
+                                "条款类型有 basis（受理依据）、ground（不予受理情形）、evidence（受理要求）、deadline（期限）、scope（受理范围）",
+                                "clause kinds are basis, ground, evidence, deadline and scope",
+                            ),
+                        });
+                        c.diags.push(d);
+                        continue;
+                    }
+                };
+                if let Some(clause) = c.clause(cl, kind, &mut due_names) {
+                    clauses.push(clause);
+                }
+            }
+        }
+    }
+
+    let mut examples: Vec<Example> = Vec::new();
+    for item in &file.items {
+        if let syntax::Item::Example(e) = item
+            && let Some(ex) = c.example(e, &examples, &clauses, scope.as_ref())
+        {
+            examples.push(ex);
+        }
+    }
+
+    if c.diags.iter().any(Diagnostic::is_error) {
+        let mut diags = c.diags;
+        diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+        return Err(diags);
+    }
+    let defines = c
+        .defines
+        .into_iter()
+        .map(|d| d.expect("every define resolved"))
+        .collect();
+    Ok(RuleSet {
+        title: header.title.value.clone(),
+        source: header.source.as_ref().map(|s| s.value.clone()),
+        version: header.version.as_ref().map(|s| s.value.clone()),
+        effective,
+        field_index: c.field_index,
+        fields: c.fields,
+        defines,
+        define_order: c.define_order,
+        clauses,
+        scope,
+        examples,
+        digest,
+    })
+}
+
+/// A byte span's start, shown to the user as "first at line N" in help
+/// texts; the renderer turns it into a line number.
+fn line_of(span: &Span) -> usize {
+    span.start
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum DefState {
+    Todo,
+    Busy,
+    Done(Ty),
+    Failed,
+}
+
+struct Checker {
+    diags: Vec<Diagnostic>,
+    fields: Vec<Field>,
+    field_index: HashMap<String, FieldId>,
+    define_index: HashMap<String, DefId>,
+    define_state: Vec<DefState>,
+    defines: Vec<Option<Define>>,
+    define_order: Vec<DefId>,
+}
+
+/// What a template may name besides fields and definitions.
+#[derive(Clone, Copy)]
+struct TemplateScope<'a> {
+    due: Option<&'a str>,
+    missing: bool,
+}
+
+impl Checker {
+    fn error(&mut self, code: &'static str, span: Span, msg: Msg) {
+        self.diags.push(Diagnostic::error(code, Some(span), msg));
+    }
+
+    /// An error about a second occurrence; `first` is the byte offset of the
+    /// first one, named in the help.
+    fn error_at(&mut self, code: &'static str, span: Span, msg: Msg, first: Option<usize>) {
+        let mut d = Diagnostic::error(code, Some(span), msg);
+        if let Some(at) = first {
+            d = d.with_help(Msg::new(
+                format!("第一次出现在第 {at} 字节处"),
+                format!("first used at byte {at}"),
+            ));
+            d.help = d.help.map(|h| h); // rendered with line numbers by `relabel_first`
+            d.code = code;
+        }
+        self.diags.push(d);
+    }
+
+    // ---- fields ----------------------------------------------------------------
+
+    fn field(&mut self, f: &syntax::FieldDecl) {
+        let key = &f.key.name;
+        if let Some(&first) = self.field_index.get(key) {
+            let at = self.fields[first].span.start;
+            self.error_at(
+                "duplicate-field",
+                f.key.span.clone(),
+                Msg::new(
+                    format!("字段 `{key}` 重复声明"),
+                    format!("field `{key}` is declared twice"),
+                ),
+                Some(at),
+            );
+            return;
+        }
+        for other in &self.fields {
+            let (a, b) = (&other.key, key);
+            if a.starts_with(&format!("{b}.")) || b.starts_with(&format!("{a}.")) {
+                self.error(
+                    "field-prefix",
+                    f.key.span.clone(),
+                    Msg::new(
+                        format!("字段 `{b}` 与 `{a}` 冲突：一个键不能既是值又是表"),
+                        format!("field `{b}` clashes with `{a}`: a key cannot be both a value and a table"),
+                    ),
+                );
+                return;
+            }
+        }
+        if self.fields.len() >= KeySet::CAPACITY {
+            self.error(
+                "too-many-fields",
+                f.key.span.clone(),
+                Msg::new(
+                    format!("字段超过 {} 个", KeySet::CAPACITY),
+                    format!("more than {} fields", KeySet::CAPACITY),
+                ),
+            );
+            return;
+        }
+        let values = match &f.values {
+            Some(values) => {
+                let mut out: Vec<EnumValue> = Vec::new();
+                for v in values {
+                    if out.iter().any(|o| o.code == v.code.name) {
+                        self.error(
+                            "duplicate-value",
+                            v.code.span.clone(),
+                            Msg::new(
+                                format!("取值 `{}` 重复", v.code.name),
+                                format!("value `{}` is listed twice", v.code.name),
+                            ),
+                        );
+                    }
+                    out.push(EnumValue {
+                        code: v.code.name.clone(),
+                        label: label(&v.label),
+                    });
+                }
+                if out.len() > 64 {
+                    self.error(
+                        "too-many-values",
+                        f.ty.span.clone(),
+                        Msg::new("取值超过 64 个", "more than 64 values"),
+                    );
+                }
+                Some(out)
+            }
+            None => None,
+        };
+        let ty = match (f.ty.name.as_str(), values) {
+            ("text", None) => FieldType::Text,
+            ("integer", None) => FieldType::Integer,
+            ("decimal", None) => FieldType::Decimal,
+            ("bool", None) => FieldType::Bool,
+            ("date", None) => FieldType::Date,
+            ("enum", Some(v)) if !v.is_empty() => FieldType::Enum(v),
+            ("list", Some(v)) if !v.is_empty() => FieldType::List(v),
+            ("enum" | "list", _) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "missing-values",
+                        Some(f.ty.span.clone()),
+                        Msg::new(
+                            format!("{} 类型需要列出取值", f.ty.name),
+                            format!("`{}` needs its values listed", f.ty.name),
+                        ),
+                    )
+                    .with_help(Msg::new(
+                        "写作 enum { 代码 \"标签\" … }",
+                        "write `enum { code \"label\" … }`",
+                    )),
+                );
+                return;
+            }
+            ("text" | "integer" | "decimal" | "bool" | "date", Some(_)) => {
+                self.error(
+                    "unexpected-values",
+                    f.ty.span.clone(),
+                    Msg::new(
+                        format!("{} 类型不能列出取值", f.ty.name),
+                        format!("`{}` does not take a list of values", f.ty.name),
+                    ),
+                );
+                return;
+            }
+            (other, _) => {
+                let types = ["text", "integer", "decimal", "bool", "date", "enum", "list"];
+                let help = match did_you_mean(other, types) {
+                    Some(t) => {
+                        Msg::new(format!("是否想写 `{t}`？"), format!("did you mean `{t}`?"))
+                    }
+                    None => Msg::new(
+                        "类型有 text、integer、decimal、bool、date、enum、list",
+                        "the types are text, integer, decimal, bool, date, enum, list",
+                    ),
+                };
+                self.diags.push(
+                    Diagnostic::error(
+                        "unknown-type",
+                        Some(f.ty.span.clone()),
+                        Msg::new(
+                            format!("未知的字段类型 `{other}`"),
+                            format!("unknown field type `{other}`"),
+                        ),
+                    )
+                    .with_help(help),
+                );
+                return;
+            }
+        };
+        let mut bound = |lit: &Option<syntax::Lit>| -> Option<i64> {
+            let lit = lit.as_ref()?;
+            match (&ty, &lit.kind) {
+                (FieldType::Integer, LitKind::Int(i)) => Some(*i),
+                (FieldType::Decimal, LitKind::Int(i)) => i.checked_mul(100),
+                (FieldType::Decimal, LitKind::Dec(d)) => Some(*d),
+                _ => {
+                    self.error(
+                        "bad-bound",
+                        lit.span.clone(),
+                        Msg::new(
+                            "min、max 只用于 integer、decimal 字段，且须是数字",
+                            "`min` and `max` take a number, and only on integer or decimal fields",
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let min = bound(&f.min);
+        let max = bound(&f.max);
+        let personal = match &f.personal {
+            None => None,
+            Some(p) => match p.name.as_str() {
+                "name" => Some(Mask::Name),
+                "phone" => Some(Mask::Phone),
+                other => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "unknown-mask",
+                            Some(p.span.clone()),
+                            Msg::new(
+                                format!("未知的个人信息类别 `{other}`"),
+                                format!("unknown kind of personal data `{other}`"),
+                            ),
+                        )
+                        .with_help(Msg::new(
+                            "写作 personal name（姓名）或 personal phone（电话号码）",
+                            "write `personal name` or `personal phone`",
+                        )),
+                    );
+                    None
+                }
+            },
+        };
+        self.field_index.insert(key.clone(), self.fields.len());
+        self.fields.push(Field {
+            key: key.clone(),
+            label: label(&f.label),
+            ty,
+            min,
+            max,
+            personal,
+            span: f.span.clone(),
+        });
+    }
+
+    // ---- definitions -----------------------------------------------------------
+
+    fn resolve_define(&mut self, id: DefId, all: &[&syntax::Define]) -> Option<Ty> {
+        match self.define_state[id] {
+            DefState::Done(ty) => return Some(ty),
+            DefState::Failed => return None,
+            DefState::Busy => return None,
+            DefState::Todo => {}
+        }
+        let ast = all
+            .iter()
+            .find(|d| self.define_index.get(&d.name.name) == Some(&id))
+            .expect("define id comes from the list");
+        self.define_state[id] = DefState::Busy;
+        let expr = self.expr(&ast.expr, all);
+        match expr {
+            Some(expr) => {
+                self.define_state[id] = DefState::Done(expr.ty);
+                let ty = expr.ty;
+                self.defines[id] = Some(Define {
+                    name: ast.name.name.clone(),
+                    label: ast.label.as_ref().map(label),
+                    expr,
+                    span: ast.span.clone(),
+                });
+                self.define_order.push(id);
+                Some(ty)
+            }
+            None => {
+                self.define_state[id] = DefState::Failed;
+                None
+            }
+        }
+    }
+
+    // ---- clauses -----------------------------------------------------------------
+
+    fn scope(&mut self, cl: &syntax::Clause) -> Option<Scope> {
+        let mut source = None;
+        let mut because = None;
+        for stmt in &cl.body {
+            match stmt {
+                syntax::ClauseStmt::Source(s) => source = Some(s.value.clone()),
+                syntax::ClauseStmt::Because(t) => {
+                    because = self.template(
+                        t,
+                        TemplateScope {
+                            due: None,
+                            missing: false,
+                        },
+                    )
+                }
+                other => self.misplaced(other, "scope"),
+            }
+        }
+        Some(Scope {
+            id: cl.id.value.clone(),
+            title: label(&cl.title),
+            source,
+            because,
+            span: cl.span.clone(),
+        })
+    }
+
+    fn misplaced(&mut self, stmt: &syntax::ClauseStmt, kind: &str) {
+        let (word, span) = stmt_word(stmt);
+        let allowed = match kind {
+            "basis" | "ground" => "source、when、because、unknown、otherwise",
+            "evidence" => "source、require、because、unknown、otherwise",
+            "deadline" => "source、due、applies、because",
+            _ => "source、because",
+        };
+        self.diags.push(
+            Diagnostic::error(
+                "misplaced-statement",
+                Some(span),
+                Msg::new(
+                    format!("{kind} 条款中不能写 `{word}`"),
+                    format!("`{word}` does not belong in a `{kind}` clause"),
+                ),
+            )
+            .with_help(Msg::new(
+                format!("{kind} 条款可写：{allowed}"),
+                format!("a `{kind}` clause takes: {}", allowed.replace('、', ", ")),
+            )),
+        );
+    }
+
+    fn clause(
+        &mut self,
+        cl: &syntax::Clause,
+        kind: ClauseKind,
+        due_names: &mut HashMap<String, Span>,
+    ) -> Option<Clause> {
+        let all: Vec<&syntax::Define> = Vec::new();
+        let mut out = Clause {
+            kind,
+            id: cl.id.value.clone(),
+            title: label(&cl.title),
+            source: None,
+            condition: None,
+            due: None,
+            applies: None,
+            because: None,
+            unknown: None,
+            otherwise: None,
+            span: cl.span.clone(),
+            id_span: cl.id.span.clone(),
+        };
+        let mut ok = true;
+        let due_name = cl.body.iter().find_map(|s| match s {
+            syntax::ClauseStmt::Due { name, .. } => Some(name.name.clone()),
+            _ => None,
+        });
+        let scope = TemplateScope {
+            due: due_name.as_deref(),
+            missing: kind == ClauseKind::Evidence,
+        };
+        for stmt in &cl.body {
+            use syntax::ClauseStmt as S;
+            let once = |slot_taken: bool, this: &mut Checker| {
+                if slot_taken {
+                    let (word, span) = stmt_word(stmt);
+                    this.error(
+                        "duplicate-statement",
+                        span,
+                        Msg::new(
+                            format!("`{word}` 在同一条款中写了两次"),
+                            format!("`{word}` appears twice in one clause"),
+                        ),
+                    );
+                }
+            };
+            match (stmt, kind) {
+                (S::Source(s), _) => {
+                    once(out.source.is_some(), self);
+                    out.source = Some(s.value.clone());
+                }
+                (S::When(e), ClauseKind::Basis | ClauseKind::Ground)
+                | (S::Require(e), ClauseKind::Evidence) => {
+                    once(out.condition.is_some(), self);
+                    match self.condition(e, &all) {
+                        Some(e) => out.condition = Some(e),
+                        None => ok = false,
+                    }
+                }
+                (S::Due { name, expr }, ClauseKind::Deadline) => {
+                    once(out.due.is_some(), self);
+                    if let Some(first) = due_names.get(&name.name) {
+                        let at = first.start;
+                        self.error_at(
+                            "duplicate-due",
+                            name.span.clone(),
+                            Msg::new(
+                                format!("期限名 `{}` 重复", name.name),
+                                format!("deadline name `{}` is used twice", name.name),
+                            ),
+                            Some(at),
+                        );
+                    } else {
+                        due_names.insert(name.name.clone(), name.span.clone());
+                    }
+                    match self.expr(expr, &all) {
+                        Some(e) if e.ty == Ty::Date => {
+                            out.due = Some(Due {
+                                name: name.name.clone(),
+                                expr: e,
+                            })
+                        }
+                        Some(e) => {
+                            self.type_error(&e, "日期", "a date");
+                            ok = false;
+                        }
+                        None => ok = false,
+                    }
+                }
+                (S::AppliesTo(names), ClauseKind::Deadline) => {
+                    once(out.applies.is_some(), self);
+                    let mut outcomes = Vec::new();
+                    for n in names {
+                        match Outcome::from_code(&n.name) {
+                            Some(o) => outcomes.push(o),
+                            None => self.diags.push(
+                                Diagnostic::error(
+                                    "unknown-outcome",
+                                    Some(n.span.clone()),
+                                    Msg::new(
+                                        format!("未知的结论 `{}`", n.name),
+                                        format!("unknown outcome `{}`", n.name),
+                                    ),
+                                )
+                                .with_help(Msg::new(
+                                    "结论有 accepted（受理）、rejected（不予受理）、incomplete（待补正）",
+                                    "the outcomes are accepted, rejected and incomplete",
+                                )),
+                            ),
+                        }
+                    }
+                    out.applies = Some(outcomes);
+                }
+                (S::Because(t), _) => {
+                    once(out.because.is_some(), self);
+                    out.because = self.template(t, scope);
+                }
+                (S::Unknown(t), ClauseKind::Basis | ClauseKind::Ground | ClauseKind::Evidence) => {
+                    once(out.unknown.is_some(), self);
+                    out.unknown = self.template(t, scope);
+                }
+                (
+                    S::Otherwise(t),
+                    ClauseKind::Basis | ClauseKind::Ground | ClauseKind::Evidence,
+                ) => {
+                    once(out.otherwise.is_some(), self);
+                    out.otherwise = self.template(t, scope);
+                }
+                (stmt, kind) => self.misplaced(stmt, kind.keyword()),
+            }
+        }
+        let needed = match kind {
+            ClauseKind::Basis | ClauseKind::Ground if out.condition.is_none() => Some("when"),
+            ClauseKind::Evidence if out.condition.is_none() => Some("require"),
+            ClauseKind::Deadline if out.due.is_none() => Some("due"),
+            _ => None,
+        };
+        if let Some(word) = needed
+            && ok
+        {
+            self.diags.push(
+                Diagnostic::error(
+                    "missing-statement",
+                    Some(cl.id.span.clone()),
+                    Msg::new(
+                        format!("{} 条款 \"{}\" 缺少 `{word}`", kind.keyword(), out.id),
+                        format!("{} clause \"{}\" has no `{word}`", kind.keyword(), out.id),
+                    ),
+                )
+                .with_help(match word {
+                    "when" => Msg::new(
+                        "加上 when 条件，例如 when claim.lawful == false",
+                        "add a condition, e.g. `when claim.lawful == false`",
+                    ),
+                    "require" => Msg::new(
+                        "加上 require 条件，例如 require present [purchase.date]",
+                        "add a requirement, e.g. `require present [purchase.date]`",
+                    ),
+                    _ => Msg::new(
+                        "加上 due 名称 = 日期，例如 due notify_by = received + 3 days",
+                        "add `due name = date`, e.g. `due notify_by = received + 3 days`",
+                    ),
+                }),
+            );
+            ok = false;
+        }
+        ok.then_some(out)
+    }
+
+    fn template(&mut self, t: &syntax::Text, scope: TemplateScope) -> Option<Template> {
+        let zh = self.pieces(&t.zh, scope)?;
+        let en = match &t.en {
+            Some(en) => Some(self.pieces(en, scope)?),
+            None => None,
+        };
+        Some(Template { zh, en })
+    }
+
+    fn pieces(&mut self, s: &syntax::Str, scope: TemplateScope) -> Option<Vec<Piece>> {
+        let mut out = Vec::new();
+        let mut text = String::new();
+        let raw = &s.value;
+        let mut i = 0;
+        let mut ok = true;
+        while i < raw.len() {
+            let rest = &raw[i..];
+            if let Some(r) = rest.strip_prefix("\\{") {
+                let _ = r;
+                text.push('{');
+                i += 2;
+                continue;
+            }
+            if rest.starts_with("\\}") {
+                text.push('}');
+                i += 2;
+                continue;
+            }
+            if rest.starts_with('{') {
+                let Some(close) = rest.find('}') else {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "bad-template",
+                            Some(s.span.clone()),
+                            Msg::new(
+                                "说明中的 `{` 没有对应的 `}`",
+                                "a `{` in the text has no closing `}`",
+                            ),
+                        )
+                        .with_help(Msg::new(
+                            "要写字面的花括号，用 \\{ 和 \\}",
+                            "write \\{ and \\} for literal braces",
+                        )),
+                    );
+                    return None;
+                };
+                let name = rest[1..close].trim();
+                if !text.is_empty() {
+                    out.push(Piece::Text(std::mem::take(&mut text)));
+                }
+                if let Some(&f) = self.field_index.get(name) {
+                    out.push(Piece::Field(f));
+                } else if let Some(&d) = self.define_index.get(name) {
+                    out.push(Piece::Define(d));
+                } else if scope.due == Some(name) {
+                    out.push(Piece::Due);
+                } else if scope.missing && name == "missing" {
+                    out.push(Piece::Missing);
+                } else {
+                    ok = false;
+                    let mut names: Vec<&str> =
+                        self.field_index.keys().map(String::as_str).collect();
+                    names.extend(self.define_index.keys().map(String::as_str));
+                    names.extend(scope.due);
+                    if scope.missing {
+                        names.push("missing");
+                    }
+                    let mut d = Diagnostic::error(
+                        "template-name",
+                        Some(s.span.clone()),
+                        Msg::new(
+                            format!("说明中的 `{{{name}}}` 不是已声明的字段或定义"),
+                            format!(
+                                "`{{{name}}}` in the text is not a declared field or definition"
+                            ),
+                        ),
+                    );
+                    if let Some(close) = did_you_mean(name, names) {
+                        d = d.with_help(Msg::new(
+                            format!("是否想写 `{{{close}}}`？"),
+                            format!("did you mean `{{{close}}}`?"),
+                        ));
+                    }
+                    self.diags.push(d);
+                }
+                i += close + 1;
+                continue;
+            }
+            let c = rest.chars().next().expect("not at the end");
+            text.push(c);
+            i += c.len_utf8();
+        }
+        if !text.is_empty() {
+            out.push(Piece::Text(text));
+        }
+        ok.then_some(out)
+    }
+
+    // ---- expressions -------------------------------------------------------------
+
+    fn type_error(&mut self, e: &Expr, want_zh: &str, want_en: &str) {
+        let (zh, en) = ty_name(e.ty, &self.fields);
+        self.error(
+            "type-mismatch",
+            e.span.clone(),
+            Msg::new(
+                format!("这里应为{want_zh}，实际是{zh}"),
+                format!("expected {want_en} here, found {en}"),
+            ),
+        );
+    }
+
+    fn condition(&mut self, e: &syntax::Expr, all: &[&syntax::Define]) -> Option<Expr> {
+        let expr = self.expr(e, all)?;
+        if expr.ty == Ty::Bool {
+            Some(expr)
+        } else {
+            self.type_error(&expr, "条件（是/否）", "a condition (true or false)");
+            None
+        }
+    }
+
+    fn expr(&mut self, e: &syntax::Expr, all: &[&syntax::Define]) -> Option<Expr> {
+        use syntax::ExprKind as K;
+        let span = e.span.clone();
+        let mk = |kind, ty| {
+            Some(Expr {
+                kind,
+                ty,
+                span: span.clone(),
+            })
+        };
+        match &e.kind {
+            K::Lit(l) => {
+                let (c, ty) = match &l.kind {
+                    LitKind::Str(s) => (Const::Text(s.clone()), Ty::Text),
+                    LitKind::Int(i) => (Const::Int(*i), Ty::Int),
+                    LitKind::Dec(d) => (Const::Dec(*d), Ty::Dec),
+                    LitKind::Bool(b) => (Const::Bool(*b), Ty::Bool),
+                    LitKind::Date(d) => (Const::Date(*d), Ty::Date),
+                };
+                mk(ExprKind::Const(c), ty)
+            }
+            K::Key(key) => {
+                if let Some(&f) = self.field_index.get(key) {
+                    let ty = match &self.fields[f].ty {
+                        FieldType::Text => Ty::Text,
+                        FieldType::Integer => Ty::Int,
+                        FieldType::Decimal => Ty::Dec,
+                        FieldType::Bool => Ty::Bool,
+                        FieldType::Date => Ty::Date,
+                        FieldType::Enum(_) => Ty::Enum(f),
+                        FieldType::List(_) => Ty::List(f),
+                    };
+                    return mk(ExprKind::Field(f), ty);
+                }
+                if let Some(&d) = self.define_index.get(key) {
+                    if self.define_state[d] == DefState::Busy {
+                        self.error(
+                            "define-cycle",
+                            span.clone(),
+                            Msg::new(
+                                format!("定义 `{key}` 直接或间接引用了自己"),
+                                format!("definition `{key}` refers to itself"),
+                            ),
+                        );
+                        return None;
+                    }
+                    let ty = if all.is_empty() {
+                        match self.define_state[d] {
+                            DefState::Done(ty) => Some(ty),
+                            _ => None,
+                        }
+                    } else {
+                        self.resolve_define(d, all)
+                    };
+                    return mk(ExprKind::Define(d), ty?);
+                }
+                self.undeclared(key, span.clone());
+                None
+            }
+            K::Present(keys) => {
+                let mut ids = Vec::new();
+                for k in keys {
+                    match self.field_index.get(&k.name) {
+                        Some(&f) => ids.push(f),
+                        None => self.undeclared(&k.name, k.span.clone()),
+                    }
+                }
+                (ids.len() == keys.len()).then_some(())?;
+                mk(ExprKind::Present(ids), Ty::Bool)
+            }
+            K::Paren(inner) => {
+                let mut x = self.expr(inner, all)?;
+                x.span = span;
+                Some(x)
+            }
+            K::Not(inner) => {
+                let x = self.condition(inner, all)?;
+                mk(ExprKind::Not(Box::new(x)), Ty::Bool)
+            }
+            K::And(xs) | K::Or(xs) => {
+                let parts: Vec<Option<Expr>> = xs.iter().map(|x| self.condition(x, all)).collect();
+                let parts: Vec<Expr> = parts.into_iter().collect::<Option<_>>()?;
+                let kind = if matches!(e.kind, K::And(_)) {
+                    ExprKind::And(parts)
+                } else {
+                    ExprKind::Or(parts)
+                };
+                mk(kind, Ty::Bool)
+            }
+            K::Cmp(a, op, b) => {
+                let a = self.expr(a, all);
+                let b = self.expr(b, all);
+                let (mut a, mut b) = (a?, b?);
+                self.coerce_enum(&mut a, &b)?;
+                self.coerce_enum(&mut b, &a)?;
+                let ordered = matches!(op, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge);
+                let ok = match (a.ty, b.ty) {
+                    (Ty::Int | Ty::Dec, Ty::Int | Ty::Dec) | (Ty::Date, Ty::Date) => true,
+                    (Ty::Text, Ty::Text) | (Ty::Bool, Ty::Bool) => !ordered,
+                    (Ty::Enum(x), Ty::Enum(y)) => {
+                        !ordered && self.fields[x].ty == self.fields[y].ty
+                    }
+                    _ => false,
+                };
+                if !ok {
+                    let (za, ea) = ty_name(a.ty, &self.fields);
+                    let (zb, eb) = ty_name(b.ty, &self.fields);
+                    let sym = op.symbol();
+                    let msg = if ordered && a.ty == b.ty {
+                        Msg::new(
+                            format!("{za}不能用 `{sym}` 比较大小"),
+                            format!("{ea} cannot be ordered with `{sym}`"),
+                        )
+                    } else {
+                        Msg::new(
+                            format!("不能用 `{sym}` 比较{za}和{zb}"),
+                            format!("cannot compare {ea} with {eb} using `{sym}`"),
+                        )
+                    };
+                    self.error("type-mismatch", span.clone(), msg);
+                    return None;
+                }
+                mk(ExprKind::Cmp(Box::new(a), *op, Box::new(b)), Ty::Bool)
+            }
+            K::In {
+                value,
+                list,
+                negated,
+            } => {
+                let value = self.expr(value, all)?;
+                match value.ty {
+                    Ty::Enum(f) => {
+                        let set = self.enum_set(f, list)?;
+                        mk(
+                            ExprKind::InSet {
+                                value: Box::new(value),
+                                set,
+                                negated: *negated,
+                            },
+                            Ty::Bool,
+                        )
+                    }
+                    Ty::List(_) | Ty::Bool => {
+                        self.type_error(&value, "单个值", "a single value");
+                        None
+                    }
+                    ty => {
+                        let mut items = Vec::new();
+                        for l in list {
+                            let (c, lty) = match &l.kind {
+                                LitKind::Str(s) => (Const::Text(s.clone()), Ty::Text),
+                                LitKind::Int(i) => (Const::Int(*i), Ty::Int),
+                                LitKind::Dec(d) => (Const::Dec(*d), Ty::Dec),
+                                LitKind::Bool(b) => (Const::Bool(*b), Ty::Bool),
+                                LitKind::Date(d) => (Const::Date(*d), Ty::Date),
+                            };
+                            let fits = lty == ty
+                                || matches!((lty, ty), (Ty::Int | Ty::Dec, Ty::Int | Ty::Dec));
+                            if !fits {
+                                let (zh, en) = ty_name(ty, &self.fields);
+                                self.error(
+                                    "type-mismatch",
+                                    l.span.clone(),
+                                    Msg::new(
+                                        format!("列表中应为{zh}"),
+                                        format!("expected {en} in the list"),
+                                    ),
+                                );
+                                return None;
+                            }
+                            items.push(c);
+                        }
+                        mk(
+                            ExprKind::InList {
+                                value: Box::new(value),
+                                items,
+                                negated: *negated,
+                            },
+                            Ty::Bool,
+                        )
+                    }
+                }
+            }
+            K::ContainsAny(list, lits) => {
+                let list = self.expr(list, all)?;
+                let Ty::List(f) = list.ty else {
+                    self.type_error(&list, "列表字段", "a list field");
+                    return None;
+                };
+                let set = self.enum_set(f, lits)?;
+                mk(ExprKind::ContainsAny(Box::new(list), set), Ty::Bool)
+            }
+            K::Contains(list, item) => {
+                let list = self.expr(list, all)?;
+                let Ty::List(f) = list.ty else {
+                    self.type_error(&list, "列表字段", "a list field");
+                    return None;
+                };
+                let item = match &item.kind {
+                    K::Lit(syntax::Lit {
+                        kind: LitKind::Str(s),
+                        span: ls,
+                    }) => {
+                        let code = self.enum_code(f, s, ls.clone())?;
+                        Expr {
+                            kind: ExprKind::Const(Const::Enum(code)),
+                            ty: Ty::Enum(f),
+                            span: ls.clone(),
+                        }
+                    }
+                    _ => {
+                        let x = self.expr(item, all)?;
+                        let fits = matches!(x.ty, Ty::Enum(g) if self.fields[g].ty.values() == self.fields[f].ty.values());
+                        if !fits {
+                            self.type_error(&x, "该列表的取值", "one of the list's values");
+                            return None;
+                        }
+                        x
+                    }
+                };
+                mk(ExprKind::Contains(Box::new(list), Box::new(item)), Ty::Bool)
+            }
+            K::Shift {
+                date,
+                negative,
+                amount,
+                unit,
+            } => {
+                let date = self.expr(date, all);
+                let amount = self.expr(amount, all);
+                let (date, amount) = (date?, amount?);
+                if date.ty != Ty::Date {
+                    self.type_error(&date, "日期", "a date");
+                    return None;
+                }
+                if amount.ty != Ty::Int {
+                    self.type_error(&amount, "整数", "a whole number");
+                    return None;
+                }
+                if let ExprKind::Const(Const::Int(n)) = amount.kind
+                    && n > 100_000
+                {
+                    self.error(
+                        "amount-too-large",
+                        amount.span.clone(),
+                        Msg::new(
+                            "日期加减的数量不能超过 100000",
+                            "a date shift cannot exceed 100000 units",
+                        ),
+                    );
+                    return None;
+                }
+                mk(
+                    ExprKind::Shift {
+                        date: Box::new(date),
+                        negative: *negative,
+                        amount: Box::new(amount),
+                        unit: *unit,
+                    },
+                    Ty::Date,
+                )
+            }
+            K::Else(a, b) => {
+                let a = self.expr(a, all);
+                let b = self.expr(b, all);
+                let (mut a, mut b) = (a?, b?);
+                self.coerce_enum(&mut a, &b)?;
+                self.coerce_enum(&mut b, &a)?;
+                if a.ty != b.ty {
+                    let (za, ea) = ty_name(a.ty, &self.fields);
+                    let (zb, eb) = ty_name(b.ty, &self.fields);
+                    self.error(
+                        "type-mismatch",
+                        span.clone(),
+                        Msg::new(
+                            format!("else 两边类型不同：{za}和{zb}"),
+                            format!("the two sides of `else` differ: {ea} and {eb}"),
+                        ),
+                    );
+                    return None;
+                }
+                let ty = a.ty;
+                mk(ExprKind::Else(Box::new(a), Box::new(b)), ty)
+            }
+        }
+    }
+
+    /// A text literal compared with an enum becomes that enum's value.
+    fn coerce_enum(&mut self, x: &mut Expr, other: &Expr) -> Option<()> {
+        if let (ExprKind::Const(Const::Text(s)), Ty::Enum(f)) = (&x.kind, other.ty) {
+            let code = self.enum_code(f, s, x.span.clone())?;
+            x.kind = ExprKind::Const(Const::Enum(code));
+            x.ty = Ty::Enum(f);
+        }
+        Some(())
+    }
+
+    fn enum_code(&mut self, f: FieldId, s: &str, span: Span) -> Option<u16> {
+        let field = &self.fields[f];
+        if let Some(i) = field.ty.values().iter().position(|v| v.code == s) {
+            return Some(i as u16);
+        }
+        let allowed = field
+            .ty
+            .values()
+            .iter()
+            .map(|v| format!("\"{}\"（{}）", v.code, v.label.zh))
+            .collect::<Vec<_>>()
+            .join("、");
+        let close = did_you_mean(s, field.ty.values().iter().map(|v| v.code.as_str()))
+            .map(|c| format!("\"{c}\""));
+        let key = field.key.clone();
+        let (hz, he) = match close {
+            Some(c) => (
+                format!("是否想写 {c}？可选：{allowed}"),
+                format!("did you mean {c}? allowed: {}", allowed.replace('、', ", ")),
+            ),
+            None => (
+                format!("可选：{allowed}"),
+                format!("allowed: {}", allowed.replace('、', ", ")),
+            ),
+        };
+        self.diags.push(
+            Diagnostic::error(
+                "unknown-value",
+                Some(span),
+                Msg::new(
+                    format!("\"{s}\" 不是 `{key}` 的可选取值"),
+                    format!("\"{s}\" is not a value of `{key}`"),
+                ),
+            )
+            .with_help(Msg::new(hz, he)),
+        );
+        None
+    }
+
+    fn enum_set(&mut self, f: FieldId, list: &[syntax::Lit]) -> Option<u64> {
+        let mut set = 0u64;
+        let mut ok = true;
+        for l in list {
+            match &l.kind {
+                LitKind::Str(s) => match self.enum_code(f, s, l.span.clone()) {
+                    Some(code) => set |= 1 << code,
+                    None => ok = false,
+                },
+                _ => {
+                    ok = false;
+                    self.error(
+                        "type-mismatch",
+                        l.span.clone(),
+                        Msg::new("这里应为带引号的取值", "expected a quoted value here"),
+                    );
+                }
+            }
+        }
+        ok.then_some(set)
+    }
+
+    fn undeclared(&mut self, key: &str, span: Span) {
+        let mut names: Vec<&str> = self.field_index.keys().map(String::as_str).collect();
+        names.extend(self.define_index.keys().map(String::as_str));
+        names.sort_unstable();
+        let mut d = Diagnostic::error(
+            "undeclared-key",
+            Some(span),
+            Msg::new(
+                format!("`{key}` 不是已声明的字段或定义"),
+                format!("`{key}` is not a declared field or definition"),
+            ),
+        );
+        d = d.with_help(match did_you_mean(key, names) {
+            Some(close) => Msg::new(
+                format!("是否想写 `{close}`？"),
+                format!("did you mean `{close}`?"),
+            ),
+            None => Msg::new(
+                format!("先用 field {key} \"标签\" 类型 声明它"),
+                format!("declare it first: `field {key} \"label\" type`"),
+            ),
+        });
+        self.diags.push(d);
+    }
+
+    // ---- examples ------------------------------------------------------------------
+
+    fn example(
+        &mut self,
+        e: &syntax::Example,
+        earlier: &[Example],
+        clauses: &[Clause],
+        scope: Option<&Scope>,
+    ) -> Option<Example> {
+        let mut record = match &e.from {
+            Some(from) => match earlier.iter().find(|x| x.name == from.value) {
+                Some(base) => base.record.clone(),
+                None => {
+                    self.error(
+                        "unknown-example",
+                        from.span.clone(),
+                        Msg::new(
+                            format!("找不到在此之前的示例 \"{}\"", from.value),
+                            format!("no earlier example is called \"{}\"", from.value),
+                        ),
+                    );
+                    return None;
+                }
+            },
+            None => Record::new(self.fields.len()),
+        };
+        if earlier.iter().any(|x| x.name == e.name.value) {
+            self.error(
+                "duplicate-example",
+                e.name.span.clone(),
+                Msg::new(
+                    format!("示例名 \"{}\" 重复", e.name.value),
+                    format!("example name \"{}\" is used twice", e.name.value),
+                ),
+            );
+        }
+        let mut ok = true;
+        let mut expect = None;
+        for stmt in &e.body {
+            match stmt {
+                syntax::ExampleStmt::Assign { key, value } => {
+                    let Some(&f) = self.field_index.get(&key.name) else {
+                        self.undeclared(&key.name, key.span.clone());
+                        ok = false;
+                        continue;
+                    };
+                    if let Err(msg) = literal_value(&self.fields[f], value, &mut record, f) {
+                        ok = false;
+                        let mut d = Diagnostic::error(
+                            "bad-value",
+                            Some(value.span()),
+                            Msg::new(
+                                format!("`{}`：{}", key.name, msg.message.zh),
+                                format!("`{}`: {}", key.name, msg.message.en),
+                            ),
+                        );
+                        d.help = msg.help;
+                        self.diags.push(d);
+                    }
+                }
+                syntax::ExampleStmt::Without(keys) => {
+                    for k in keys {
+                        match self.field_index.get(&k.name) {
+                            Some(&f) => record.set(f, Value::Absent),
+                            None => {
+                                self.undeclared(&k.name, k.span.clone());
+                                ok = false;
+                            }
+                        }
+                    }
+                }
+                syntax::ExampleStmt::Expect(x) => {
+                    if expect.is_some() {
+                        self.error(
+                            "duplicate-statement",
+                            x.span.clone(),
+                            Msg::new(
+                                "示例中 expect 写了两次",
+                                "`expect` appears twice in one example",
+                            ),
+                        );
+                    }
+                    expect = self.expectation(x, clauses, scope);
+                    if expect.is_none() {
+                        ok = false;
+                    }
+                }
+            }
+        }
+        let Some(expect) = expect else {
+            if ok {
+                self.diags.push(
+                    Diagnostic::error(
+                        "missing-expect",
+                        Some(e.name.span.clone()),
+                        Msg::new(
+                            format!("示例 \"{}\" 没有写预期结论", e.name.value),
+                            format!("example \"{}\" has no `expect`", e.name.value),
+                        ),
+                    )
+                    .with_help(Msg::new(
+                        "加上 expect accepted by \"1.1\" 之类的一行",
+                        "add a line like `expect accepted by \"1.1\"`",
+                    )),
+                );
+            }
+            return None;
+        };
+        ok.then(|| Example {
+            name: e.name.value.clone(),
+            record,
+            expect,
+            span: e.span.clone(),
+        })
+    }
+
+    fn expectation(
+        &mut self,
+        x: &syntax::Expect,
+        clauses: &[Clause],
+        scope: Option<&Scope>,
+    ) -> Option<Expectation> {
+        let Some(outcome) = Outcome::from_code(&x.outcome.name) else {
+            self.diags.push(
+                Diagnostic::error(
+                    "unknown-outcome",
+                    Some(x.outcome.span.clone()),
+                    Msg::new(
+                        format!("未知的结论 `{}`", x.outcome.name),
+                        format!("unknown outcome `{}`", x.outcome.name),
+                    ),
+                )
+                .with_help(Msg::new(
+                    "结论有 accepted（受理）、rejected（不予受理）、incomplete（待补正）",
+                    "the outcomes are accepted, rejected and incomplete",
+                )),
+            );
+            return None;
+        };
+        let known =
+            |id: &str| clauses.iter().any(|c| c.id == id) || scope.is_some_and(|s| s.id == id);
+        let mut ok = true;
+        let mut check_id = |s: &syntax::Str, this: &mut Checker| {
+            if !known(&s.value) {
+                ok = false;
+                this.error(
+                    "unknown-clause",
+                    s.span.clone(),
+                    Msg::new(
+                        format!("没有编号为 \"{}\" 的条款", s.value),
+                        format!("no clause has the id \"{}\"", s.value),
+                    ),
+                );
+            }
+        };
+        if let Some(by) = &x.by {
+            check_id(by, self);
+        }
+        for f in x.fired.iter().flatten() {
+            check_id(f, self);
+        }
+        let mut missing = None;
+        if let Some(keys) = &x.missing {
+            let mut out = Vec::new();
+            for k in keys {
+                if self.field_index.contains_key(&k.name) {
+                    out.push(k.name.clone());
+                } else {
+                    ok = false;
+                    self.undeclared(&k.name, k.span.clone());
+                }
+            }
+            out.sort();
+            out.dedup();
+            missing = Some(out);
+        }
+        ok.then(|| Expectation {
+            outcome,
+            deciding: x.by.as_ref().map(|s| s.value.clone()),
+            fired: x
+                .fired
+                .as_ref()
+                .map(|f| f.iter().map(|s| s.value.clone()).collect()),
+            missing,
+            span: x.span.clone(),
+        })
+    }
+}
+
+/// An example's literal, converted as a record file's value would be.
+fn literal_value(
+    field: &Field,
+    value: &syntax::Literal,
+    rec: &mut Record,
+    slot: FieldId,
+) -> Result<(), crate::record::ValueError> {
+    fn raw_of(l: &syntax::Lit) -> Raw<'_> {
+        match &l.kind {
+            LitKind::Str(s) => Raw::Str(s),
+            LitKind::Int(i) => Raw::Int(*i),
+            LitKind::Dec(d) => Raw::Float(*d as f64 / 100.0, None),
+            LitKind::Bool(b) => Raw::Bool(*b),
+            LitKind::Date(d) => Raw::Date(*d),
+        }
+    }
+    let v = match value {
+        syntax::Literal::One(l) => match (&l.kind, &field.ty) {
+            (LitKind::Dec(d), FieldType::Decimal) => {
+                let v = Value::Dec(*d);
+                convert(field, Raw::Int(0), rec)?; // bounds of the type are checked below
+                v
+            }
+            _ => convert(field, raw_of(l), rec)?,
+        },
+        syntax::Literal::List(items, _) => {
+            if !matches!(field.ty, FieldType::List(_)) {
+                return Err(crate::record::ValueError {
+                    message: Msg::new(
+                        format!(
+                            "应为{}，实际是列表",
+                            crate::record::describe_type(&field.ty).zh
+                        ),
+                        format!(
+                            "expected {}, found a list",
+                            crate::record::describe_type(&field.ty).en
+                        ),
+                    ),
+                    help: None,
+                });
+            }
+            let mut set = 0u64;
+            for l in items {
+                set |= 1 << convert_item(field, raw_of(l))?;
+            }
+            Value::Set(set)
+        }
+    };
+    rec.set(slot, v);
+    Ok(())
+}
+
+fn label(t: &syntax::Text) -> Label {
+    Label {
+        zh: t.zh.value.clone(),
+        en: t.en.as_ref().map(|s| s.value.clone()),
+    }
+}
+
+fn stmt_word(stmt: &syntax::ClauseStmt) -> (&'static str, Span) {
+    use syntax::ClauseStmt as S;
+    match stmt {
+        S::Source(s) => ("source", s.span.clone()),
+        S::When(e) => ("when", e.span.clone()),
+        S::Require(e) => ("require", e.span.clone()),
+        S::Due { name, .. } => ("due", name.span.clone()),
+        S::AppliesTo(n) => ("applies", n.first().map_or(0..0, |n| n.span.clone())),
+        S::Because(t) => ("because", t.zh.span.clone()),
+        S::Unknown(t) => ("unknown", t.zh.span.clone()),
+        S::Otherwise(t) => ("otherwise", t.zh.span.clone()),
+    }
+}
+
+/// A type in words.
+pub fn ty_name(ty: Ty, fields: &[Field]) -> (String, String) {
+    match ty {
+        Ty::Bool => ("是/否".into(), "true/false".into()),
+        Ty::Int => ("整数".into(), "a whole number".into()),
+        Ty::Dec => ("数字".into(), "a number".into()),
+        Ty::Date => ("日期".into(), "a date".into()),
+        Ty::Text => ("文字".into(), "text".into()),
+        Ty::Enum(f) => (
+            format!("`{}` 的取值", fields[f].key),
+            format!("a value of `{}`", fields[f].key),
+        ),
+        Ty::List(f) => (
+            format!("列表 `{}`", fields[f].key),
+            format!("the list `{}`", fields[f].key),
+        ),
+    }
+}

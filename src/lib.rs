@@ -1,0 +1,81 @@
+//! shouli (受理): decides whether a consumer complaint is admissible under a
+//! written guideline, and explains which clause decided.
+//!
+//! Data flows one way: text → [`syntax`] tree → [`check`]ed rules
+//! ([`model`]) → [`compile`]d program → [`eval`]uation trace → [`report`].
+//! [`record`] loads complaint records against the checked rules; [`cli`]
+//! is the command line, and the only place that prints.
+
+pub mod check;
+pub mod cli;
+pub mod compile;
+pub mod diag;
+pub mod eval;
+pub mod model;
+pub mod record;
+pub mod report;
+pub mod syntax;
+pub mod template;
+pub mod value;
+
+use sha2::Digest as _;
+
+use crate::compile::Program;
+use crate::diag::{Diagnostic, Source};
+
+/// The built-in rules: the mall's 消费者商品投诉工作指引.
+pub const BUILTIN_RULES: &str = include_str!("../rules/guideline.rules");
+/// How the built-in rules are named in messages.
+pub const BUILTIN_NAME: &str = "rules/guideline.rules";
+
+/// A rule file that could not be used, with every problem found in it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{} problem(s) in {}", diagnostics.len(), file.name)]
+pub struct RulesError {
+    pub file: Source,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// `sha256:` and the hex SHA-256 of some bytes.
+pub fn digest(bytes: &[u8]) -> String {
+    let hash = sha2::Sha256::digest(bytes);
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in hash.iter() {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// Parses, checks and compiles a rule file.
+pub fn load_rules(name: &str, bytes: &[u8]) -> Result<Program, RulesError> {
+    let text = match record::decode(bytes) {
+        Ok(text) => text,
+        Err((diag, lossy)) => {
+            return Err(RulesError {
+                file: Source::new(name, lossy),
+                diagnostics: vec![diag],
+            });
+        }
+    };
+    let source = Source::new(name, text);
+    let parsed = syntax::parse(text);
+    let Some(file) = parsed.file else {
+        return Err(RulesError {
+            file: source,
+            diagnostics: parsed.diagnostics,
+        });
+    };
+    match check::check(&file, digest(bytes)) {
+        Ok(rules) => Ok(compile::compile(rules)),
+        Err(diagnostics) => Err(RulesError {
+            file: source,
+            diagnostics,
+        }),
+    }
+}
+
+/// The built-in rules, compiled.
+pub fn builtin() -> Result<Program, RulesError> {
+    load_rules(BUILTIN_NAME, BUILTIN_RULES.as_bytes())
+}

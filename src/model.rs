@@ -1,0 +1,374 @@
+//! Checked rules: every key resolved to a field, every expression typed,
+//! every template split into pieces. Produced by `check`, read by `compile`,
+//! the reporter and the authoring tools.
+
+use std::collections::HashMap;
+
+use crate::diag::Lang;
+use crate::record::Record;
+use crate::syntax::{CmpOp, Span, Unit};
+use crate::value::Date;
+
+pub type FieldId = usize;
+pub type DefId = usize;
+
+/// Chinese text with an optional English rendering.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub zh: String,
+    pub en: Option<String>,
+}
+
+impl Label {
+    /// The text for `lang`: English where the rule file gives it, else Chinese.
+    pub fn get(&self, lang: Lang) -> &str {
+        match (lang, &self.en) {
+            (Lang::En, Some(en)) => en,
+            _ => &self.zh,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub title: String,
+    pub source: Option<String>,
+    pub version: Option<String>,
+    pub effective: Option<Date>,
+    pub fields: Vec<Field>,
+    pub field_index: HashMap<String, FieldId>,
+    pub defines: Vec<Define>,
+    /// Definitions in an order where each comes after those it uses.
+    pub define_order: Vec<DefId>,
+    /// Basis, ground, evidence and deadline clauses, in file order.
+    pub clauses: Vec<Clause>,
+    /// The clause cited when every basis is false (1.0).
+    pub scope: Option<Scope>,
+    pub examples: Vec<Example>,
+    /// `sha256:` and the hex digest of the rule file's bytes.
+    pub digest: String,
+}
+
+impl RuleSet {
+    pub fn field(&self, key: &str) -> Option<FieldId> {
+        self.field_index.get(key).copied()
+    }
+
+    /// The clause with this id, if any.
+    pub fn clause(&self, id: &str) -> Option<&Clause> {
+        self.clauses.iter().find(|c| c.id == id)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub key: String,
+    pub label: Label,
+    pub ty: FieldType,
+    /// Bounds in the type's units (hundredths for decimals).
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub personal: Option<Mask>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldType {
+    Text,
+    Integer,
+    Decimal,
+    Bool,
+    Date,
+    Enum(Vec<EnumValue>),
+    List(Vec<EnumValue>),
+}
+
+impl FieldType {
+    pub fn values(&self) -> &[EnumValue] {
+        match self {
+            FieldType::Enum(v) | FieldType::List(v) => v,
+            _ => &[],
+        }
+    }
+
+    /// The type's name as written in a rule file.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            FieldType::Text => "text",
+            FieldType::Integer => "integer",
+            FieldType::Decimal => "decimal",
+            FieldType::Bool => "bool",
+            FieldType::Date => "date",
+            FieldType::Enum(_) => "enum",
+            FieldType::List(_) => "list",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValue {
+    pub code: String,
+    pub label: Label,
+}
+
+/// How a personal field is masked by `--redact`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mask {
+    /// 王丽 → 王*
+    Name,
+    /// 13800000000 → 138****0000
+    Phone,
+}
+
+#[derive(Debug, Clone)]
+pub struct Define {
+    pub name: String,
+    pub label: Option<Label>,
+    pub expr: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClauseKind {
+    Basis,
+    Ground,
+    Evidence,
+    Deadline,
+}
+
+impl ClauseKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ClauseKind::Basis => "basis",
+            ClauseKind::Ground => "ground",
+            ClauseKind::Evidence => "evidence",
+            ClauseKind::Deadline => "deadline",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Clause {
+    pub kind: ClauseKind,
+    pub id: String,
+    pub title: Label,
+    pub source: Option<String>,
+    /// `when` (basis, ground) or `require` (evidence).
+    pub condition: Option<Expr>,
+    /// `due name = date` (deadline).
+    pub due: Option<Due>,
+    /// Outcomes a deadline applies to; `None` for all.
+    pub applies: Option<Vec<Outcome>>,
+    pub because: Option<Template>,
+    pub unknown: Option<Template>,
+    pub otherwise: Option<Template>,
+    pub span: Span,
+    pub id_span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Due {
+    pub name: String,
+    pub expr: Expr,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub id: String,
+    pub title: Label,
+    pub source: Option<String>,
+    pub because: Option<Template>,
+    pub span: Span,
+}
+
+/// An explanation with `{key}` holes, in Chinese and optionally English.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    pub zh: Vec<Piece>,
+    pub en: Option<Vec<Piece>>,
+}
+
+impl Template {
+    pub fn get(&self, lang: Lang) -> &[Piece] {
+        match (lang, &self.en) {
+            (Lang::En, Some(en)) => en,
+            _ => &self.zh,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    Text(String),
+    Field(FieldId),
+    Define(DefId),
+    /// The deadline's own date (`{notify_by}` in its clause).
+    Due,
+    /// The keys an evidence clause found missing.
+    Missing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    Accepted,
+    Rejected,
+    Incomplete,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 3] = [Outcome::Accepted, Outcome::Rejected, Outcome::Incomplete];
+
+    /// The word used in JSON and in rule files.
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Accepted => "accepted",
+            Outcome::Rejected => "rejected",
+            Outcome::Incomplete => "incomplete",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.code() == code)
+    }
+
+    /// 受理 / 不予受理 / 待补正
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Outcome::Accepted, Lang::Zh) => "受理",
+            (Outcome::Rejected, Lang::Zh) => "不予受理",
+            (Outcome::Incomplete, Lang::Zh) => "待补正",
+            (Outcome::Accepted, Lang::En) => "accepted",
+            (Outcome::Rejected, Lang::En) => "not accepted",
+            (Outcome::Incomplete, Lang::En) => "incomplete",
+        }
+    }
+}
+
+/// A typed expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: Ty,
+    pub span: Span,
+}
+
+/// The type of an expression. Enum and list types carry the field whose
+/// declaration lists their values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    Bool,
+    Int,
+    Dec,
+    Date,
+    Text,
+    Enum(FieldId),
+    List(FieldId),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Const {
+    Bool(bool),
+    Int(i64),
+    Dec(i64),
+    Date(Date),
+    Text(String),
+    Enum(u16),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Const(Const),
+    Field(FieldId),
+    Define(DefId),
+    Present(Vec<FieldId>),
+    Not(Box<Expr>),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Cmp(Box<Expr>, CmpOp, Box<Expr>),
+    /// An enum value in a set of that enum's values (a bit per value).
+    InSet {
+        value: Box<Expr>,
+        set: u64,
+        negated: bool,
+    },
+    /// Any other value in a list of constants.
+    InList {
+        value: Box<Expr>,
+        items: Vec<Const>,
+        negated: bool,
+    },
+    /// A list holding any of a set of its values.
+    ContainsAny(Box<Expr>, u64),
+    /// A list holding one value.
+    Contains(Box<Expr>, Box<Expr>),
+    Shift {
+        date: Box<Expr>,
+        negative: bool,
+        amount: Box<Expr>,
+        unit: Unit,
+    },
+    Else(Box<Expr>, Box<Expr>),
+}
+
+impl Expr {
+    /// Calls `f` on every direct operand.
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Const(_)
+            | ExprKind::Field(_)
+            | ExprKind::Define(_)
+            | ExprKind::Present(_) => {
+                vec![]
+            }
+            ExprKind::Not(x) => vec![x],
+            ExprKind::And(xs) | ExprKind::Or(xs) => xs.iter().collect(),
+            ExprKind::Cmp(a, _, b) | ExprKind::Contains(a, b) | ExprKind::Else(a, b) => vec![a, b],
+            ExprKind::InSet { value, .. } | ExprKind::InList { value, .. } => vec![value],
+            ExprKind::ContainsAny(x, _) => vec![x],
+            ExprKind::Shift { date, amount, .. } => vec![date, amount],
+        }
+    }
+
+    /// The fields this expression reads directly (not through definitions).
+    pub fn fields(&self, out: &mut Vec<FieldId>) {
+        match &self.kind {
+            ExprKind::Field(f) => out.push(*f),
+            ExprKind::Present(fs) => out.extend(fs),
+            _ => {
+                for c in self.children() {
+                    c.fields(out);
+                }
+            }
+        }
+    }
+
+    /// The definitions this expression uses directly.
+    pub fn defines(&self, out: &mut Vec<DefId>) {
+        match &self.kind {
+            ExprKind::Define(d) => out.push(*d),
+            _ => {
+                for c in self.children() {
+                    c.defines(out);
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub name: String,
+    /// The record, with `from` and `without` applied.
+    pub record: Record,
+    pub expect: Expectation,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    pub outcome: Outcome,
+    pub deciding: Option<String>,
+    pub fired: Option<Vec<String>>,
+    pub missing: Option<Vec<String>>,
+    pub span: Span,
+}

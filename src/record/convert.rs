@@ -1,0 +1,333 @@
+//! One value from any record source → a typed [`Value`], checked against
+//! its field's declaration.
+
+use crate::diag::Msg;
+use crate::model::{Field, FieldType};
+use crate::syntax::{LitKind, build_parse_date, build_parse_number};
+use crate::value::{Date, Value};
+
+use super::Record;
+
+/// A value as a record source gives it, before its field's type is applied.
+#[derive(Debug, Clone, Copy)]
+pub enum Raw<'a> {
+    /// A quoted string (TOML, JSON).
+    Str(&'a str),
+    /// Text whose type comes from the field (a CSV cell).
+    Cell(&'a str),
+    Int(i64),
+    /// A float, with its source text where the source keeps it (TOML), so
+    /// that `399.00` is read exactly.
+    Float(f64, Option<&'a str>),
+    Bool(bool),
+    Date(Date),
+}
+
+/// Why a value does not fit its field: a message and perhaps a hint. The
+/// loader adds the file, line and key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueError {
+    pub message: Msg,
+    pub help: Option<Msg>,
+}
+
+impl ValueError {
+    fn new(message: Msg) -> ValueError {
+        ValueError {
+            message,
+            help: None,
+        }
+    }
+
+    fn help(mut self, help: Msg) -> ValueError {
+        self.help = Some(help);
+        self
+    }
+}
+
+/// What a field accepts, in words.
+pub fn describe_type(ty: &FieldType) -> Msg {
+    match ty {
+        FieldType::Text => Msg::new("文字", "text"),
+        FieldType::Integer => Msg::new("整数", "a whole number"),
+        FieldType::Decimal => Msg::new(
+            "数字（最多两位小数）",
+            "a number with at most two decimal places",
+        ),
+        FieldType::Bool => Msg::new("true 或 false", "true or false"),
+        FieldType::Date => Msg::new("日期（如 2024-03-05）", "a date like 2024-03-05"),
+        FieldType::Enum(values) => Msg::new(
+            format!("以下取值之一：{}", list_values(values, true)),
+            format!("one of {}", list_values(values, false)),
+        ),
+        FieldType::List(values) => Msg::new(
+            format!("由以下取值组成的列表：{}", list_values(values, true)),
+            format!("a list of {}", list_values(values, false)),
+        ),
+    }
+}
+
+fn list_values(values: &[crate::model::EnumValue], zh: bool) -> String {
+    let sep = if zh { "、" } else { ", " };
+    values
+        .iter()
+        .map(|v| format!("\"{}\"（{}）", v.code, v.label.zh))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+fn describe_raw(raw: &Raw) -> Msg {
+    match raw {
+        Raw::Str(s) | Raw::Cell(s) => {
+            Msg::new(format!("文字 \"{s}\""), format!("the text \"{s}\""))
+        }
+        Raw::Int(i) => Msg::new(format!("整数 {i}"), format!("the number {i}")),
+        Raw::Float(f, text) => {
+            let shown = text.map_or_else(|| f.to_string(), str::to_string);
+            Msg::new(format!("小数 {shown}"), format!("the number {shown}"))
+        }
+        Raw::Bool(b) => Msg::new(format!("布尔值 {b}"), format!("the boolean {b}")),
+        Raw::Date(d) => Msg::new(format!("日期 {d}"), format!("the date {d}")),
+    }
+}
+
+fn mismatch(field: &Field, raw: &Raw) -> ValueError {
+    let want = describe_type(&field.ty);
+    let got = describe_raw(raw);
+    ValueError::new(Msg::new(
+        format!("应为{}，实际是{}", want.zh, got.zh),
+        format!("expected {}, found {}", want.en, got.en),
+    ))
+}
+
+/// Converts one raw value for `field`; an empty (or blank) string is absent.
+pub fn convert(field: &Field, raw: Raw, rec: &mut Record) -> Result<Value, ValueError> {
+    if let Raw::Str(s) | Raw::Cell(s) = raw
+        && s.trim().is_empty()
+    {
+        return Ok(Value::Absent);
+    }
+    let value = match (&field.ty, raw) {
+        (FieldType::Text, Raw::Str(s) | Raw::Cell(s)) => rec.push_text(s),
+        (FieldType::Enum(_), Raw::Str(s) | Raw::Cell(s)) => {
+            Value::Enum(enum_code(field, s.trim())?)
+        }
+        (FieldType::List(_), Raw::Cell(s)) => {
+            let mut set = 0u64;
+            for item in s
+                .split([';', '；'])
+                .map(str::trim)
+                .filter(|i| !i.is_empty())
+            {
+                set |= 1 << enum_code(field, item)?;
+            }
+            Value::Set(set)
+        }
+        (FieldType::Date, Raw::Str(s) | Raw::Cell(s)) => Value::Date(date_text(s.trim())?),
+        (FieldType::Date, Raw::Date(d)) => Value::Date(date_in_range(d)?),
+        (FieldType::Bool, Raw::Bool(b)) => Value::Bool(b),
+        (FieldType::Bool, Raw::Cell(s)) => match s.trim() {
+            "true" | "TRUE" | "True" | "是" => Value::Bool(true),
+            "false" | "FALSE" | "False" | "否" => Value::Bool(false),
+            _ => return Err(mismatch(field, &raw)),
+        },
+        (FieldType::Integer, Raw::Int(i)) => Value::Int(i),
+        (FieldType::Integer, Raw::Cell(s)) => match build_parse_number(s.trim()) {
+            Ok(LitKind::Int(i)) => Value::Int(i),
+            _ => return Err(number_text_error(field, s)),
+        },
+        (FieldType::Decimal, Raw::Int(i)) => Value::Dec(
+            i.checked_mul(100)
+                .ok_or_else(|| ValueError::new(Msg::new("数字太大", "number too large")))?,
+        ),
+        (FieldType::Decimal, Raw::Float(f, text)) => Value::Dec(decimal(f, text)?),
+        (FieldType::Decimal, Raw::Cell(s)) => match build_parse_number(s.trim()) {
+            Ok(LitKind::Int(i)) => Value::Dec(i.saturating_mul(100)),
+            Ok(LitKind::Dec(d)) => Value::Dec(d),
+            Err(m) if s.contains('.') => return Err(ValueError::new(m)),
+            _ => return Err(number_text_error(field, s)),
+        },
+        (FieldType::Integer | FieldType::Decimal, Raw::Str(s)) => {
+            let e = mismatch(field, &raw);
+            return Err(if s.chars().any(is_full_width_digit) {
+                e.help(full_width_help())
+            } else {
+                e.help(Msg::new(
+                    "数字不加引号，例如 quantity = 1",
+                    "write numbers without quotes, e.g. quantity = 1",
+                ))
+            });
+        }
+        _ => return Err(mismatch(field, &raw)),
+    };
+    check_bounds(field, value)?;
+    Ok(value)
+}
+
+/// Converts one element of a list field.
+pub fn convert_item(field: &Field, raw: Raw) -> Result<u16, ValueError> {
+    match raw {
+        Raw::Str(s) | Raw::Cell(s) => enum_code(field, s.trim()),
+        _ => {
+            let want = describe_type(&field.ty);
+            let got = describe_raw(&raw);
+            Err(ValueError::new(Msg::new(
+                format!("列表中应为{}，实际是{}", want.zh, got.zh),
+                format!("expected {} in the list, found {}", want.en, got.en),
+            )))
+        }
+    }
+}
+
+fn enum_code(field: &Field, text: &str) -> Result<u16, ValueError> {
+    let values = field.ty.values();
+    if let Some(i) = values
+        .iter()
+        .position(|v| v.code == text || v.label.zh == text)
+    {
+        return Ok(i as u16);
+    }
+    let want = describe_type(&FieldType::Enum(values.to_vec()));
+    let mut e = ValueError::new(Msg::new(
+        format!("\"{text}\" 不是可选的取值；应为{}", want.zh),
+        format!("\"{text}\" is not an allowed value; expected {}", want.en),
+    ));
+    if let Some(close) = crate::diag::did_you_mean(text, values.iter().map(|v| v.code.as_str())) {
+        e = e.help(Msg::new(
+            format!("是否想写 \"{close}\"？"),
+            format!("did you mean \"{close}\"?"),
+        ));
+    }
+    Err(e)
+}
+
+fn is_full_width_digit(c: char) -> bool {
+    ('０'..='９').contains(&c)
+}
+
+fn full_width_help() -> Msg {
+    Msg::new(
+        "这里用了全角数字（如 １２），请改用半角数字 12",
+        "these are full-width digits (like １２): type ASCII digits (12) instead",
+    )
+}
+
+fn number_text_error(field: &Field, s: &str) -> ValueError {
+    let e = mismatch(field, &Raw::Cell(s));
+    if s.chars().any(is_full_width_digit) {
+        e.help(full_width_help())
+    } else {
+        e
+    }
+}
+
+fn date_in_range(d: Date) -> Result<Date, ValueError> {
+    if crate::syntax::YEARS.contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(ValueError::new(Msg::new(
+            format!("日期 {d} 的年份超出 1900–2200"),
+            format!("the year of {d} is outside 1900–2200"),
+        )))
+    }
+}
+
+/// A date written as text: only `YYYY-MM-DD` is accepted, and other common
+/// ways of writing a date get a hint showing that form.
+fn date_text(s: &str) -> Result<Date, ValueError> {
+    let iso = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if iso {
+        return build_parse_date(s).map_err(ValueError::new);
+    }
+    let digits: Vec<&str> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let suggestion = match digits.as_slice() {
+        [y, m, d] if y.len() == 4 && m.len() <= 2 && d.len() <= 2 => {
+            format!("{y}-{m:0>2}-{d:0>2}")
+        }
+        _ => "2024-03-05".to_string(),
+    };
+    Err(ValueError::new(Msg::new(
+        format!("\"{s}\" 不是 YYYY-MM-DD 格式的日期"),
+        format!("\"{s}\" is not a date in the form YYYY-MM-DD"),
+    ))
+    .help(Msg::new(
+        format!("写作 {suggestion}"),
+        format!("write it as {suggestion}"),
+    )))
+}
+
+fn decimal(f: f64, text: Option<&str>) -> Result<i64, ValueError> {
+    if !f.is_finite() {
+        return Err(ValueError::new(Msg::new(
+            format!("{f} 不是有效的金额"),
+            format!("{f} is not a valid amount"),
+        )));
+    }
+    if let Some(text) = text {
+        let plain = text.replace('_', "");
+        match build_parse_number(&plain) {
+            Ok(LitKind::Dec(d)) => return Ok(d),
+            Ok(LitKind::Int(i)) => return i.checked_mul(100).ok_or_else(too_large),
+            Err(m) if !plain.contains(['e', 'E']) => return Err(ValueError::new(m)),
+            _ => {}
+        }
+    }
+    let cents = f * 100.0;
+    if cents.abs() > 9.0e15 {
+        return Err(too_large());
+    }
+    let rounded = cents.round();
+    if (cents - rounded).abs() > 1e-6 {
+        return Err(ValueError::new(Msg::new(
+            format!("{f} 的小数超过两位"),
+            format!("{f} has more than two decimal places"),
+        )));
+    }
+    Ok(rounded as i64)
+}
+
+fn too_large() -> ValueError {
+    ValueError::new(Msg::new("数字太大", "number too large"))
+}
+
+fn check_bounds(field: &Field, value: Value) -> Result<(), ValueError> {
+    let (n, show): (i64, fn(i64) -> String) = match value {
+        Value::Int(i) => (i, |i| i.to_string()),
+        Value::Dec(d) => (d, |d| format_cents(d)),
+        _ => return Ok(()),
+    };
+    if let Some(min) = field.min
+        && n < min
+    {
+        return Err(ValueError::new(Msg::new(
+            format!("不能小于 {}，实际是 {}", show(min), show(n)),
+            format!("must be at least {}, found {}", show(min), show(n)),
+        )));
+    }
+    if let Some(max) = field.max
+        && n > max
+    {
+        return Err(ValueError::new(Msg::new(
+            format!("不能大于 {}，实际是 {}", show(max), show(n)),
+            format!("must be at most {}, found {}", show(max), show(n)),
+        )));
+    }
+    Ok(())
+}
+
+/// Hundredths as a decimal: 39900 → "399.00".
+pub fn format_cents(d: i64) -> String {
+    let sign = if d < 0 { "-" } else { "" };
+    let a = d.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
+}

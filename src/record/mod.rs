@@ -1,0 +1,118 @@
+//! Complaint records: one slot per declared field, filled from TOML (here),
+//! JSON Lines or CSV by the same conversion, so every source validates a
+//! value the same way against the rule file's declarations.
+
+mod convert;
+pub mod toml;
+
+pub use convert::{Raw, ValueError, convert, convert_item, describe_type, format_cents};
+
+use crate::diag::{Diagnostic, Msg, Source};
+use crate::value::{KeySet, TextRef, Value};
+
+/// A record's values, a slot per field of the rules it was loaded for.
+/// Reusable: `clear` keeps the buffers, so a batch allocates nothing per
+/// record once warm.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    values: Vec<Value>,
+    present: KeySet,
+    text: String,
+}
+
+impl Record {
+    pub fn new(fields: usize) -> Record {
+        Record {
+            values: vec![Value::Absent; fields],
+            present: KeySet::EMPTY,
+            text: String::new(),
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.values.fill(Value::Absent);
+        self.present = KeySet::EMPTY;
+        self.text.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.present.is_empty()
+    }
+
+    #[inline]
+    pub fn get(&self, slot: usize) -> Value {
+        self.values[slot]
+    }
+
+    /// The slots that hold a value.
+    pub fn present(&self) -> KeySet {
+        self.present
+    }
+
+    pub fn set(&mut self, slot: usize, value: Value) {
+        if value.is_absent() {
+            self.present.remove(slot);
+        } else {
+            self.present.insert(slot);
+        }
+        self.values[slot] = value;
+    }
+
+    /// Copies text into the record's buffer.
+    pub fn push_text(&mut self, text: &str) -> Value {
+        let start = self.text.len() as u32;
+        self.text.push_str(text);
+        Value::Text(TextRef {
+            start,
+            len: text.len() as u32,
+        })
+    }
+
+    pub fn text(&self, r: TextRef) -> &str {
+        &self.text[r.start as usize..(r.start + r.len) as usize]
+    }
+}
+
+/// A record file that could not be used: every problem found, each with the
+/// place it was found.
+#[derive(Debug, Clone)]
+pub struct RecordError {
+    pub source: Source,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Decodes a record file's bytes: UTF-8, with a leading BOM dropped. A file
+/// in another encoding (GBK and GB18030 are common on Chinese desktops) is
+/// an error saying so, at the line of the first byte that is not UTF-8.
+pub fn decode(bytes: &[u8]) -> Result<&str, (Diagnostic, String)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let lossy = String::from_utf8_lossy(bytes).into_owned();
+            // Lossy decoding keeps the valid prefix byte for byte.
+            let looks_gbk = matches!(bytes.get(at..at + 2),
+                Some([lead, trail]) if (0x81..=0xFE).contains(lead) && (0x40..=0xFE).contains(trail));
+            let (zh, en) = if looks_gbk {
+                (
+                    "文件不是 UTF-8 编码（看起来是 GBK/GB18030）",
+                    "file is not UTF-8 (it looks like GBK/GB18030)",
+                )
+            } else {
+                ("文件不是 UTF-8 编码", "file is not UTF-8")
+            };
+            let diag = Diagnostic::error("not-utf8", Some(at..at + 1), Msg::new(zh, en)).with_help(
+                Msg::new(
+                    "用编辑器“另存为”UTF-8 编码后再试",
+                    "save it as UTF-8 (in most editors: Save As… → Encoding: UTF-8) and try again",
+                ),
+            );
+            Err((diag, lossy))
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! The human report: verdict first, then the deciding clause with the
+//! guideline's words and the reason, what to ask for, deadlines, and a line
+//! per clause.
+
+use std::fmt::Write as _;
+
+use super::Report;
+use crate::diag::Lang;
+
+struct Words {
+    verdict: &'static str,
+    deciding: &'static str,
+    source: &'static str,
+    reason: &'static str,
+    also: &'static str,
+    ask: &'static str,
+    choices: &'static str,
+    deadlines: &'static str,
+    not_applicable: &'static str,
+    unknown_date: &'static str,
+    by: &'static str,
+    clauses: &'static str,
+    warnings: &'static str,
+    case: &'static str,
+    rules: &'static str,
+}
+
+const ZH: Words = Words {
+    verdict: "结论",
+    deciding: "决定条款",
+    source: "指引原文",
+    reason: "理由",
+    also: "同时适用",
+    ask: "请投诉人补充",
+    choices: "可选",
+    deadlines: "期限",
+    not_applicable: "不适用（未受理）",
+    unknown_date: "无法计算（缺少日期）",
+    by: "前",
+    clauses: "逐条审查",
+    warnings: "提醒",
+    case: "编号",
+    rules: "规则",
+};
+
+const EN: Words = Words {
+    verdict: "Outcome",
+    deciding: "Deciding clause",
+    source: "Guideline",
+    reason: "Reason",
+    also: "Also applies",
+    ask: "Ask the complainant for",
+    choices: "one of",
+    deadlines: "Deadlines",
+    not_applicable: "does not apply (not accepted)",
+    unknown_date: "cannot be computed (a date is missing)",
+    by: "",
+    clauses: "Clause by clause",
+    warnings: "Warnings",
+    case: "Case",
+    rules: "Rules",
+};
+
+fn status_mark(status: &str, lang: Lang) -> &'static str {
+    match (status, lang) {
+        ("true", Lang::Zh) => "是",
+        ("false", Lang::Zh) => "否",
+        ("unknown", Lang::Zh) => "待定",
+        ("met", Lang::Zh) => "已满足",
+        ("unmet", Lang::Zh) => "未满足",
+        ("true", Lang::En) => "yes",
+        ("false", Lang::En) => "no",
+        ("unknown", Lang::En) => "undecided",
+        ("met", Lang::En) => "met",
+        ("unmet", Lang::En) => "unmet",
+        _ => "",
+    }
+}
+
+pub fn render(r: &Report, lang: Lang) -> String {
+    let w = match lang {
+        Lang::Zh => &ZH,
+        Lang::En => &EN,
+    };
+    let colon = if lang == Lang::Zh { "：" } else { ": " };
+    let mut out = String::new();
+    let _ = writeln!(out, "{}{colon}{}", w.verdict, r.verdict);
+    let _ = writeln!(
+        out,
+        "{}{colon}{} {}",
+        w.deciding, r.deciding, r.deciding_title
+    );
+    if let Some(src) = &r.deciding_source {
+        let _ = writeln!(out, "{}{colon}{src}", w.source);
+    }
+    if !r.reason.is_empty() {
+        let _ = writeln!(out, "{}{colon}{}", w.reason, r.reason);
+    }
+    let also: Vec<&super::ClauseReport> = r
+        .clauses
+        .iter()
+        .filter(|c| r.fired.contains(&c.id) && c.id != r.deciding)
+        .collect();
+    if !also.is_empty() {
+        let _ = writeln!(out, "\n{}{colon}", w.also);
+        for c in also {
+            let _ = write!(out, "  - {} {}", c.id, c.title);
+            match &c.explanation {
+                Some(e) => {
+                    let _ = writeln!(out, "{colon}{e}");
+                }
+                None => out.push('\n'),
+            }
+        }
+    }
+    if !r.ask_for.is_empty() {
+        let _ = writeln!(out, "\n{}{colon}", w.ask);
+        for a in &r.ask_for {
+            let _ = write!(out, "  - {}（{}）", a.label, a.key);
+            if a.choices.is_empty() {
+                out.push('\n');
+            } else {
+                let sep = if lang == Lang::Zh { "、" } else { ", " };
+                let _ = writeln!(out, " {}{colon}{}", w.choices, a.choices.join(sep));
+            }
+        }
+    }
+    if !r.deadline_clauses.is_empty() {
+        let _ = writeln!(out, "\n{}{colon}", w.deadlines);
+        for d in &r.deadline_clauses {
+            let when = match (&d.date, d.status) {
+                (Some(date), _) if lang == Lang::Zh => format!("{date} {}", w.by),
+                (Some(date), _) => format!("by {date}"),
+                (None, "not_applicable") => w.not_applicable.to_string(),
+                (None, _) => w.unknown_date.to_string(),
+            };
+            let _ = writeln!(out, "  {} {}{colon}{}", d.id, d.title, when.trim_end());
+        }
+    }
+    let _ = writeln!(out, "\n{}{colon}", w.clauses);
+    for c in &r.clauses {
+        let _ = write!(
+            out,
+            "  {:<8} {}{colon}{}",
+            c.id,
+            c.title,
+            status_mark(c.status, lang)
+        );
+        match &c.explanation {
+            Some(e) => {
+                let _ = writeln!(out, " — {e}");
+            }
+            None => out.push('\n'),
+        }
+    }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(out, "\n{}{colon}", w.warnings);
+        for warning in &r.warnings {
+            let _ = writeln!(out, "  - {warning}");
+        }
+    }
+    let version = r
+        .rules
+        .version
+        .as_deref()
+        .map_or(String::new(), |v| format!(" {v}"));
+    let _ = writeln!(
+        out,
+        "\n{}{colon}{} · {}{colon}{}{version} ({})",
+        w.case, r.id, w.rules, r.rules.title, r.rules.digest
+    );
+    out
+}

@@ -1,0 +1,180 @@
+//! Text → syntax tree. `parse` runs a lexical pre-scan (IME punctuation,
+//! unterminated strings, nesting depth), then the pest grammar one item at a
+//! time so that every broken item is reported, then builds the tree.
+
+pub mod ast;
+mod build;
+mod names;
+mod prescan;
+
+use pest::Parser as _;
+
+use crate::diag::{Diagnostic, Msg};
+pub use ast::*;
+pub use build::{YEARS, parse_date as build_parse_date, parse_number as build_parse_number};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/rules.pest"]
+pub(crate) struct RuleParser;
+
+/// The deepest nesting of parentheses, brackets and braces, and of
+/// expressions, that a rule file may have. Deeper input is refused with an
+/// error rather than risking the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// The largest rule file shouli reads (4 MiB).
+pub const MAX_RULE_FILE: usize = 4 << 20;
+
+/// Words that begin a top-level item; after an error the parser resumes at
+/// the next line that starts with one of them.
+const ITEM_WORDS: &[&str] = &[
+    "field", "define", "example", "basis", "ground", "evidence", "deadline", "scope",
+];
+
+/// The result of parsing: the tree when the whole file parsed, and every
+/// diagnostic found on the way.
+#[derive(Debug)]
+pub struct Parsed {
+    pub file: Option<RuleFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn parse(text: &str) -> Parsed {
+    if text.len() > MAX_RULE_FILE {
+        return Parsed {
+            file: None,
+            diagnostics: vec![Diagnostic::error(
+                "file-too-large",
+                None,
+                Msg::new(
+                    format!(
+                        "规则文件过大（{} 字节，上限 {} 字节）",
+                        text.len(),
+                        MAX_RULE_FILE
+                    ),
+                    format!(
+                        "rule file too large ({} bytes, the limit is {})",
+                        text.len(),
+                        MAX_RULE_FILE
+                    ),
+                ),
+            )],
+        };
+    }
+    let scan = prescan::scan(text);
+    if scan.too_deep {
+        return Parsed {
+            file: None,
+            diagnostics: scan.diagnostics,
+        };
+    }
+    let mut diagnostics = scan.diagnostics;
+    let lexical_lines: Vec<usize> = diagnostics
+        .iter()
+        .filter_map(|d| d.span.as_ref())
+        .map(|s| crate::diag::line_col(text, s.start).0)
+        .collect();
+    let mut grammar_errors = Vec::new();
+
+    let mut header = None;
+    let mut items = Vec::new();
+    let mut pos;
+    match RuleParser::parse(Rule::header_at, text) {
+        Ok(mut pairs) => {
+            let at = pairs.next().expect("header_at always yields one pair");
+            pos = at.as_span().end();
+            let pair = at.into_inner().next().expect("header_at holds a header");
+            match build::Builder::new(0).header(pair) {
+                Ok(h) => header = Some(h),
+                Err(d) => grammar_errors.push(d),
+            }
+        }
+        Err(e) => {
+            let d = names::grammar_error(&e, text, 0);
+            let at = d.span.as_ref().map_or(0, |s| s.start);
+            grammar_errors.push(d);
+            pos = resume_point(text, at).unwrap_or(text.len());
+        }
+    }
+    while pos < text.len() {
+        let rest = &text[pos..];
+        match RuleParser::parse(Rule::item_at, rest) {
+            Ok(mut pairs) => {
+                let at = pairs.next().expect("item_at always yields one pair");
+                let end = at.as_span().end();
+                let Some(pair) = at.into_inner().next().filter(|p| p.as_rule() != Rule::EOI) else {
+                    break;
+                };
+                match build::Builder::new(pos).item(pair) {
+                    Ok(item) => items.push(item),
+                    Err(d) => grammar_errors.push(d),
+                }
+                pos += end.max(1);
+            }
+            Err(e) => {
+                let d = names::grammar_error(&e, text, pos);
+                let at = d.span.as_ref().map_or(pos, |s| s.start);
+                grammar_errors.push(d);
+                match resume_point(text, at.max(pos + 1)) {
+                    Some(next) => pos = next,
+                    None => break,
+                }
+            }
+        }
+    }
+    // An error the pre-scan explained already (a full-width quote, an open
+    // string) makes the grammar fail on the same line; say it once.
+    grammar_errors.retain(|d| {
+        let line = d
+            .span
+            .as_ref()
+            .map(|s| crate::diag::line_col(text, s.start).0);
+        !line.is_some_and(|l| lexical_lines.contains(&l))
+    });
+    diagnostics.extend(grammar_errors);
+    diagnostics.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    let file = match header {
+        Some(header) if diagnostics.iter().all(|d| !d.is_error()) => {
+            Some(RuleFile { header, items })
+        }
+        _ => None,
+    };
+    Parsed { file, diagnostics }
+}
+
+/// Parses one expression on its own (used by tests and tools).
+pub fn parse_expr(text: &str) -> Result<Expr, Diagnostic> {
+    let scan = prescan::scan(text);
+    if let Some(d) = scan.diagnostics.into_iter().next() {
+        return Err(d);
+    }
+    let mut pairs =
+        RuleParser::parse(Rule::expr_at, text).map_err(|e| names::grammar_error(&e, text, 0))?;
+    let at = pairs.next().expect("expr_at yields one pair");
+    let expr = at.into_inner().next().expect("expr_at holds an expr");
+    build::Builder::new(0).expr(expr)
+}
+
+/// The start of the first line after `from` that begins a top-level item.
+fn resume_point(text: &str, from: usize) -> Option<usize> {
+    let mut line_start = text[from.min(text.len())..]
+        .find('\n')
+        .map(|i| from + i + 1)?;
+    loop {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        let line = text[line_start..line_end].trim_start();
+        let word: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if ITEM_WORDS.contains(&word.as_str()) {
+            return Some(line_start + (line_end - line_start - line.len()));
+        }
+        if line_end >= text.len() {
+            return None;
+        }
+        line_start = line_end + 1;
+    }
+}

@@ -1,0 +1,136 @@
+//! A lexical pass before the grammar: it finds what a Chinese keyboard slips
+//! into a rule file (full-width punctuation outside strings), strings left
+//! open at the end of a line, and nesting deep enough to threaten the stack.
+
+use crate::diag::{Diagnostic, Msg};
+
+use super::MAX_DEPTH;
+
+pub struct Scan {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Nesting went past `MAX_DEPTH`; the grammar must not run.
+    pub too_deep: bool,
+}
+
+/// Full-width characters an IME types, what they are called, and the ASCII
+/// character meant.
+const FULL_WIDTH: &[(char, &str, &str, &str)] = &[
+    ('“', "中文左双引号", "Chinese opening double quote", "\""),
+    ('”', "中文右双引号", "Chinese closing double quote", "\""),
+    ('‘', "中文左单引号", "Chinese opening single quote", "\""),
+    ('’', "中文右单引号", "Chinese closing single quote", "\""),
+    ('：', "全角冒号", "full-width colon", ":"),
+    ('，', "全角逗号", "full-width comma", ","),
+    ('（', "全角左括号", "full-width opening parenthesis", "("),
+    ('）', "全角右括号", "full-width closing parenthesis", ")"),
+    ('；', "全角分号", "full-width semicolon", ";"),
+    ('【', "全角左方括号", "full-width opening bracket", "["),
+    ('】', "全角右方括号", "full-width closing bracket", "]"),
+    ('［', "全角左方括号", "full-width opening bracket", "["),
+    ('］', "全角右方括号", "full-width closing bracket", "]"),
+    ('｛', "全角左花括号", "full-width opening brace", "{"),
+    ('｝', "全角右花括号", "full-width closing brace", "}"),
+    ('＝', "全角等号", "full-width equals sign", "="),
+    ('＋', "全角加号", "full-width plus sign", "+"),
+    ('－', "全角减号", "full-width minus sign", "-"),
+    ('＞', "全角大于号", "full-width greater-than sign", ">"),
+    ('＜', "全角小于号", "full-width less-than sign", "<"),
+    ('！', "全角感叹号", "full-width exclamation mark", "!"),
+    ('＃', "全角井号", "full-width number sign", "#"),
+    ('。', "中文句号", "Chinese full stop", "."),
+    ('．', "全角句点", "full-width full stop", "."),
+    ('、', "顿号", "Chinese enumeration comma", ","),
+    ('\u{3000}', "全角空格", "full-width space", " "),
+];
+
+pub fn scan(text: &str) -> Scan {
+    let mut diagnostics = Vec::new();
+    let mut depth = 0usize;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '#' => {
+                while chars.peek().is_some_and(|&(_, c)| c != '\n') {
+                    chars.next();
+                }
+            }
+            '"' => {
+                let mut closed = false;
+                while let Some(&(_, c)) = chars.peek() {
+                    if c == '\n' || c == '\r' {
+                        break;
+                    }
+                    chars.next();
+                    if c == '\\' {
+                        chars.next();
+                    } else if c == '"' {
+                        closed = true;
+                        break;
+                    }
+                }
+                if !closed {
+                    let end = chars.peek().map_or(text.len(), |&(j, _)| j);
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "unterminated-string",
+                            Some(i..end),
+                            Msg::new("字符串没有结束的引号", "unterminated string"),
+                        )
+                        .with_help(Msg::new(
+                            "在这一行的末尾补上英文双引号 `\"`；字符串不能跨行",
+                            "close it with an ASCII `\"` on the same line; strings cannot span lines",
+                        )),
+                    );
+                }
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "too-deep",
+                            Some(i..i + 1),
+                            Msg::new(
+                                format!("括号嵌套超过 {MAX_DEPTH} 层"),
+                                format!("brackets nested more than {MAX_DEPTH} levels deep"),
+                            ),
+                        )
+                        .with_help(Msg::new(
+                            "用 define 给子条件起名，拆成几层",
+                            "name sub-conditions with `define` to flatten the expression",
+                        )),
+                    );
+                    return Scan {
+                        diagnostics,
+                        too_deep: true,
+                    };
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {
+                if let Some((_, zh, en, ascii)) = FULL_WIDTH.iter().find(|f| f.0 == c) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "full-width-punctuation",
+                            Some(i..i + c.len_utf8()),
+                            Msg::new(
+                                format!("这里有{zh} `{c}`，规则文件只认英文（半角）标点"),
+                                format!(
+                                    "{en} `{c}` here: rule files use ASCII punctuation (was the Chinese input method on?)"
+                                ),
+                            ),
+                        )
+                        .with_help(Msg::new(
+                            format!("切换到英文输入，改为 `{ascii}`"),
+                            format!("switch the keyboard to English and type `{ascii}` instead"),
+                        )),
+                    );
+                }
+            }
+        }
+    }
+    Scan {
+        diagnostics,
+        too_deep: false,
+    }
+}
