@@ -47,6 +47,9 @@ pub struct ClauseResult {
     pub keys: KeySet,
     /// A deadline's date.
     pub due: Value,
+    /// The condition itself was unknown (an unmet evidence clause whose
+    /// keys are absent, rather than present with the wrong values).
+    pub open: bool,
 }
 
 /// Which clause decided the outcome.
@@ -173,6 +176,7 @@ impl Program {
                         status,
                         keys,
                         due: Value::Absent,
+                        open: status == Status::Unknown,
                     }
                 }
                 (ClauseKind::Evidence, Some(n)) => {
@@ -182,12 +186,14 @@ impl Program {
                             status: Status::Met,
                             keys: KeySet::EMPTY,
                             due: Value::Absent,
+                            open: false,
                         }
                     } else {
                         ClauseResult {
                             status: Status::Unmet,
                             keys,
                             due: Value::Absent,
+                            open: v.is_absent(),
                         }
                     }
                 }
@@ -195,6 +201,7 @@ impl Program {
                     status: Status::NotApplicable,
                     keys: KeySet::EMPTY,
                     due: Value::Absent,
+                    open: false,
                 },
             };
             trace.clauses.push(result);
@@ -247,11 +254,13 @@ impl Program {
                     status: Status::Due,
                     keys: KeySet::EMPTY,
                     due: v,
+                    open: false,
                 },
                 _ => ClauseResult {
                     status: Status::Unknown,
                     keys,
                     due: Value::Absent,
+                    open: true,
                 },
             };
         }

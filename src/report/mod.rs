@@ -245,6 +245,7 @@ impl Writer<'_> {
         let r = self.trace.clauses[i];
         let template = match r.status {
             Status::True => c.because.as_ref(),
+            Status::Unmet if r.open => c.unknown.as_ref().or(c.because.as_ref()),
             Status::Unmet => c.because.as_ref().or(c.unknown.as_ref()),
             Status::Unknown => c.unknown.as_ref(),
             Status::False | Status::Met => c.otherwise.as_ref(),

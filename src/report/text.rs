@@ -120,8 +120,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
             if a.choices.is_empty() {
                 out.push('\n');
             } else {
-                let sep = if lang == Lang::Zh { "、" } else { ", " };
-                let _ = writeln!(out, " {}{colon}{}", w.choices, a.choices.join(sep));
+                let _ = writeln!(out, " {}{colon}{}", w.choices, a.choices.join(" / "));
             }
         }
     }
