@@ -72,3 +72,19 @@ fn shared_examples_give_the_outcomes_their_names_say() {
         );
     }
 }
+
+/// Every report carries the SHA-256 of the exact rule file bytes.
+#[test]
+fn reports_carry_the_digest_of_the_rule_file() {
+    let program = support::builtin();
+    let path = support::root().join("tests/fixtures/check/accepted-harm.toml");
+    let report = support::report_of(&program, &path, support::zh());
+    assert_eq!(report.rules.digest, shouli::digest(shouli::BUILTIN_RULES.as_bytes()));
+    assert!(report.rules.digest.starts_with("sha256:"));
+    assert_eq!(report.rules.digest.len(), "sha256:".len() + 64);
+    // A known vector: SHA-256 of "abc".
+    assert_eq!(
+        shouli::digest(b"abc"),
+        "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+}
