@@ -44,10 +44,13 @@ fn check_fixtures() {
             let expected = Some(want[key].clone()).filter(|v| v != "null");
             assert_eq!(got, expected, "{name}: {key}");
         }
-        insta::assert_snapshot!(shouli::report::text::render(
-            &report,
-            shouli::diag::Lang::Zh
-        ));
+        // The digest changes with every edit of the rule file; it is checked
+        // on its own below, so the snapshots do not churn.
+        let text = shouli::report::text::render(&report, shouli::diag::Lang::Zh).replace(
+            &report.rules.digest,
+            "sha256:<digest of the built-in rules>",
+        );
+        insta::assert_snapshot!(text);
     });
 }
 
@@ -79,7 +82,10 @@ fn reports_carry_the_digest_of_the_rule_file() {
     let program = support::builtin();
     let path = support::root().join("tests/fixtures/check/accepted-harm.toml");
     let report = support::report_of(&program, &path, support::zh());
-    assert_eq!(report.rules.digest, shouli::digest(shouli::BUILTIN_RULES.as_bytes()));
+    assert_eq!(
+        report.rules.digest,
+        shouli::digest(shouli::BUILTIN_RULES.as_bytes())
+    );
     assert!(report.rules.digest.starts_with("sha256:"));
     assert_eq!(report.rules.digest.len(), "sha256:".len() + 64);
     // A known vector: SHA-256 of "abc".
