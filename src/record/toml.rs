@@ -243,7 +243,7 @@ impl Loader<'_> {
                     for item in items.iter() {
                         let raw = match item.get_ref() {
                             DeValue::String(s) => Raw::Str(s),
-                            DeValue::Integer(_) => Raw::Int(0),
+                            DeValue::Integer(i) => Raw::Int(i.as_str().parse().unwrap_or(0)),
                             DeValue::Boolean(b) => Raw::Bool(*b),
                             _ => Raw::Float(f64::NAN, Some("…")),
                         };
@@ -252,7 +252,13 @@ impl Loader<'_> {
                             Err(e) => self.error(key, item.span(), e),
                         }
                     }
-                    self.rec.set(slot, Value::Set(set));
+                    // An empty list, like an empty string, says nothing.
+                    let value = if items.is_empty() {
+                        Value::Absent
+                    } else {
+                        Value::Set(set)
+                    };
+                    self.rec.set(slot, value);
                     return;
                 }
                 let want = super::describe_type(&field.ty);

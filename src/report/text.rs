@@ -102,7 +102,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
         .filter(|c| r.fired.contains(&c.id) && c.id != r.deciding)
         .collect();
     if !also.is_empty() {
-        let _ = writeln!(out, "\n{}{colon}", w.also);
+        let _ = writeln!(out, "\n{}{}", w.also, colon.trim_end());
         for c in also {
             let _ = write!(out, "  - {} {}", c.id, c.title);
             match &c.explanation {
@@ -114,9 +114,12 @@ pub fn render(r: &Report, lang: Lang) -> String {
         }
     }
     if !r.ask_for.is_empty() {
-        let _ = writeln!(out, "\n{}{colon}", w.ask);
+        let _ = writeln!(out, "\n{}{}", w.ask, colon.trim_end());
         for a in &r.ask_for {
-            let _ = write!(out, "  - {}（{}）", a.label, a.key);
+            let _ = match lang {
+                Lang::Zh => write!(out, "  - {}（{}）", a.label, a.key),
+                Lang::En => write!(out, "  - {} ({})", a.label, a.key),
+            };
             if a.choices.is_empty() {
                 out.push('\n');
             } else {
@@ -125,7 +128,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
         }
     }
     if !r.deadline_clauses.is_empty() {
-        let _ = writeln!(out, "\n{}{colon}", w.deadlines);
+        let _ = writeln!(out, "\n{}{}", w.deadlines, colon.trim_end());
         for d in &r.deadline_clauses {
             let when = match (&d.date, d.status) {
                 (Some(date), _) if lang == Lang::Zh => format!("{date} {}", w.by),
@@ -136,7 +139,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
             let _ = writeln!(out, "  {} {}{colon}{}", d.id, d.title, when.trim_end());
         }
     }
-    let _ = writeln!(out, "\n{}{colon}", w.clauses);
+    let _ = writeln!(out, "\n{}{}", w.clauses, colon.trim_end());
     for c in &r.clauses {
         let _ = write!(
             out,
@@ -153,7 +156,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
         }
     }
     if !r.warnings.is_empty() {
-        let _ = writeln!(out, "\n{}{colon}", w.warnings);
+        let _ = writeln!(out, "\n{}{}", w.warnings, colon.trim_end());
         for warning in &r.warnings {
             let _ = writeln!(out, "  - {warning}");
         }
