@@ -224,7 +224,6 @@ impl Checker {
                 format!("第一次出现在第 {at} 字节处"),
                 format!("first used at byte {at}"),
             ));
-            d.help = d.help.map(|h| h); // rendered with line numbers by `relabel_first`
             d.code = code;
         }
         self.diags.push(d);

@@ -283,6 +283,31 @@ pub fn did_you_mean<'a>(
     })
 }
 
+/// One line per diagnostic, without the source line: `file:line:col:
+/// error[code]: message`. Used where the source line may hold personal data
+/// (`--redact`) and in batch logs.
+pub fn render_short(diag: &Diagnostic, source: &Source, lang: Lang) -> String {
+    let kind = match diag.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let place = match &diag.span {
+        Some(span) => {
+            let (line, col) = source.line_col(span.start);
+            format!("{}:{line}:{col}", source.name)
+        }
+        None => source.name.clone(),
+    };
+    let mut out = format!("{place}: {kind}[{}]: {}", diag.code, diag.message.get(lang));
+    if lang == Lang::Zh {
+        out.push_str(&format!(" ({})", diag.message.en));
+    }
+    if let Some(help) = &diag.help {
+        out.push_str(&format!("; help: {}", help.get(lang)));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,29 +338,4 @@ mod tests {
             Some("purchase.warranty_months")
         );
     }
-}
-
-/// One line per diagnostic, without the source line: `file:line:col:
-/// error[code]: message`. Used where the source line may hold personal data
-/// (`--redact`) and in batch logs.
-pub fn render_short(diag: &Diagnostic, source: &Source, lang: Lang) -> String {
-    let kind = match diag.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let place = match &diag.span {
-        Some(span) => {
-            let (line, col) = source.line_col(span.start);
-            format!("{}:{line}:{col}", source.name)
-        }
-        None => source.name.clone(),
-    };
-    let mut out = format!("{place}: {kind}[{}]: {}", diag.code, diag.message.get(lang));
-    if lang == Lang::Zh {
-        out.push_str(&format!(" ({})", diag.message.en));
-    }
-    if let Some(help) = &diag.help {
-        out.push_str(&format!("; help: {}", help.get(lang)));
-    }
-    out
 }

@@ -6,11 +6,16 @@
 //! [`record`] loads complaint records against the checked rules; [`cli`]
 //! is the command line, and the only place that prints.
 
+// Errors carry a bilingual message, a span and a help text; they are built
+// only when something is wrong, so their size costs nothing on the hot path.
+#![allow(clippy::result_large_err)]
+
 pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod diag;
 pub mod eval;
+pub mod examples;
 pub mod model;
 pub mod record;
 pub mod report;

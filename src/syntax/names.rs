@@ -183,7 +183,7 @@ pub fn grammar_error(e: &pest::error::Error<Rule>, file: &str, offset: usize) ->
     } else {
         (format!("`{found}`"), format!("`{found}`"))
     };
-    let span = Some(pos..pos + len.max(1).min(file.len().saturating_sub(pos)).max(0));
+    let span = Some(pos..pos + len.max(1).min(file.len().saturating_sub(pos)));
     match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let mut zh: Vec<&str> = Vec::new();
