@@ -39,6 +39,8 @@ pub enum Command {
     Check(CheckArgs),
     /// 打印空白投诉处理单 / print a blank complaint record to fill in
     Template(TemplateArgs),
+    /// 运行规则文件中的示例（及记录用例） / run a rule file's examples (and case records)
+    Test(TestArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -89,6 +91,7 @@ pub struct TemplateArgs {
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match cli.command {
         Command::Check(args) => check(&args, out, err),
+        Command::Test(args) => test_rules(&args, out, err),
         Command::Template(args) => {
             let program = match load_program(&args.rules, err) {
                 Ok(p) => p,
@@ -249,4 +252,413 @@ pub fn record_id(program: &Program, rec: &Record, path: &Path, stdin: bool) -> S
         || path.display().to_string(),
         |s| s.to_string_lossy().into_owned(),
     )
+}
+
+// ---- shouli test ------------------------------------------------------------
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// 规则文件（默认使用内置规则） / rule file (default: the built-in rules)
+    #[arg(value_name = "RULES")]
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// 逐条列出示例使各条款出现过的状态 / show which states the examples put each clause in
+    #[arg(long)]
+    pub coverage: bool,
+    /// 同时运行此目录中的记录用例（*.toml，预期写在首行 `# expect:` 或同名 .expect 文件）
+    /// / also run the records in DIR (*.toml, expectation on a first `# expect:` line or in a .expect file)
+    #[arg(long, value_name = "DIR")]
+    pub cases: Option<PathBuf>,
+}
+
+/// Loads a rule file (or the built-in rules) keeping its text, for line
+/// numbers. Problems are printed; the error is the exit code.
+fn load_rules_with_text(
+    path: Option<&Path>,
+    args: &RuleArgs,
+    err: &mut dyn Write,
+) -> Result<(String, String, Program), u8> {
+    let (name, bytes) = match path {
+        None => (BUILTIN_NAME.to_string(), BUILTIN_RULES.as_bytes().to_vec()),
+        Some(path) => match std::fs::read(path) {
+            Ok(bytes) => (path.display().to_string(), bytes),
+            Err(e) => {
+                let _ = writeln!(err, "{}", io_error(path, &e, args.lang));
+                return Err(exit::UNUSABLE);
+            }
+        },
+    };
+    match crate::load_rules(&name, &bytes) {
+        Ok(program) => {
+            let text = match record::decode(&bytes) {
+                Ok(text) => text.to_string(),
+                Err((_, lossy)) => lossy,
+            };
+            Ok((name, text, program))
+        }
+        Err(RulesError { file, diagnostics }) => {
+            print_diagnostics(
+                &diagnostics,
+                &file,
+                args.lang,
+                args.error_format,
+                false,
+                err,
+            );
+            Err(exit::UNUSABLE)
+        }
+    }
+}
+
+fn test_rules(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    use crate::examples::{self, CaseFile, Coverage, Origin};
+    let lang = args.rules.lang;
+    let zh = lang == Lang::Zh;
+    let path = match (&args.file, &args.rules.rules) {
+        (Some(_), Some(_)) => {
+            let _ = writeln!(
+                err,
+                "{}",
+                if zh {
+                    "error: 规则文件只能指定一次（RULES 或 --rules）\n  give the rule file once (RULES or --rules)"
+                } else {
+                    "error: give the rule file once (RULES or --rules)"
+                }
+            );
+            return exit::UNUSABLE;
+        }
+        (a, b) => a.as_deref().or(b.as_deref()),
+    };
+    let (name, text, program) = match load_rules_with_text(path, &args.rules, err) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+
+    // Case files: every *.toml in DIR, by name.
+    let mut case_paths = Vec::new();
+    if let Some(dir) = &args.cases {
+        match std::fs::read_dir(dir) {
+            Ok(entries) => {
+                case_paths = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+                    .collect();
+                case_paths.sort();
+            }
+            Err(e) => {
+                let _ = writeln!(err, "{}", io_error(dir, &e, lang));
+                return exit::UNUSABLE;
+            }
+        }
+    }
+
+    let mut coverage = Coverage::new(&program);
+    let results = examples::run_examples(&program, &text, &mut coverage);
+    let mut body = String::new();
+    let examples_line = if zh {
+        format!("运行 {name} 中的 {} 个示例", results.len())
+    } else {
+        format!("running {} examples from {name}", results.len())
+    };
+    body.push_str(&examples_line);
+    if let Some(dir) = &args.cases {
+        let dir = dir.display();
+        let n = case_paths.len();
+        body.push_str(&if zh {
+            format!("，以及 {dir} 中的 {n} 份记录")
+        } else {
+            format!(", and {n} records from {dir}")
+        });
+    }
+    body.push('\n');
+    let _ = out.write_all(body.as_bytes());
+
+    let (mut passed, mut failed, mut unusable) = (0usize, 0usize, 0usize);
+    let mut report = |r: &examples::TestResult, out: &mut dyn Write| {
+        let place = match &r.origin {
+            Origin::Example { line } => format!("{name}:{line}"),
+            Origin::Case { file } => file.clone(),
+        };
+        if r.passed() {
+            passed += 1;
+            let _ = writeln!(out, "✓ {}", r.name);
+        } else {
+            failed += 1;
+            let _ = write!(
+                out,
+                "✗ {}\n  --> {place}\n{}",
+                r.name,
+                test_failure(r, lang)
+            );
+        }
+    };
+    for r in &results {
+        report(r, out);
+    }
+    let mut rec = Record::new(program.rules.fields.len());
+    for path in &case_paths {
+        let case_name = path.display().to_string();
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                unusable += 1;
+                let _ = writeln!(out, "✗ {case_name}");
+                let _ = writeln!(err, "{}", io_error(path, &e, lang));
+                continue;
+            }
+        };
+        let expect_path = path.with_extension("expect");
+        let expect_text = match std::fs::read(&expect_path) {
+            Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+            Err(_) => None,
+        };
+        let expect_name = expect_path.display().to_string();
+        let case = CaseFile {
+            name: &case_name,
+            bytes: &bytes,
+            expect_file: expect_text.as_deref().map(|t| (expect_name.as_str(), t)),
+        };
+        match examples::run_case(&program, &case, &mut rec, &mut coverage) {
+            Ok((result, source, warnings)) => {
+                print_diagnostics(&warnings, &source, lang, ErrorFormat::Text, true, err);
+                report(&result, out);
+            }
+            Err(e) => {
+                unusable += 1;
+                let _ = writeln!(
+                    out,
+                    "✗ {case_name}{}",
+                    if zh {
+                        "：无法运行"
+                    } else {
+                        ": could not be run"
+                    }
+                );
+                print_diagnostics(
+                    &e.diagnostics,
+                    &e.source,
+                    lang,
+                    args.rules.error_format,
+                    false,
+                    err,
+                );
+            }
+        }
+    }
+
+    let mut tail = String::new();
+    if args.coverage {
+        tail.push_str(&coverage_text(&program, &coverage, lang));
+    }
+    let total = passed + failed + unusable;
+    tail.push_str(&if zh {
+        let mut s = format!("\n共 {total} 项：通过 {passed} 项，失败 {failed} 项");
+        if unusable > 0 {
+            s.push_str(&format!("，无法运行 {unusable} 项"));
+        }
+        s
+    } else {
+        let mut s = format!("\n{total} tests: {passed} passed, {failed} failed");
+        if unusable > 0 {
+            s.push_str(&format!(", {unusable} could not be run"));
+        }
+        s
+    });
+    tail.push('\n');
+    let _ = out.write_all(tail.as_bytes());
+    let _ = out.flush();
+    if unusable > 0 {
+        exit::UNUSABLE
+    } else if failed > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+/// Expected against actual, one aspect per line; `≠` marks what differs.
+fn test_failure(r: &crate::examples::TestResult, lang: Lang) -> String {
+    use crate::examples::Aspect;
+    let zh = lang == Lang::Zh;
+    let actual = match &r.actual {
+        Ok(a) => a,
+        Err(e) => {
+            return if zh {
+                format!("    日期计算超出范围（{e}）\n")
+            } else {
+                format!("    {e}\n")
+            };
+        }
+    };
+    let e = &r.expected;
+    let unstated = if zh { "（未写）" } else { "(not stated)" };
+    let list = |v: &[String]| format!("[{}]", v.join(", "));
+    let outcome = |o: crate::model::Outcome| format!("{} {}", o.code(), o.label(Lang::Zh));
+    let mut rows: Vec<(bool, &str, String, String)> = vec![
+        (
+            r.mismatches.contains(&Aspect::Outcome),
+            if zh { "结论 expect" } else { "outcome" },
+            outcome(e.outcome),
+            outcome(actual.outcome),
+        ),
+        (
+            r.mismatches.contains(&Aspect::Deciding),
+            if zh {
+                "决定条款 by"
+            } else {
+                "deciding clause"
+            },
+            e.deciding.clone().unwrap_or_else(|| unstated.to_string()),
+            actual.deciding.clone(),
+        ),
+        (
+            r.mismatches.contains(&Aspect::Fired),
+            if zh {
+                "成立的情形 fired"
+            } else {
+                "fired grounds"
+            },
+            e.fired
+                .as_deref()
+                .map_or_else(|| unstated.to_string(), list),
+            list(&actual.fired),
+        ),
+        (
+            r.mismatches.contains(&Aspect::Missing),
+            if zh {
+                "待补正项 missing"
+            } else {
+                "missing keys"
+            },
+            e.missing
+                .as_deref()
+                .map_or_else(|| unstated.to_string(), list),
+            list(&actual.missing),
+        ),
+    ];
+    for (name, date) in &e.deadlines {
+        let got = actual
+            .deadlines
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, d)| d.clone());
+        rows.push((
+            r.mismatches.contains(&Aspect::Deadline(name.clone())),
+            name,
+            date.clone().unwrap_or_else(|| "null".to_string()),
+            got.unwrap_or_else(|| "null".to_string()),
+        ));
+    }
+    let width = rows.iter().map(|r| text_width(r.1)).max().unwrap_or(0);
+    let (want, got) = if zh {
+        ("预期", "实际")
+    } else {
+        ("expected", "actual")
+    };
+    let mut s = String::new();
+    for (differs, label, expected, actual) in rows {
+        let mark = if differs { "≠" } else { " " };
+        let pad = " ".repeat(width - text_width(label));
+        s.push_str(&format!(
+            "  {mark} {label}{pad}  {want} {expected}  {got} {actual}\n"
+        ));
+    }
+    s
+}
+
+fn text_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// Per clause, how many tests put it in each state; then what no test did.
+fn coverage_text(program: &Program, coverage: &crate::examples::Coverage, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let rules = &program.rules;
+    let mut s = String::from(if zh {
+        "\n覆盖情况（各状态出现的次数）：\n"
+    } else {
+        "\ncoverage (how many tests put each clause in each state):\n"
+    });
+    let id_width = coverage
+        .clauses
+        .iter()
+        .map(|c| text_width(&rules.clauses[c.clause].id))
+        .chain(rules.scope.as_ref().map(|sc| text_width(&sc.id)))
+        .max()
+        .unwrap_or(0);
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    if let (Some(scope), Some(n)) = (&rules.scope, coverage.scope) {
+        let state = if zh {
+            "判定为范围外"
+        } else {
+            "out of scope"
+        };
+        rows.push((
+            scope.id.clone(),
+            format!("{state} {n}"),
+            scope.title.get(lang).to_string(),
+        ));
+    }
+    for c in &coverage.clauses {
+        let clause = &rules.clauses[c.clause];
+        let counts: Vec<String> = c
+            .states
+            .iter()
+            .map(|(state, n)| format!("{} {n}", state.label(lang)))
+            .collect();
+        rows.push((
+            clause.id.clone(),
+            counts.join(" · "),
+            clause.title.get(lang).to_string(),
+        ));
+    }
+    let counts_width = rows.iter().map(|r| text_width(&r.1)).max().unwrap_or(0);
+    for (id, counts, title) in &rows {
+        let pad_id = " ".repeat(id_width - text_width(id));
+        let pad_counts = " ".repeat(counts_width - text_width(counts));
+        s.push_str(&format!("  {id}{pad_id}  {counts}{pad_counts}  {title}\n"));
+    }
+    let mut gaps = Vec::new();
+    if let (Some(scope), Some(0)) = (&rules.scope, coverage.scope) {
+        gaps.push(format!(
+            "  {}：{}",
+            scope.id,
+            if zh {
+                "判定为范围外"
+            } else {
+                "out of scope"
+            }
+        ));
+    }
+    for c in &coverage.clauses {
+        let never: Vec<&str> = c.never().map(|st| st.label(lang)).collect();
+        if !never.is_empty() {
+            let sep = if zh { "、" } else { ", " };
+            let colon = if zh { "：" } else { ": " };
+            gaps.push(format!(
+                "  {}{colon}{}",
+                rules.clauses[c.clause].id,
+                never.join(sep)
+            ));
+        }
+    }
+    if gaps.is_empty() {
+        s.push_str(if zh {
+            "每条条款的每种状态都有示例覆盖。\n"
+        } else {
+            "every clause was seen in every state.\n"
+        });
+    } else {
+        s.push_str(if zh {
+            "从未出现的状态：\n"
+        } else {
+            "states no test produced:\n"
+        });
+        for g in gaps {
+            s.push_str(&g);
+            s.push('\n');
+        }
+    }
+    s
 }
