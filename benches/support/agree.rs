@@ -1,0 +1,199 @@
+//! Agreement between shouli and the hand-written baseline: the same
+//! outputs (outcome, deciding clause, fired grounds, missing keys,
+//! deadlines), in one comparable form, and a check over a whole archive.
+#![allow(dead_code)]
+
+use shouli::compile::Program;
+use shouli::eval::{Deciding, Trace};
+use shouli::model::ClauseKind;
+use shouli::record::Record;
+use shouli::value::Value;
+
+use super::baseline::{self, Decision};
+use super::generate::Archive;
+
+/// What both sides must agree on, as SPEC §4 writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outputs {
+    pub outcome: &'static str,
+    pub deciding: String,
+    pub fired: Vec<String>,
+    pub missing: Vec<String>,
+    pub notify_by: Option<String>,
+    pub resolve_by: Option<String>,
+}
+
+pub fn of_trace(program: &Program, trace: &Trace) -> Outputs {
+    let rules = &program.rules;
+    let deciding = match trace.deciding {
+        Deciding::Clause(i) => rules.clauses[i].id.clone(),
+        Deciding::Scope => rules
+            .scope
+            .as_ref()
+            .map_or_else(|| "1.0".to_string(), |s| s.id.clone()),
+    };
+    let mut missing: Vec<String> = trace
+        .missing
+        .iter()
+        .map(|slot| rules.fields[slot].key.clone())
+        .collect();
+    missing.sort();
+    let (mut notify_by, mut resolve_by) = (None, None);
+    for (c, r) in rules.clauses.iter().zip(&trace.clauses) {
+        if c.kind != ClauseKind::Deadline {
+            continue;
+        }
+        let date = match r.due {
+            Value::Date(d) => Some(d.to_string()),
+            _ => None,
+        };
+        match c.due.as_ref().map(|d| d.name.as_str()) {
+            Some("notify_by") => notify_by = date,
+            Some("resolve_by") => resolve_by = date,
+            _ => {}
+        }
+    }
+    Outputs {
+        outcome: trace.outcome.code(),
+        deciding,
+        fired: trace
+            .fired(program)
+            .map(|i| rules.clauses[i].id.clone())
+            .collect(),
+        missing,
+        notify_by,
+        resolve_by,
+    }
+}
+
+pub fn of_decision(d: &Decision) -> Outputs {
+    let mut missing: Vec<String> = baseline::key::NAMES
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| d.missing >> i & 1 == 1)
+        .map(|(_, k)| k.to_string())
+        .collect();
+    missing.sort();
+    Outputs {
+        outcome: d.outcome.code(),
+        deciding: d.deciding_id().to_string(),
+        fired: (0..10)
+            .filter(|i| d.fired >> i & 1 == 1)
+            .map(|i| baseline::CLAUSES[2 + i].to_string())
+            .collect(),
+        missing,
+        notify_by: d.notify_by.map(|x| x.to_string()),
+        resolve_by: d.resolve_by.map(|x| x.to_string()),
+    }
+}
+
+/// How the outcomes of an archive were spread (to show the mix is real).
+#[derive(Debug, Default, Clone)]
+pub struct Mix {
+    pub records: usize,
+    pub accepted: usize,
+    pub rejected_on_ground: usize,
+    pub out_of_scope: usize,
+    pub incomplete: usize,
+    pub with_recorded: usize,
+}
+
+impl Mix {
+    fn add(&mut self, o: &Outputs, recorded: bool) {
+        self.records += 1;
+        match (o.outcome, o.deciding.as_str()) {
+            ("accepted", _) => self.accepted += 1,
+            ("rejected", "1.0") => self.out_of_scope += 1,
+            ("rejected", _) => self.rejected_on_ground += 1,
+            _ => self.incomplete += 1,
+        }
+        self.with_recorded += usize::from(recorded);
+    }
+}
+
+/// One record on which the two sides differ.
+#[derive(Debug)]
+pub struct Disagreement {
+    pub record: usize,
+    pub input: String,
+    pub shouli: Outputs,
+    pub baseline: Outputs,
+}
+
+/// Generates `n` records from `seed` and checks that shouli (reading each
+/// record with `load`, given its JSON line and its TOML text) and the
+/// baseline (reading the JSON line with serde) agree on every one.
+pub fn check_archive(
+    program: &Program,
+    seed: u64,
+    n: usize,
+    mut load: impl FnMut(&[u8], &str, &mut Record) -> Result<(), String>,
+) -> Result<Mix, Box<Disagreement>> {
+    let mut archive = Archive::new(seed);
+    let mut rec = Record::new(program.rules.fields.len());
+    let mut trace = Trace::default();
+    let mut scratch = Vec::new();
+    let (mut line, mut toml) = (Vec::new(), String::new());
+    let mut mix = Mix::default();
+    for i in 1..=n {
+        let sample = archive.sample(i);
+        line.clear();
+        toml.clear();
+        sample.write_json(&mut line);
+        sample.write_toml(&mut toml);
+        let fail = |shouli: Outputs, baseline: Outputs| {
+            Box::new(Disagreement {
+                record: i,
+                input: String::from_utf8_lossy(&line).into_owned(),
+                shouli,
+                baseline,
+            })
+        };
+        let complaint = baseline::Complaint::from_json(&line);
+        let loaded = load(&line, &toml, &mut rec);
+        let (complaint, ()) = match (complaint, loaded) {
+            (Ok(c), Ok(())) => (c, ()),
+            (c, l) => {
+                let err = |e: String| Outputs {
+                    outcome: "error",
+                    deciding: e,
+                    fired: vec![],
+                    missing: vec![],
+                    notify_by: None,
+                    resolve_by: None,
+                };
+                return Err(fail(
+                    l.map_or_else(err, |()| err("loaded".into())),
+                    c.map_or_else(|e| err(e.0), |_| err("loaded".into())),
+                ));
+            }
+        };
+        let ours = baseline::evaluate(&complaint);
+        let theirs = match program.evaluate_into(&rec, &mut trace, &mut scratch) {
+            Ok(()) => of_trace(program, &trace),
+            Err(e) => Outputs {
+                outcome: "error",
+                deciding: e.to_string(),
+                fired: vec![],
+                missing: vec![],
+                notify_by: None,
+                resolve_by: None,
+            },
+        };
+        let ours = of_decision(&ours);
+        if ours != theirs {
+            return Err(fail(theirs, ours));
+        }
+        mix.add(&ours, complaint.recorded.outcome.is_some());
+    }
+    Ok(mix)
+}
+
+/// shouli's TOML reader, as `check_archive` wants it.
+pub fn load_toml(program: &Program) -> impl FnMut(&[u8], &str, &mut Record) -> Result<(), String> {
+    move |_, toml, rec| {
+        shouli::record::toml::load(toml.as_bytes(), "record.toml", &program.rules, rec)
+            .map(|_| ())
+            .map_err(|e| format!("{:?}", e.diagnostics))
+    }
+}
