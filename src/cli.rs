@@ -41,6 +41,8 @@ pub enum Command {
     Template(TemplateArgs),
     /// 运行规则文件中的示例（及记录用例） / run a rule file's examples (and case records)
     Test(TestArgs),
+    /// 批量审查归档投诉并审计当时的处理 / check an archive of complaints and audit what was done
+    Batch(crate::batch::BatchArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -91,6 +93,7 @@ pub struct TemplateArgs {
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match cli.command {
         Command::Check(args) => check(&args, out, err),
+        Command::Batch(args) => crate::batch::command(&args, out, err),
         Command::Test(args) => test_rules(&args, out, err),
         Command::Template(args) => {
             let program = match load_program(&args.rules, err) {

@@ -10,6 +10,8 @@
 // only when something is wrong, so their size costs nothing on the hot path.
 #![allow(clippy::result_large_err)]
 
+pub mod audit;
+pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod compile;

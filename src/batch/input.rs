@@ -1,0 +1,643 @@
+//! Inputs → chunks of jobs. Directories are walked up front (sorted, so the
+//! order never depends on the file system) and every size is summed for the
+//! progress bar; JSON Lines and CSV are read a chunk at a time, so memory
+//! stays flat whatever the input size. Reading problems (an unreadable
+//! file, a line too long, a read error) become failed jobs in their place.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use csv::ByteRecord;
+
+use super::Problem;
+use crate::diag::Msg;
+use crate::model::RuleSet;
+use crate::record::csv::{CsvColumns, SkipBom};
+use crate::record::toml::MAX_RECORD;
+
+/// One input of a batch.
+pub enum Input {
+    /// A directory (every `*.toml` below it), or a `.toml`, `.jsonl`
+    /// (`.ndjson`) or `.csv` file.
+    Path(PathBuf),
+    /// JSON Lines from a reader (standard input, or bytes in memory),
+    /// named `name` in messages.
+    JsonLines {
+        name: String,
+        reader: Box<dyn Read + Send>,
+    },
+    /// CSV from a reader.
+    Csv {
+        name: String,
+        reader: Box<dyn Read + Send>,
+    },
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Input::Path(p) => write!(f, "Path({})", p.display()),
+            Input::JsonLines { name, .. } => write!(f, "JsonLines({name})"),
+            Input::Csv { name, .. } => write!(f, "Csv({name})"),
+        }
+    }
+}
+
+/// The most a JSON Lines chunk holds in record text; a chunk also ends at
+/// its job limit, whichever comes first.
+const CHUNK_BYTES: usize = 8 << 20;
+
+/// A file under a directory input.
+struct Entry {
+    path: PathBuf,
+    size: u64,
+    /// Why the walk could not read it (a directory it could not list).
+    problem: Option<String>,
+}
+
+enum Opener {
+    Path(PathBuf),
+    Reader(Box<dyn Read + Send>),
+}
+
+enum Pending {
+    Toml(Vec<Entry>),
+    Lines { name: Arc<str>, open: Opener },
+    Csv { name: Arc<str>, open: Opener },
+}
+
+/// The inputs, checked and walked: every path exists and has a kind.
+pub(crate) struct Plan {
+    pending: Vec<Pending>,
+    /// Total bytes to read, when every input is a file.
+    pub total_bytes: Option<u64>,
+}
+
+/// Checks every input before anything is read. An input that does not
+/// exist or cannot be listed is an error: the batch cannot start.
+pub(crate) fn plan(inputs: Vec<Input>) -> Result<Plan, Vec<Msg>> {
+    let mut pending = Vec::new();
+    let mut errors = Vec::new();
+    let mut total = Some(0u64);
+    let add = |total: &mut Option<u64>, n: u64| {
+        if let Some(t) = total {
+            *t += n;
+        }
+    };
+    for input in inputs {
+        match input {
+            Input::JsonLines { name, reader } => {
+                total = None;
+                pending.push(Pending::Lines {
+                    name: name.into(),
+                    open: Opener::Reader(reader),
+                });
+            }
+            Input::Csv { name, reader } => {
+                total = None;
+                pending.push(Pending::Csv {
+                    name: name.into(),
+                    open: Opener::Reader(reader),
+                });
+            }
+            Input::Path(path) => {
+                let shown = path.display().to_string();
+                let meta = match std::fs::metadata(&path) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        errors.push(Msg::new(
+                            format!("无法读取输入 {shown}：{e}"),
+                            format!("cannot read the input {shown}: {e}"),
+                        ));
+                        continue;
+                    }
+                };
+                if meta.is_dir() {
+                    let mut entries = Vec::new();
+                    if let Err(e) = walk(&path, &mut entries, true) {
+                        errors.push(Msg::new(
+                            format!("无法列出目录 {shown}：{e}"),
+                            format!("cannot list the directory {shown}: {e}"),
+                        ));
+                        continue;
+                    }
+                    entries.sort_by(|a, b| a.path.cmp(&b.path));
+                    add(&mut total, entries.iter().map(|e| e.size).sum());
+                    pending.push(Pending::Toml(entries));
+                    continue;
+                }
+                add(&mut total, meta.len());
+                match kind_of(&path) {
+                    Some(Kind::Toml) => pending.push(Pending::Toml(vec![Entry {
+                        path,
+                        size: meta.len(),
+                        problem: None,
+                    }])),
+                    Some(Kind::Lines) => pending.push(Pending::Lines {
+                        name: shown.into(),
+                        open: Opener::Path(path),
+                    }),
+                    Some(Kind::Csv) => pending.push(Pending::Csv {
+                        name: shown.into(),
+                        open: Opener::Path(path),
+                    }),
+                    None => errors.push(Msg::new(
+                        format!(
+                            "不认识输入 {shown} 的类型：应为目录、.toml、.jsonl 或 .csv 文件，或 -（标准输入的 JSON Lines）"
+                        ),
+                        format!(
+                            "cannot tell what {shown} holds: expected a directory, a .toml, .jsonl or .csv file, or - (JSON Lines on standard input)"
+                        ),
+                    )),
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(Plan {
+            pending,
+            total_bytes: total,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+enum Kind {
+    Toml,
+    Lines,
+    Csv,
+}
+
+fn kind_of(path: &Path) -> Option<Kind> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "toml" => Some(Kind::Toml),
+        "jsonl" | "ndjson" => Some(Kind::Lines),
+        "csv" => Some(Kind::Csv),
+        _ => None,
+    }
+}
+
+/// Every `*.toml` file below `dir`. A subdirectory that cannot be listed
+/// becomes an entry with its problem, so it is reported in its place; only
+/// the top directory failing stops the walk. Symbolic links to directories
+/// are not followed (no cycles).
+fn walk(dir: &Path, out: &mut Vec<Entry>, top: bool) -> io::Result<()> {
+    let listing = match std::fs::read_dir(dir) {
+        Ok(l) => l,
+        Err(e) if !top => {
+            out.push(Entry {
+                path: dir.to_path_buf(),
+                size: 0,
+                problem: Some(e.to_string()),
+            });
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    for entry in listing {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                out.push(Entry {
+                    path: dir.to_path_buf(),
+                    size: 0,
+                    problem: Some(e.to_string()),
+                });
+                continue;
+            }
+        };
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            walk(&path, out, false)?;
+        } else if matches!(kind_of(&path), Some(Kind::Toml)) {
+            // A link to a file is read like the file.
+            let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+            if kind.is_file() || std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+                out.push(Entry {
+                    path,
+                    size,
+                    problem: None,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One record to check.
+pub(crate) enum Job {
+    /// A JSON Lines record: `bytes[start..end]` of the chunk.
+    Line {
+        name: u32,
+        line: u64,
+        start: usize,
+        end: usize,
+    },
+    /// A CSV row: `rows[row]` of the chunk, read with `columns[columns]`.
+    Row {
+        name: u32,
+        columns: u32,
+        line: u64,
+        row: usize,
+    },
+    /// A TOML record file.
+    Toml { path: PathBuf },
+    /// A record that could not even be read.
+    Failed {
+        file: String,
+        line: Option<u64>,
+        problem: Problem,
+    },
+}
+
+/// A chunk of jobs and the text they point into. Reused: once warm, filling
+/// a chunk of JSON Lines or CSV allocates nothing.
+#[derive(Default)]
+pub(crate) struct Chunk {
+    pub jobs: Vec<Job>,
+    pub bytes: Vec<u8>,
+    pub rows: Vec<ByteRecord>,
+    pub used_rows: usize,
+    pub names: Vec<Arc<str>>,
+    pub columns: Vec<Arc<CsvColumns>>,
+    /// Bytes of input read once this chunk is done (for progress).
+    pub consumed: u64,
+}
+
+impl Chunk {
+    fn clear(&mut self) {
+        self.jobs.clear();
+        self.bytes.clear();
+        self.used_rows = 0;
+        self.names.clear();
+        self.columns.clear();
+    }
+
+    fn name(&mut self, name: &Arc<str>) -> u32 {
+        if !self.names.last().is_some_and(|n| Arc::ptr_eq(n, name)) {
+            self.names.push(name.clone());
+        }
+        (self.names.len() - 1) as u32
+    }
+
+    fn columns(&mut self, columns: &Arc<CsvColumns>) -> u32 {
+        if !self.columns.last().is_some_and(|c| Arc::ptr_eq(c, columns)) {
+            self.columns.push(columns.clone());
+        }
+        (self.columns.len() - 1) as u32
+    }
+
+    fn full(&self, limit: usize) -> bool {
+        self.jobs.len() >= limit || self.bytes.len() >= CHUNK_BYTES
+    }
+}
+
+/// A warning about an input as a whole (a CSV header key the rules do not
+/// declare), for the summary.
+#[derive(Debug, Clone)]
+pub(crate) struct Note {
+    pub file: String,
+    pub message: Msg,
+}
+
+enum Open {
+    Toml(std::vec::IntoIter<Entry>),
+    Lines {
+        name: Arc<str>,
+        lines: LineReader<Box<dyn Read + Send>>,
+        line: u64,
+    },
+    Csv {
+        name: Arc<str>,
+        reader: Box<csv::Reader<SkipBom<Box<dyn Read + Send>>>>,
+        columns: Arc<CsvColumns>,
+        /// Bytes consumed before this input.
+        base: u64,
+    },
+}
+
+/// Fills chunks from the planned inputs, in order.
+pub(crate) struct Reader<'r> {
+    rules: &'r RuleSet,
+    pending: VecDeque<Pending>,
+    open: Option<Open>,
+    /// Bytes of input consumed so far.
+    consumed: u64,
+    pub notes: Vec<Note>,
+}
+
+impl<'r> Reader<'r> {
+    pub fn new(rules: &'r RuleSet, plan: Plan) -> Reader<'r> {
+        Reader {
+            rules,
+            pending: plan.pending.into(),
+            open: None,
+            consumed: 0,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Clears `chunk` and fills it with up to `limit` jobs; an empty chunk
+    /// means every input is done.
+    pub fn fill(&mut self, chunk: &mut Chunk, limit: usize) {
+        chunk.clear();
+        while !chunk.full(limit) {
+            let Some(open) = &mut self.open else {
+                match self.pending.pop_front() {
+                    Some(p) => self.open = Some(self.start(p, chunk)),
+                    None => break,
+                }
+                continue;
+            };
+            let done = match open {
+                Open::Toml(entries) => fill_toml(entries, chunk, limit, &mut self.consumed),
+                Open::Lines { name, lines, line } => {
+                    let done = fill_lines(name, lines, line, chunk, limit);
+                    self.consumed += std::mem::take(&mut lines.read);
+                    done
+                }
+                Open::Csv {
+                    name,
+                    reader,
+                    columns,
+                    base,
+                } => {
+                    let done = fill_csv(name, reader, columns, chunk, limit);
+                    self.consumed = *base + reader.position().byte();
+                    done
+                }
+            };
+            if done {
+                self.open = None;
+            }
+        }
+        chunk.consumed = self.consumed;
+    }
+
+    /// Opens an input. A file that cannot be opened (or a CSV whose header
+    /// cannot be read) becomes one failed job.
+    fn start(&mut self, pending: Pending, chunk: &mut Chunk) -> Open {
+        let open_reader = |open: Opener| -> io::Result<Box<dyn Read + Send>> {
+            match open {
+                Opener::Reader(r) => Ok(r),
+                Opener::Path(p) => Ok(Box::new(File::open(p)?)),
+            }
+        };
+        let failed = |chunk: &mut Chunk, name: &str, e: &dyn std::fmt::Display| {
+            chunk.jobs.push(Job::Failed {
+                file: name.to_string(),
+                line: None,
+                problem: Problem::read_error(e),
+            });
+            Open::Toml(Vec::new().into_iter())
+        };
+        match pending {
+            Pending::Toml(entries) => Open::Toml(entries.into_iter()),
+            Pending::Lines { name, open } => match open_reader(open) {
+                Ok(r) => Open::Lines {
+                    name,
+                    lines: LineReader::new(r),
+                    line: 0,
+                },
+                Err(e) => failed(chunk, &name, &e),
+            },
+            Pending::Csv { name, open } => {
+                let r = match open_reader(open) {
+                    Ok(r) => r,
+                    Err(e) => return failed(chunk, &name, &e),
+                };
+                let mut reader = Box::new(crate::record::csv::reader(r));
+                let header = match reader.byte_headers() {
+                    Ok(h) => h.clone(),
+                    Err(e) => return failed(chunk, &name, &e),
+                };
+                let (columns, warnings) = CsvColumns::new(self.rules, &header);
+                for w in warnings {
+                    self.notes.push(Note {
+                        file: name.to_string(),
+                        message: w.message,
+                    });
+                }
+                Open::Csv {
+                    name,
+                    reader,
+                    columns: Arc::new(columns),
+                    base: self.consumed,
+                }
+            }
+        }
+    }
+}
+
+/// Queues TOML files; returns whether the input is done.
+fn fill_toml(
+    entries: &mut std::vec::IntoIter<Entry>,
+    chunk: &mut Chunk,
+    limit: usize,
+    consumed: &mut u64,
+) -> bool {
+    while !chunk.full(limit) {
+        let Some(entry) = entries.next() else {
+            return true;
+        };
+        *consumed += entry.size;
+        chunk.jobs.push(match entry.problem {
+            None => Job::Toml { path: entry.path },
+            Some(problem) => Job::Failed {
+                file: entry.path.display().to_string(),
+                line: None,
+                problem: Problem::read_error(&problem),
+            },
+        });
+    }
+    false
+}
+
+/// Reads JSON Lines into the chunk; returns whether the input is done.
+/// Blank lines are not records (but are counted, so line numbers match an
+/// editor's).
+fn fill_lines(
+    name: &Arc<str>,
+    lines: &mut LineReader<Box<dyn Read + Send>>,
+    line: &mut u64,
+    chunk: &mut Chunk,
+    limit: usize,
+) -> bool {
+    while !chunk.full(limit) {
+        let start = chunk.bytes.len();
+        match lines.read_line(&mut chunk.bytes, MAX_RECORD) {
+            Ok(None) => return true,
+            Ok(Some(too_long)) => {
+                *line += 1;
+                if *line == 1 && chunk.bytes[start..].starts_with(b"\xEF\xBB\xBF") {
+                    chunk.bytes.drain(start..start + 3);
+                }
+                if too_long {
+                    chunk.bytes.truncate(start);
+                    chunk.jobs.push(Job::Failed {
+                        file: name.to_string(),
+                        line: Some(*line),
+                        problem: Problem::line_too_long(),
+                    });
+                } else if chunk.bytes[start..].iter().all(u8::is_ascii_whitespace) {
+                    chunk.bytes.truncate(start);
+                } else {
+                    let name = chunk.name(name);
+                    chunk.jobs.push(Job::Line {
+                        name,
+                        line: *line,
+                        start,
+                        end: chunk.bytes.len(),
+                    });
+                }
+            }
+            Err(e) => {
+                chunk.bytes.truncate(start);
+                chunk.jobs.push(Job::Failed {
+                    file: name.to_string(),
+                    line: Some(*line + 1),
+                    problem: Problem::read_error(&e),
+                });
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Reads CSV rows into the chunk; returns whether the input is done.
+fn fill_csv(
+    name: &Arc<str>,
+    reader: &mut csv::Reader<SkipBom<Box<dyn Read + Send>>>,
+    columns: &Arc<CsvColumns>,
+    chunk: &mut Chunk,
+    limit: usize,
+) -> bool {
+    while !chunk.full(limit) {
+        if chunk.used_rows == chunk.rows.len() {
+            chunk.rows.push(ByteRecord::new());
+        }
+        let row = chunk.used_rows;
+        match reader.read_byte_record(&mut chunk.rows[row]) {
+            Ok(false) => return true,
+            Ok(true) => {
+                chunk.used_rows += 1;
+                let line = chunk.rows[row].position().map_or(0, |p| p.line());
+                let name = chunk.name(name);
+                let columns = chunk.columns(columns);
+                chunk.jobs.push(Job::Row {
+                    name,
+                    columns,
+                    line,
+                    row,
+                });
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                chunk.jobs.push(Job::Failed {
+                    file: name.to_string(),
+                    line,
+                    problem: Problem::read_error(&e),
+                });
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Lines of a reader, each at most a limit long; a longer line is skipped
+/// without being held in memory.
+pub(crate) struct LineReader<R> {
+    inner: BufReader<R>,
+    /// Bytes read since last taken.
+    pub read: u64,
+}
+
+impl<R: Read> LineReader<R> {
+    pub fn new(inner: R) -> LineReader<R> {
+        LineReader {
+            inner: BufReader::with_capacity(64 << 10, inner),
+            read: 0,
+        }
+    }
+
+    /// Appends the next line, without its `\n` or `\r\n`, to `dst`.
+    /// `None` at the end of input; `Some(true)` when the line was longer
+    /// than `limit` (what was appended of it is then meaningless).
+    pub fn read_line(&mut self, dst: &mut Vec<u8>, limit: usize) -> io::Result<Option<bool>> {
+        let start = dst.len();
+        let mut any = false;
+        let mut too_long = false;
+        loop {
+            let buf = match self.inner.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                break;
+            }
+            any = true;
+            let (part, used, end) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (&buf[..i], i + 1, true),
+                None => (buf, buf.len(), false),
+            };
+            if !too_long {
+                if dst.len() - start + part.len() > limit {
+                    too_long = true;
+                    dst.truncate(start);
+                } else {
+                    dst.extend_from_slice(part);
+                }
+            }
+            self.inner.consume(used);
+            self.read += used as u64;
+            if end {
+                break;
+            }
+        }
+        if !any {
+            return Ok(None);
+        }
+        if dst.len() > start && dst.last() == Some(&b'\r') {
+            dst.pop();
+        }
+        Ok(Some(too_long))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_drop_their_ends_and_overlong_lines_are_skipped() {
+        let text = b"a\r\nbb\n\nccccc\nd";
+        let mut r = LineReader::new(&text[..]);
+        let mut got = Vec::new();
+        let mut buf = Vec::new();
+        while let Some(too_long) = r.read_line(&mut buf, 4).unwrap() {
+            got.push((String::from_utf8(buf.clone()).unwrap(), too_long));
+            buf.clear();
+        }
+        let want = [
+            ("a", false),
+            ("bb", false),
+            ("", false),
+            ("", true),
+            ("d", false),
+        ];
+        let got: Vec<(&str, bool)> = got.iter().map(|(s, t)| (s.as_str(), *t)).collect();
+        assert_eq!(got, want);
+        assert_eq!(r.read, text.len() as u64);
+    }
+}

@@ -1,0 +1,921 @@
+//! `shouli batch`: checks a whole archive of complaints — directories of
+//! TOML records, JSON Lines and CSV exports — and audits what was done at
+//! the time against the rules.
+//!
+//! The pipeline streams in constant memory: [`input`] reads a chunk of
+//! records' raw text (4096 by default), the chunk is loaded, evaluated and
+//! audited in parallel on a local rayon pool (each pool thread keeps one
+//! reusable [`Record`], [`Trace`] and set of buffers), then its outputs are
+//! written in input order while the next chunk is read. Output order is
+//! input order whatever `--jobs` says, and every input record gives exactly
+//! one output record: a record that cannot be checked is an `error` record
+//! in its place, never a stop.
+//!
+//! [`run`] is the library entry point (inputs, options, a writer → a
+//! [`Summary`]); [`command`] is the CLI's `shouli batch`.
+
+pub mod input;
+mod output;
+pub mod summary;
+
+use std::fmt::Write as _;
+use std::io::{self, IsTerminal as _, Read as _, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use clap::{Args, ValueEnum};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::audit::{Audit, AuditFields};
+use crate::cli::{RuleArgs, exit, load_program};
+use crate::compile::Program;
+use crate::diag::{Diagnostic, Lang, Msg, Severity};
+use crate::eval::{Deciding, Status, Trace};
+use crate::model::{FieldId, Outcome};
+use crate::record::json::{JsonReader, JsonScratch};
+use crate::record::toml::MAX_RECORD;
+use crate::record::{Record, RecordError};
+use crate::value::{Date, KeySet, Value};
+
+pub use input::Input;
+pub use output::AtomicFile;
+pub use summary::Summary;
+
+use input::{Chunk, Job, Reader};
+
+/// Exit code of `batch` when some record could not be checked (SPEC §5).
+pub const EXIT_SOME_UNCHECKED: u8 = 4;
+
+/// How many records a chunk holds by default.
+pub const CHUNK: usize = 4096;
+
+/// How many records one parallel task handles: small enough to balance
+/// the threads, large enough that the per-task cost is nothing.
+const TASK: usize = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Format {
+    /// One JSON object per record (SPEC §4's keys, plus `source` and `audit`)
+    #[default]
+    Jsonl,
+    /// id, outcome, deciding, fired, missing, notify_by, resolve_by, audit…
+    Csv,
+    /// An aligned table for people
+    Table,
+}
+
+/// Which records `--only` writes. The summary counts every record anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Only {
+    /// The recorded outcome or clause differs from the rules'
+    Disagreements,
+    /// A deadline (2.3, 2.4) was missed
+    Breaches,
+    /// Records that could not be checked
+    Errors,
+}
+
+/// How a batch runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub format: Format,
+    /// Threads; 0 for one per core.
+    pub jobs: usize,
+    pub lang: Lang,
+    /// Mask personal fields (names, phones) in every output.
+    pub redact: bool,
+    /// Write only these records (all when empty).
+    pub only: Vec<Only>,
+    /// Draw a progress bar on the terminal's stderr.
+    pub progress: bool,
+    /// Records per chunk.
+    pub chunk: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            format: Format::Jsonl,
+            jobs: 0,
+            lang: Lang::Zh,
+            redact: false,
+            only: Vec::new(),
+            progress: false,
+            chunk: CHUNK,
+        }
+    }
+}
+
+/// Why a batch stopped before the end.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// An input does not exist or has no known kind; nothing was read.
+    #[error("the batch cannot start: {}", .0.iter().map(|m| m.en.as_str()).collect::<Vec<_>>().join("; "))]
+    Start(Vec<Msg>),
+    /// Writing the output failed.
+    #[error("cannot write the output: {0}")]
+    Output(io::Error),
+    /// The reader of the output went away (`| head`): not an error.
+    #[error("the output was closed")]
+    Closed,
+}
+
+/// A problem with one record, placed by line and column where known.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub line: Option<u64>,
+    pub column: Option<usize>,
+    pub message: Msg,
+    pub help: Option<Msg>,
+    /// The message with personal data left out, where it may hold some.
+    #[serde(skip)]
+    pub redacted: Option<Box<Msg>>,
+}
+
+impl Problem {
+    fn error(code: &'static str, message: Msg) -> Problem {
+        Problem {
+            severity: Severity::Error,
+            code,
+            line: None,
+            column: None,
+            message,
+            help: None,
+            redacted: None,
+        }
+    }
+
+    fn read_error(e: &dyn std::fmt::Display) -> Problem {
+        Problem::error(
+            "unreadable",
+            Msg::new(format!("无法读取：{e}"), format!("cannot read: {e}")),
+        )
+    }
+
+    fn line_too_long() -> Problem {
+        Problem::error(
+            "record-too-large",
+            Msg::new(
+                format!("这一行超过 {MAX_RECORD} 字节，不像一份投诉记录"),
+                format!("this line is longer than {MAX_RECORD} bytes: not one complaint record"),
+            ),
+        )
+    }
+
+    fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The message and help as shown: without personal data when
+    /// redacting.
+    fn shown(&self, redact: bool) -> (&Msg, Option<&Msg>) {
+        match &self.redacted {
+            Some(r) if redact => (r, None),
+            _ => (&self.message, self.help.as_ref()),
+        }
+    }
+
+    /// One line, never the source line: `file:line:col: error[code]:
+    /// message`, Chinese with the English after it, or English only.
+    pub fn render(&self, file: &str, lang: Lang, redact: bool) -> String {
+        let mut out = String::new();
+        self.render_into(&mut out, file, lang, redact);
+        out
+    }
+
+    fn render_into(&self, out: &mut String, file: &str, lang: Lang, redact: bool) {
+        let (message, help) = self.shown(redact);
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        out.push_str(file);
+        if let Some(line) = self.line {
+            let _ = write!(out, ":{line}");
+            if let Some(col) = self.column {
+                let _ = write!(out, ":{col}");
+            }
+        }
+        let _ = write!(out, ": {kind}[{}]: {}", self.code, message.get(lang));
+        if lang == Lang::Zh {
+            let _ = write!(out, " ({})", message.en);
+        }
+        if let Some(help) = help {
+            let _ = write!(out, "; help: {}", help.get(lang));
+        }
+    }
+}
+
+/// The outcome of a checked record, as the outputs need it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Checked {
+    pub outcome: Outcome,
+    pub deciding: Deciding,
+    pub missing: KeySet,
+    pub notify_by: Option<Date>,
+    pub resolve_by: Option<Date>,
+}
+
+/// One record's result, reused from chunk to chunk.
+#[derive(Debug, Default)]
+pub(crate) struct Row {
+    pub id: String,
+    /// The file, for placing problems.
+    pub file: String,
+    /// The file, or `file:line`.
+    pub source: String,
+    /// `None`: the record could not be checked.
+    pub checked: Option<Checked>,
+    /// Indices of the grounds that hold.
+    pub fired: Vec<usize>,
+    /// Errors (for a record that could not be checked) and warnings.
+    pub problems: Vec<Problem>,
+    pub audit: Audit,
+    pub recorded_clause: String,
+    /// Passes `--only`.
+    pub keep: bool,
+}
+
+impl Row {
+    fn reset(&mut self) {
+        self.id.clear();
+        self.file.clear();
+        self.source.clear();
+        self.checked = None;
+        self.fired.clear();
+        self.problems.clear();
+        self.audit = Audit::default();
+        self.recorded_clause.clear();
+        self.keep = false;
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| !p.is_error())
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.is_error())
+    }
+}
+
+/// What every worker shares: the program and what was looked up in it once.
+pub(crate) struct Ctx<'p> {
+    pub program: &'p Program,
+    json: JsonReader<'p>,
+    pub audit: AuditFields,
+    pub opts: &'p Options,
+    id_slot: Option<FieldId>,
+    /// "`complainant.name`" for each personal field: a message naming one
+    /// may hold its value.
+    personal_keys: Vec<(String, FieldId)>,
+}
+
+impl<'p> Ctx<'p> {
+    fn new(program: &'p Program, opts: &'p Options) -> Ctx<'p> {
+        let rules = &program.rules;
+        Ctx {
+            program,
+            json: JsonReader::new(rules),
+            audit: AuditFields::new(program),
+            opts,
+            id_slot: rules.field("id"),
+            personal_keys: rules
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.personal.is_some())
+                .map(|(i, f)| (format!("`{}`", f.key), i))
+                .collect(),
+        }
+    }
+
+    /// A diagnostic as a problem, with its redacted message when it names a
+    /// personal field (a mistyped phone number is shown in its message).
+    fn problem(&self, d: Diagnostic, line: Option<u64>, column: Option<usize>) -> Problem {
+        let redacted = self
+            .personal_keys
+            .iter()
+            .find(|(key, _)| d.message.zh.contains(key.as_str()))
+            .map(|&(_, slot)| {
+                let f = &self.program.rules.fields[slot];
+                Box::new(Msg::new(
+                    format!(
+                        "`{}`（{}）：取值不符合要求（含个人信息，已隐去）",
+                        f.key, f.label.zh
+                    ),
+                    format!(
+                        "`{}` ({}): the value does not fit (personal data, left out)",
+                        f.key,
+                        f.label.get(Lang::En)
+                    ),
+                ))
+            });
+        Problem {
+            severity: d.severity,
+            code: d.code,
+            line,
+            column,
+            message: d.message,
+            help: d.help,
+            redacted,
+        }
+    }
+
+    fn keep(&self, row: &Row) -> bool {
+        let only = &self.opts.only;
+        only.is_empty()
+            || only.iter().any(|o| match o {
+                Only::Disagreements => row.audit.disagrees(),
+                Only::Breaches => row.audit.breached(),
+                Only::Errors => row.checked.is_none(),
+            })
+    }
+}
+
+/// One pool thread's reusable state.
+struct Worker {
+    rec: Record,
+    trace: Trace,
+    scratch: Vec<(Value, KeySet)>,
+    diags: Vec<Diagnostic>,
+    json: JsonScratch,
+    file: Vec<u8>,
+}
+
+impl Worker {
+    fn new(program: &Program) -> Worker {
+        Worker {
+            rec: Record::new(program.rules.fields.len()),
+            trace: Trace::default(),
+            scratch: Vec::new(),
+            diags: Vec::new(),
+            json: JsonScratch::default(),
+            file: Vec::new(),
+        }
+    }
+}
+
+/// What the jobs of a chunk point into.
+struct View<'c> {
+    bytes: &'c [u8],
+    rows: &'c [csv::ByteRecord],
+    names: &'c [std::sync::Arc<str>],
+    columns: &'c [std::sync::Arc<crate::record::csv::CsvColumns>],
+}
+
+/// The file part of a path, for default ids.
+fn file_name(name: &str) -> &str {
+    Path::new(name)
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or(name)
+}
+
+/// Loads, evaluates and audits one record into `row`; for JSON Lines
+/// output, writes its line to `out`.
+fn process(ctx: &Ctx, w: &mut Worker, view: &View, job: &Job, row: &mut Row, out: &mut Vec<u8>) {
+    row.reset();
+    w.diags.clear();
+    let rules = &ctx.program.rules;
+    let loaded = match job {
+        Job::Line {
+            name,
+            line,
+            start,
+            end,
+        } => {
+            let file = &view.names[*name as usize];
+            row.file.push_str(file);
+            let _ = write!(row.source, "{file}:{line}");
+            match std::str::from_utf8(&view.bytes[*start..*end]) {
+                Ok(text) => {
+                    let ok = ctx.json.load(text, &mut w.rec, &mut w.json, &mut w.diags);
+                    for d in w.diags.drain(..) {
+                        let col = d
+                            .span
+                            .as_ref()
+                            .map(|s| crate::diag::line_col(text, s.start).1);
+                        row.problems.push(ctx.problem(d, Some(*line), col));
+                    }
+                    ok
+                }
+                Err(e) => {
+                    w.rec.clear();
+                    let valid = &view.bytes[*start..*start + e.valid_up_to()];
+                    let col = String::from_utf8_lossy(valid).chars().count() + 1;
+                    let mut p = Problem::error(
+                        "not-utf8",
+                        Msg::new(
+                            "这一行不是 UTF-8 编码（可能是 GBK），请将文件另存为 UTF-8",
+                            "this line is not UTF-8 (GBK?); save the file as UTF-8",
+                        ),
+                    );
+                    p.line = Some(*line);
+                    p.column = Some(col);
+                    row.problems.push(p);
+                    false
+                }
+            }
+        }
+        Job::Row {
+            name,
+            columns,
+            line,
+            row: r,
+        } => {
+            let file = &view.names[*name as usize];
+            row.file.push_str(file);
+            let _ = write!(row.source, "{file}:{line}");
+            let ok = view.columns[*columns as usize].load(
+                rules,
+                &view.rows[*r],
+                &mut w.rec,
+                &mut w.diags,
+            );
+            for d in w.diags.drain(..) {
+                row.problems.push(ctx.problem(d, Some(*line), None));
+            }
+            ok
+        }
+        Job::Toml { path } => {
+            let _ = write!(row.file, "{}", path.display());
+            row.source.push_str(&row.file);
+            load_toml(ctx, w, path, row)
+        }
+        Job::Failed {
+            file,
+            line,
+            problem,
+        } => {
+            w.rec.clear();
+            row.file.push_str(file);
+            row.source.push_str(file);
+            if let Some(line) = line {
+                let _ = write!(row.source, ":{line}");
+            }
+            let mut p = problem.clone();
+            p.line = *line;
+            row.problems.push(p);
+            false
+        }
+    };
+
+    // The record's id, else its place.
+    match ctx.id_slot.map(|s| w.rec.get(s)) {
+        Some(Value::Text(r)) => row.id.push_str(w.rec.text(r)),
+        _ => match job {
+            Job::Toml { path } => {
+                let stem = path.file_stem().map(|s| s.to_string_lossy());
+                row.id.push_str(stem.as_deref().unwrap_or(&row.file));
+            }
+            Job::Line { line, .. } | Job::Row { line, .. } => {
+                let _ = write!(row.id, "{}:{line}", file_name(&row.file));
+            }
+            Job::Failed { .. } => row.id.push_str(&row.source),
+        },
+    }
+
+    if loaded {
+        match ctx
+            .program
+            .evaluate_into(&w.rec, &mut w.trace, &mut w.scratch)
+        {
+            Ok(()) => checked(ctx, w, row),
+            Err(e) => row.problems.push(Problem::error(
+                "date-out-of-range",
+                Msg::new(
+                    "日期计算超出范围（数值过大？）",
+                    format!("{e} (a number far too large?)"),
+                ),
+            )),
+        }
+    }
+    row.keep = ctx.keep(row);
+    if ctx.opts.format == Format::Jsonl && row.keep {
+        output::jsonl(ctx, &w.rec, &w.trace, row, out);
+    }
+}
+
+/// Reads and loads a TOML record file.
+fn load_toml(ctx: &Ctx, w: &mut Worker, path: &Path, row: &mut Row) -> bool {
+    w.rec.clear();
+    w.file.clear();
+    let read = std::fs::File::open(path).and_then(|f| {
+        let len = f.metadata()?.len();
+        if len > MAX_RECORD as u64 {
+            return Ok(Some(len));
+        }
+        f.take(MAX_RECORD as u64 + 1).read_to_end(&mut w.file)?;
+        Ok(None)
+    });
+    match read {
+        Ok(None) => {}
+        Ok(Some(len)) => {
+            row.problems.push(Problem::error(
+                "record-too-large",
+                Msg::new(
+                    format!("记录文件过大（{len} 字节，上限 {MAX_RECORD} 字节）"),
+                    format!("record file too large ({len} bytes, the limit is {MAX_RECORD})"),
+                ),
+            ));
+            return false;
+        }
+        Err(e) => {
+            row.problems.push(Problem::read_error(&e));
+            return false;
+        }
+    }
+    let name = row.file.as_str();
+    match crate::record::toml::load(&w.file, name, &ctx.program.rules, &mut w.rec) {
+        Ok((source, warnings)) => {
+            for d in warnings {
+                let (line, col) = d.span.as_ref().map(|s| source.line_col(s.start)).unzip();
+                row.problems
+                    .push(ctx.problem(d, line.map(|l| l as u64), col));
+            }
+            true
+        }
+        Err(RecordError {
+            source,
+            diagnostics,
+        }) => {
+            for d in diagnostics {
+                let (line, col) = d.span.as_ref().map(|s| source.line_col(s.start)).unzip();
+                row.problems
+                    .push(ctx.problem(d, line.map(|l| l as u64), col));
+            }
+            false
+        }
+    }
+}
+
+/// Fills a checked record's result and audit.
+fn checked(ctx: &Ctx, w: &Worker, row: &mut Row) {
+    let trace = &w.trace;
+    let due = |clause: Option<usize>| {
+        let r = trace.clauses.get(clause?)?;
+        match (r.status, r.due) {
+            (Status::Due, Value::Date(d)) => Some(d),
+            _ => None,
+        }
+    };
+    row.checked = Some(Checked {
+        outcome: trace.outcome,
+        deciding: trace.deciding,
+        missing: trace.missing,
+        notify_by: due(ctx.audit.notify),
+        resolve_by: due(ctx.audit.resolve),
+    });
+    row.fired.extend(trace.fired(ctx.program));
+    row.audit = crate::audit::audit(&ctx.audit, ctx.program, &w.rec, trace);
+    if let Some(r) = row.audit.recorded_clause {
+        row.recorded_clause.push_str(w.rec.text(r));
+    }
+}
+
+/// Runs a batch: reads every input, checks every record, writes one output
+/// record per input record to `out` in input order, and returns the
+/// summary. Records that cannot be checked are in the output and the
+/// summary, not errors here.
+pub fn run(
+    program: &Program,
+    inputs: Vec<Input>,
+    opts: &Options,
+    out: &mut dyn Write,
+) -> Result<Summary, BatchError> {
+    let started = Instant::now();
+    let plan = input::plan(inputs).map_err(BatchError::Start)?;
+    let total = plan.total_bytes;
+    let threads = if opts.jobs == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        opts.jobs
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("shouli-batch-{i}"))
+        .build()
+        .map_err(|e| {
+            BatchError::Start(vec![Msg::new(
+                format!("无法启动工作线程：{e}"),
+                format!("cannot start the worker threads: {e}"),
+            )])
+        })?;
+    let workers: Vec<Mutex<Worker>> = (0..pool.current_num_threads())
+        .map(|_| Mutex::new(Worker::new(program)))
+        .collect();
+    let ctx = Ctx::new(program, opts);
+    let mut reader = Reader::new(&program.rules, plan);
+    let mut tally = summary::Tally::new(program);
+    let mut writer = output::Writer::new(&ctx);
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    let bar = progress_bar(opts, total);
+    let chunk_size = opts.chunk.max(1);
+
+    let mut current = Slots::default();
+    let mut next = Slots::default();
+    reader.fill(&mut current.chunk, chunk_size);
+    let mut result = Ok(());
+    while !current.chunk.jobs.is_empty() {
+        pool.install(|| {
+            rayon::join(
+                || current.evaluate(&ctx, &workers),
+                || reader.fill(&mut next.chunk, chunk_size),
+            )
+        });
+        result = current.write(&ctx, &mut writer, &mut tally, &mut out);
+        if result.is_err() {
+            break;
+        }
+        update_bar(&bar, &tally, current.chunk.consumed, started, opts.lang);
+        std::mem::swap(&mut current, &mut next);
+    }
+    bar.finish_and_clear();
+    result
+        .and_then(|()| writer.finish(&mut out))
+        .and_then(|()| out.flush())
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::BrokenPipe => BatchError::Closed,
+            _ => BatchError::Output(e),
+        })?;
+    Ok(tally.summary(&ctx, reader.notes, started.elapsed()))
+}
+
+/// A chunk and its results.
+#[derive(Default)]
+struct Slots {
+    chunk: Chunk,
+    rows: Vec<Row>,
+    /// JSON Lines output, one buffer per task.
+    outs: Vec<Vec<u8>>,
+}
+
+impl Slots {
+    fn evaluate(&mut self, ctx: &Ctx, workers: &[Mutex<Worker>]) {
+        let n = self.chunk.jobs.len();
+        if self.rows.len() < n {
+            self.rows.resize_with(n, Row::default);
+        }
+        let tasks = n.div_ceil(TASK);
+        if self.outs.len() < tasks {
+            self.outs.resize_with(tasks, Vec::new);
+        }
+        let chunk = &self.chunk;
+        let view = View {
+            bytes: &chunk.bytes,
+            rows: &chunk.rows,
+            names: &chunk.names,
+            columns: &chunk.columns,
+        };
+        chunk
+            .jobs
+            .par_chunks(TASK)
+            .zip(self.rows[..n].par_chunks_mut(TASK))
+            .zip(self.outs[..tasks].par_iter_mut())
+            .for_each(|((jobs, rows), out)| {
+                let i = rayon::current_thread_index().unwrap_or(0) % workers.len();
+                let mut w = workers[i].lock().unwrap_or_else(|p| p.into_inner());
+                out.clear();
+                for (job, row) in jobs.iter().zip(rows) {
+                    process(ctx, &mut w, &view, job, row, out);
+                }
+            });
+    }
+
+    fn write(
+        &mut self,
+        ctx: &Ctx,
+        writer: &mut output::Writer,
+        tally: &mut summary::Tally,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let n = self.chunk.jobs.len();
+        let rows = &self.rows[..n];
+        writer.begin(ctx, rows, out)?;
+        for row in rows {
+            tally.add(ctx, row);
+        }
+        match ctx.opts.format {
+            Format::Jsonl => {
+                for buf in &self.outs[..n.div_ceil(TASK)] {
+                    out.write_all(buf)?;
+                }
+            }
+            Format::Csv | Format::Table => {
+                for row in rows.iter().filter(|r| r.keep) {
+                    writer.row(ctx, row, out)?;
+                }
+            }
+        }
+        tally.written += rows.iter().filter(|r| r.keep).count() as u64;
+        Ok(())
+    }
+}
+
+fn progress_bar(opts: &Options, total: Option<u64>) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    if !opts.progress {
+        return ProgressBar::hidden();
+    }
+    let eta = match opts.lang {
+        Lang::Zh => "剩余",
+        Lang::En => "ETA",
+    };
+    let (bar, template) = match total {
+        Some(total) => (
+            ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr()),
+            format!(
+                "{{spinner}} {{elapsed_precise}} [{{wide_bar}}] {{percent:>3}}% {eta} {{eta}} · {{msg}}"
+            ),
+        ),
+        None => (
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+            "{spinner} {elapsed_precise} {msg}".to_string(),
+        ),
+    };
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+fn update_bar(
+    bar: &indicatif::ProgressBar,
+    tally: &summary::Tally,
+    consumed: u64,
+    started: Instant,
+    lang: Lang,
+) {
+    if bar.is_hidden() {
+        return;
+    }
+    bar.set_position(consumed);
+    bar.set_message(tally.progress_line(started.elapsed(), lang));
+}
+
+/// `shouli batch INPUT...`: the arguments.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// 输入：目录（递归读取 *.toml）、.jsonl、.csv 文件，或 -（标准输入的 JSON Lines） /
+    /// inputs: directories (every *.toml below), .jsonl and .csv files, or - (JSON Lines on stdin)
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// 输出格式（默认 jsonl） / output format (default: jsonl, whatever the output is)
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+    /// 写入文件（写完才出现，不会留下半个文件） / write to FILE (atomically: it appears only when complete)
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// 并行线程数（默认为全部核心） / threads (default: one per core)
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// 只输出这些记录（汇总仍统计全部） / write only these records (the summary still counts all)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub only: Vec<Only>,
+    /// 汇总另存为 JSON 文件 / also write the summary as JSON to FILE
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    /// 不显示进度条和汇总 / no progress bar and no summary on stderr
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// 遮盖姓名、电话等个人信息 / mask names and phone numbers in every output
+    #[arg(long)]
+    pub redact: bool,
+}
+
+/// `shouli batch`: returns the exit code (SPEC §5): 0 when every record was
+/// checked, 4 when some could not be (each is in the output), 2 when the
+/// batch could not start or its output could not be written.
+pub fn command(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let lang = args.rules.lang;
+    let program = match load_program(&args.rules, err) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let say = |err: &mut dyn Write, m: &Msg| {
+        let _ = match lang {
+            Lang::Zh => writeln!(err, "error: {}\n  {}", m.zh, m.en),
+            Lang::En => writeln!(err, "error: {}", m.en),
+        };
+    };
+
+    let mut inputs = Vec::new();
+    let mut stdin_taken = false;
+    for path in &args.inputs {
+        if path.as_os_str() == "-" {
+            if stdin_taken {
+                say(
+                    err,
+                    &Msg::new(
+                        "标准输入（-）只能出现一次",
+                        "standard input (-) can be given only once",
+                    ),
+                );
+                return exit::UNUSABLE;
+            }
+            stdin_taken = true;
+            inputs.push(Input::JsonLines {
+                name: "<stdin>".to_string(),
+                reader: Box::new(io::stdin()),
+            });
+        } else {
+            inputs.push(Input::Path(path.clone()));
+        }
+    }
+
+    let opts = Options {
+        format: args.format,
+        jobs: args.jobs.map_or(0, usize::from),
+        lang,
+        redact: args.redact,
+        only: args.only.clone(),
+        progress: !args.quiet && io::stderr().is_terminal(),
+        chunk: CHUNK,
+    };
+
+    let mut file = match &args.output {
+        Some(path) => match AtomicFile::create(path) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                let shown = path.display();
+                say(
+                    err,
+                    &Msg::new(
+                        format!("无法创建输出文件 {shown}：{e}"),
+                        format!("cannot create the output file {shown}: {e}"),
+                    ),
+                );
+                return exit::UNUSABLE;
+            }
+        },
+        None => None,
+    };
+    let result = match &mut file {
+        Some(f) => run(&program, inputs, &opts, f),
+        None => run(&program, inputs, &opts, out),
+    };
+    let summary = match result {
+        Ok(s) => s,
+        Err(BatchError::Closed) => return 0,
+        Err(BatchError::Start(msgs)) => {
+            for m in &msgs {
+                say(err, m);
+            }
+            return exit::UNUSABLE;
+        }
+        Err(BatchError::Output(e)) => {
+            say(
+                err,
+                &Msg::new(
+                    format!("写出结果失败：{e}"),
+                    format!("cannot write the output: {e}"),
+                ),
+            );
+            return exit::UNUSABLE;
+        }
+    };
+    if let Some(f) = file
+        && let Err(e) = f.commit()
+    {
+        say(
+            err,
+            &Msg::new(
+                format!("无法完成输出文件：{e}"),
+                format!("cannot finish the output file: {e}"),
+            ),
+        );
+        return exit::UNUSABLE;
+    }
+    if !args.quiet {
+        let _ = err.write_all(summary.render(lang).as_bytes());
+    }
+    if let Some(path) = &args.summary {
+        let written = AtomicFile::create(path).and_then(|mut f| {
+            serde_json::to_writer_pretty(&mut f, &summary)?;
+            f.write_all(b"\n")?;
+            f.commit()
+        });
+        if let Err(e) = written {
+            let shown = path.display();
+            say(
+                err,
+                &Msg::new(
+                    format!("无法写入汇总文件 {shown}：{e}"),
+                    format!("cannot write the summary file {shown}: {e}"),
+                ),
+            );
+            return exit::UNUSABLE;
+        }
+    }
+    if summary.errors.count > 0 {
+        EXIT_SOME_UNCHECKED
+    } else {
+        0
+    }
+}

@@ -1,0 +1,647 @@
+//! Batch outputs: JSON Lines (written per record by the workers), CSV and
+//! an aligned table (written in order from the chunk's rows), and the
+//! atomic output file.
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+use super::{Ctx, Format, Problem, Row};
+use crate::audit::{Audit, Breach, Flag};
+use crate::diag::Lang;
+use crate::eval::{Deciding, Trace};
+use crate::model::Outcome;
+use crate::record::Record;
+use crate::report::{self, Report};
+
+/// The id of the deciding clause.
+fn deciding_id<'a>(ctx: &'a Ctx, d: Deciding) -> &'a str {
+    let rules = &ctx.program.rules;
+    match d {
+        Deciding::Clause(i) => &rules.clauses[i].id,
+        Deciding::Scope => rules.scope.as_ref().map_or("1.0", |s| s.id.as_str()),
+    }
+}
+
+#[derive(Serialize)]
+struct CheckedLine<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    source: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audit: Option<AuditJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct AuditJson<'a> {
+    flags: Vec<&'static str>,
+    recorded_outcome: Option<&'static str>,
+    recorded_clause: Option<&'a str>,
+    outcome_agrees: Option<bool>,
+    clause_agrees: Option<bool>,
+    breaches: Vec<BreachJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct BreachJson<'a> {
+    clause: &'a str,
+    due: String,
+    done: String,
+    days_late: i64,
+}
+
+impl<'a> AuditJson<'a> {
+    fn new(ctx: &'a Ctx, row: &'a Row) -> Option<AuditJson<'a>> {
+        let a: &Audit = &row.audit;
+        if !a.recorded {
+            return None;
+        }
+        let breach = |b: &Breach| BreachJson {
+            clause: &ctx.program.rules.clauses[b.clause].id,
+            due: b.due.to_string(),
+            done: b.done.to_string(),
+            days_late: b.days_late(),
+        };
+        Some(AuditJson {
+            flags: a.flags().map(Flag::code).collect(),
+            recorded_outcome: a.recorded_outcome.map(Outcome::code),
+            recorded_clause: a.recorded_clause.map(|_| row.recorded_clause.as_str()),
+            outcome_agrees: a.outcome_agrees,
+            clause_agrees: a.clause_agrees,
+            breaches: a
+                .notify
+                .iter()
+                .chain(a.resolve.iter())
+                .map(breach)
+                .collect(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    id: &'a str,
+    outcome: &'static str,
+    source: &'a str,
+    /// Every problem, one line each, in `--lang`.
+    message: String,
+    errors: Vec<ProblemJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProblemJson<'a> {
+    code: &'static str,
+    line: Option<u64>,
+    column: Option<usize>,
+    message: &'a crate::diag::Msg,
+    help: Option<&'a crate::diag::Msg>,
+}
+
+/// Renders a record's errors, one per line.
+fn error_text(row: &Row, lang: Lang, redact: bool, sep: &str, out: &mut String) {
+    for (i, p) in row.errors().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        p.render_into(out, &row.file, lang, redact);
+    }
+}
+
+/// One JSON Lines record into `out`.
+pub(super) fn jsonl(ctx: &Ctx, rec: &Record, trace: &Trace, row: &Row, out: &mut Vec<u8>) {
+    let opts = ctx.opts;
+    let written = if row.checked.is_some() {
+        let warnings = row
+            .warnings()
+            .map(|p| {
+                let (message, _) = p.shown(opts.redact);
+                match p.line {
+                    Some(line) => format!("{}:{line}: {}", row.file, message.get(opts.lang)),
+                    None => format!("{}: {}", row.file, message.get(opts.lang)),
+                }
+            })
+            .collect();
+        let report = report::build(
+            ctx.program,
+            rec,
+            trace,
+            &row.id,
+            warnings,
+            report::Options {
+                lang: opts.lang,
+                redact: opts.redact,
+            },
+        );
+        serde_json::to_writer(
+            &mut *out,
+            &CheckedLine {
+                report: &report,
+                source: &row.source,
+                audit: AuditJson::new(ctx, row),
+            },
+        )
+    } else {
+        let mut message = String::new();
+        error_text(row, opts.lang, opts.redact, "\n", &mut message);
+        serde_json::to_writer(
+            &mut *out,
+            &ErrorLine {
+                id: &row.id,
+                outcome: "error",
+                source: &row.source,
+                message,
+                errors: row
+                    .errors()
+                    .map(|p: &Problem| {
+                        let (message, help) = p.shown(opts.redact);
+                        ProblemJson {
+                            code: p.code,
+                            line: p.line,
+                            column: p.column,
+                            message,
+                            help,
+                        }
+                    })
+                    .collect(),
+            },
+        )
+    };
+    // Serializing these structures into memory cannot fail.
+    debug_assert!(written.is_ok());
+    out.push(b'\n');
+}
+
+const CSV_HEADER: &str = "id,source,outcome,deciding,fired,missing,notify_by,resolve_by,audit,recorded_outcome,recorded_clause,message\n";
+
+/// Writes CSV and table rows in order.
+pub(super) struct Writer {
+    format: Format,
+    started: bool,
+    line: String,
+    cell: String,
+    /// Missing-key slots, sorted by key.
+    order: Vec<usize>,
+    /// Table: the width of each column but the last.
+    widths: [usize; 6],
+}
+
+struct TableWords {
+    headers: [&'static str; 7],
+    error: &'static str,
+    agrees: &'static str,
+    flags: [&'static str; 4],
+    missing: &'static str,
+    also: &'static str,
+    list_sep: &'static str,
+}
+
+const TABLE_ZH: TableWords = TableWords {
+    headers: [
+        "编号",
+        "结论",
+        "条款",
+        "告知期限",
+        "结果期限",
+        "审计",
+        "说明",
+    ],
+    error: "无法审查",
+    agrees: "相符",
+    flags: ["结论不符", "条款不符", "逾期告知", "逾期结果"],
+    missing: "尚缺：",
+    also: "；另有 ",
+    list_sep: "、",
+};
+
+const TABLE_EN: TableWords = TableWords {
+    headers: [
+        "Case",
+        "Outcome",
+        "Clause",
+        "Notify by",
+        "Result by",
+        "Audit",
+        "Notes",
+    ],
+    error: "error",
+    agrees: "agrees",
+    flags: [
+        "outcome differs",
+        "clause differs",
+        "notified late",
+        "resolved late",
+    ],
+    missing: "missing: ",
+    also: "; also ",
+    list_sep: ", ",
+};
+
+/// The widest an id column grows.
+const MAX_ID_WIDTH: usize = 40;
+
+impl Writer {
+    pub fn new(ctx: &Ctx) -> Writer {
+        Writer {
+            format: ctx.opts.format,
+            started: false,
+            line: String::new(),
+            cell: String::new(),
+            order: Vec::new(),
+            widths: [0; 6],
+        }
+    }
+
+    fn words(lang: Lang) -> &'static TableWords {
+        match lang {
+            Lang::Zh => &TABLE_ZH,
+            Lang::En => &TABLE_EN,
+        }
+    }
+
+    /// Writes the header before the first chunk. The table's columns are
+    /// as wide as the first chunk needs (so output never waits for the
+    /// whole input); a later, longer value just pushes its row out.
+    pub fn begin(&mut self, ctx: &Ctx, rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
+        if self.started {
+            return Ok(());
+        }
+        self.started = true;
+        match self.format {
+            Format::Jsonl => Ok(()),
+            Format::Csv => out.write_all(CSV_HEADER.as_bytes()),
+            Format::Table => {
+                let w = Writer::words(ctx.opts.lang);
+                for (i, h) in w.headers[..6].iter().enumerate() {
+                    self.widths[i] = h.width();
+                }
+                for row in rows.iter().filter(|r| r.keep) {
+                    for i in 0..6 {
+                        self.table_cell(ctx, row, i);
+                        let width = self.cell.width().min(MAX_ID_WIDTH);
+                        self.widths[i] = self.widths[i].max(width);
+                    }
+                }
+                self.line.clear();
+                for (i, h) in w.headers.iter().enumerate() {
+                    self.push_padded(h, i);
+                }
+                self.end_line();
+                for i in 0..7 {
+                    let width = if i < 6 {
+                        self.widths[i]
+                    } else {
+                        w.headers[6].width()
+                    };
+                    self.line.push_str(&"-".repeat(width));
+                    self.line.push_str("  ");
+                }
+                self.end_line();
+                out.write_all(self.line.as_bytes())
+            }
+        }
+    }
+
+    /// Writes the header if no record came.
+    pub fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if !self.started && self.format == Format::Csv {
+            self.started = true;
+            out.write_all(CSV_HEADER.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn push_padded(&mut self, text: &str, column: usize) {
+        self.line.push_str(text);
+        if column < 6 {
+            let pad = self.widths[column].saturating_sub(text.width());
+            self.line.extend(std::iter::repeat_n(' ', pad + 2));
+        }
+    }
+
+    fn end_line(&mut self) {
+        let trimmed = self.line.trim_end_matches(' ').len();
+        self.line.truncate(trimmed);
+        self.line.push('\n');
+    }
+
+    pub fn row(&mut self, ctx: &Ctx, row: &Row, out: &mut dyn Write) -> io::Result<()> {
+        self.line.clear();
+        match self.format {
+            Format::Jsonl => return Ok(()),
+            Format::Csv => self.csv_row(ctx, row),
+            Format::Table => {
+                for i in 0..7 {
+                    self.table_cell(ctx, row, i);
+                    let cell = std::mem::take(&mut self.cell);
+                    self.push_padded(&cell, i);
+                    self.cell = cell;
+                }
+                self.end_line();
+            }
+        }
+        out.write_all(self.line.as_bytes())
+    }
+
+    /// Puts the missing keys of a row, sorted by key, in `self.order`.
+    fn sort_missing(&mut self, ctx: &Ctx, row: &Row) {
+        self.order.clear();
+        if let Some(c) = row.checked {
+            let fields = &ctx.program.rules.fields;
+            self.order.extend(c.missing.iter());
+            self.order
+                .sort_by(|a, b| fields[*a].key.cmp(&fields[*b].key));
+        }
+    }
+
+    fn csv_row(&mut self, ctx: &Ctx, row: &Row) {
+        let rules = &ctx.program.rules;
+        let opts = ctx.opts;
+        let c = row.checked;
+        csv_field(&mut self.line, &row.id);
+        self.line.push(',');
+        csv_field(&mut self.line, &row.source);
+        self.line.push(',');
+        self.line.push_str(c.map_or("error", |c| c.outcome.code()));
+        self.line.push(',');
+        if let Some(c) = c {
+            csv_field(&mut self.line, deciding_id(ctx, c.deciding));
+        }
+        self.line.push(',');
+        self.cell.clear();
+        for (i, f) in row.fired.iter().enumerate() {
+            if i > 0 {
+                self.cell.push(';');
+            }
+            self.cell.push_str(&rules.clauses[*f].id);
+        }
+        csv_field(&mut self.line, &self.cell);
+        self.line.push(',');
+        self.sort_missing(ctx, row);
+        for (i, slot) in self.order.iter().enumerate() {
+            if i > 0 {
+                self.line.push(';');
+            }
+            self.line.push_str(&rules.fields[*slot].key);
+        }
+        self.line.push(',');
+        if let Some(d) = c.and_then(|c| c.notify_by) {
+            let _ = write!(self.line, "{d}");
+        }
+        self.line.push(',');
+        if let Some(d) = c.and_then(|c| c.resolve_by) {
+            let _ = write!(self.line, "{d}");
+        }
+        self.line.push(',');
+        for (i, flag) in row.audit.flags().enumerate() {
+            if i > 0 {
+                self.line.push(';');
+            }
+            self.line.push_str(flag.code());
+        }
+        self.line.push(',');
+        if let Some(o) = row.audit.recorded_outcome {
+            self.line.push_str(o.code());
+        }
+        self.line.push(',');
+        csv_field(&mut self.line, &row.recorded_clause);
+        self.line.push(',');
+        self.cell.clear();
+        error_text(row, opts.lang, opts.redact, " | ", &mut self.cell);
+        csv_field(&mut self.line, &self.cell);
+        self.line.push('\n');
+    }
+
+    /// The text of table column `i` for a row, in `self.cell`.
+    fn table_cell(&mut self, ctx: &Ctx, row: &Row, i: usize) {
+        let lang = ctx.opts.lang;
+        let w = Writer::words(lang);
+        let rules = &ctx.program.rules;
+        self.cell.clear();
+        let c = row.checked;
+        match i {
+            0 => self.cell.push_str(&row.id),
+            1 => self
+                .cell
+                .push_str(c.map_or(w.error, |c| c.outcome.label(lang))),
+            2 => {
+                if let Some(c) = c {
+                    self.cell.push_str(deciding_id(ctx, c.deciding));
+                }
+            }
+            3 | 4 => {
+                let date = c.and_then(|c| if i == 3 { c.notify_by } else { c.resolve_by });
+                match date {
+                    Some(d) => {
+                        let _ = write!(self.cell, "{d}");
+                    }
+                    None if c.is_some() => self.cell.push('-'),
+                    None => {}
+                }
+            }
+            5 => {
+                let a = &row.audit;
+                if a.recorded && c.is_some() {
+                    let mut any = false;
+                    for (k, flag) in Flag::ALL.into_iter().enumerate() {
+                        if a.has(flag) {
+                            if any {
+                                self.cell.push_str(w.list_sep);
+                            }
+                            self.cell.push_str(w.flags[k]);
+                            any = true;
+                        }
+                    }
+                    if !any {
+                        self.cell.push_str(w.agrees);
+                    }
+                }
+            }
+            _ => self.note(ctx, row, w),
+        }
+        let _ = rules;
+    }
+
+    /// The last column: why, what is missing, or what went wrong; and what
+    /// the archive recorded where the audit found a difference.
+    fn note(&mut self, ctx: &Ctx, row: &Row, w: &TableWords) {
+        let lang = ctx.opts.lang;
+        let rules = &ctx.program.rules;
+        let Some(c) = row.checked else {
+            let mut text = std::mem::take(&mut self.cell);
+            error_text(row, lang, ctx.opts.redact, " | ", &mut text);
+            self.cell = text;
+            return;
+        };
+        let title = match c.deciding {
+            Deciding::Clause(i) => rules.clauses[i].title.get(lang),
+            Deciding::Scope => rules.scope.as_ref().map_or("", |s| s.title.get(lang)),
+        };
+        if c.outcome == Outcome::Incomplete && !c.missing.is_empty() {
+            self.sort_missing(ctx, row);
+            self.cell.push_str(w.missing);
+            for (k, slot) in self.order.iter().enumerate() {
+                if k > 0 {
+                    self.cell.push_str(w.list_sep);
+                }
+                self.cell.push_str(rules.fields[*slot].label.get(lang));
+            }
+        } else {
+            self.cell.push_str(title);
+        }
+        let mut also = row
+            .fired
+            .iter()
+            .filter(|&&f| Deciding::Clause(f) != c.deciding);
+        if let Some(first) = also.next() {
+            self.cell.push_str(w.also);
+            self.cell.push_str(&rules.clauses[*first].id);
+            for f in also {
+                self.cell.push_str(w.list_sep);
+                self.cell.push_str(&rules.clauses[*f].id);
+            }
+        }
+        let a = &row.audit;
+        if a.disagrees() {
+            let outcome = a.recorded_outcome.map_or("", |o| o.label(lang));
+            let clause = row.recorded_clause.as_str();
+            let gap = if outcome.is_empty() || clause.is_empty() {
+                ""
+            } else {
+                " "
+            };
+            let _ = match lang {
+                Lang::Zh => write!(self.cell, "［当时：{outcome}{gap}{clause}］"),
+                Lang::En => write!(self.cell, " [recorded: {outcome}{gap}{clause}]"),
+            };
+        }
+        for (b, zh, en) in [
+            (a.notify, "告知", "notified"),
+            (a.resolve, "结果", "resolved"),
+        ] {
+            if let Some(b) = b {
+                let late = b.days_late();
+                let _ = match lang {
+                    Lang::Zh => write!(self.cell, "［{zh} {}，逾期 {late} 天］", b.done),
+                    Lang::En => write!(self.cell, " [{en} {}, {late} days late]", b.done),
+                };
+            }
+        }
+    }
+}
+
+/// A CSV field, quoted when it must be.
+fn csv_field(out: &mut String, text: &str) {
+    if text.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        for ch in text.chars() {
+            if ch == '"' {
+                out.push('"');
+            }
+            out.push(ch);
+        }
+        out.push('"');
+    } else {
+        out.push_str(text);
+    }
+}
+
+/// A file that appears under its name only when complete: written to a
+/// temporary file beside it, renamed over it by [`AtomicFile::commit`], and
+/// removed if dropped before that.
+#[derive(Debug)]
+pub struct AtomicFile {
+    tmp: PathBuf,
+    dest: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    pub fn create(dest: &Path) -> io::Result<AtomicFile> {
+        let name = dest
+            .file_name()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
+        let dir = dest.parent().filter(|p| !p.as_os_str().is_empty());
+        let mut tmp_name = std::ffi::OsString::from(".");
+        tmp_name.push(name);
+        tmp_name.push(format!(".{}.tmp", std::process::id()));
+        let tmp = dir.map_or_else(|| PathBuf::from(&tmp_name), |d| d.join(&tmp_name));
+        let file = File::options().write(true).create_new(true).open(&tmp)?;
+        Ok(AtomicFile {
+            tmp,
+            dest: dest.to_path_buf(),
+            file: Some(BufWriter::new(file)),
+        })
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(mut self) -> io::Result<()> {
+        let file = self.file.take().expect("not yet committed");
+        let file = file.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&self.tmp, &self.dest)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(io::Error::other("file already committed")),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        let mut s = String::new();
+        csv_field(&mut s, "plain");
+        s.push('|');
+        csv_field(&mut s, "a,b");
+        s.push('|');
+        csv_field(&mut s, "say \"hi\"");
+        assert_eq!(s, "plain|\"a,b\"|\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn an_atomic_file_appears_only_on_commit() {
+        let dir = std::env::temp_dir().join(format!("shouli-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let dest = dir.join("out.jsonl");
+        let _ = std::fs::remove_file(&dest);
+        let mut f = AtomicFile::create(&dest).unwrap();
+        f.write_all(b"half").unwrap();
+        assert!(!dest.exists());
+        drop(f);
+        assert!(!dest.exists());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "temp removed");
+        let mut f = AtomicFile::create(&dest).unwrap();
+        f.write_all(b"whole\n").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"whole\n");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

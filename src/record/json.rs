@@ -1,0 +1,627 @@
+//! JSON Lines complaint records (SPEC §1): one JSON object per line with the
+//! same nested keys as a TOML record (`{"purchase": {"date": "2023-11-20"}}`;
+//! dotted keys such as `"purchase.date"` work too), dates as `YYYY-MM-DD`
+//! strings, lists as arrays, `null` for absent.
+//!
+//! A line is read straight into a [`Record`]'s slots by a serde
+//! `DeserializeSeed` driven by the rule set's field table: no JSON tree is
+//! built, and every value goes through [`convert`] like TOML's. A wrong
+//! value is an error naming its key, and the rest of the line is still read
+//! so every problem is reported at once; only broken JSON stops the line.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::{Raw, Record, ValueError, convert, convert_item, describe_type};
+use crate::diag::{Diagnostic, Lang, Msg, did_you_mean};
+use crate::model::{FieldId, FieldType, RuleSet};
+use crate::value::{KeySet, Value};
+
+/// Reads JSON Lines records for one rule set. Build once, share between
+/// threads, and call [`JsonReader::load`] per line.
+#[derive(Debug)]
+pub struct JsonReader<'r> {
+    rules: &'r RuleSet,
+    /// Every proper prefix of a field key (`purchase`, `a.b` of `a.b.c`):
+    /// the keys whose value is a table of further keys.
+    tables: HashSet<String>,
+}
+
+/// Reusable buffers for [`JsonReader::load`].
+#[derive(Debug, Default)]
+pub struct JsonScratch {
+    key: String,
+}
+
+impl<'r> JsonReader<'r> {
+    pub fn new(rules: &'r RuleSet) -> JsonReader<'r> {
+        let mut tables = HashSet::new();
+        for f in &rules.fields {
+            for (i, _) in f.key.match_indices('.') {
+                tables.insert(f.key[..i].to_string());
+            }
+        }
+        JsonReader { rules, tables }
+    }
+
+    /// Loads one line (without its line end) into `rec`, cleared first.
+    /// Problems are pushed to `problems`, errors and warnings (unknown keys)
+    /// alike; spans are byte ranges in `line` where the JSON parser knows
+    /// the place, and `None` for a value's error (its message names the
+    /// key). Returns whether the line loaded without error.
+    pub fn load(
+        &self,
+        line: &str,
+        rec: &mut Record,
+        scratch: &mut JsonScratch,
+        problems: &mut Vec<Diagnostic>,
+    ) -> bool {
+        rec.clear();
+        scratch.key.clear();
+        let errors_before = problems.iter().filter(|d| d.is_error()).count();
+        let mut st = State {
+            reader: self,
+            rec,
+            key: &mut scratch.key,
+            seen: KeySet::EMPTY,
+            problems,
+        };
+        let mut de = serde_json::Deserializer::from_str(line);
+        let parsed = TableSeed { st: &mut st }
+            .deserialize(&mut de)
+            .and_then(|()| de.end());
+        if let Err(e) = parsed {
+            problems.push(syntax_error(&e, line));
+        }
+        problems.iter().filter(|d| d.is_error()).count() == errors_before
+    }
+}
+
+fn syntax_error(e: &serde_json::Error, line: &str) -> Diagnostic {
+    // serde_json counts columns in bytes from 1, on line 1 of the text.
+    let at = e.column().saturating_sub(1).min(line.len());
+    let span = Some(at..(at + 1).min(line.len()).max(at));
+    let detail = e.to_string();
+    // Drop serde_json's own " at line 1 column N": the caller gives the place.
+    let detail = detail
+        .rfind(" at line ")
+        .map_or(detail.as_str(), |i| &detail[..i]);
+    match e.classify() {
+        serde_json::error::Category::Eof => Diagnostic::error(
+            "json-truncated",
+            span,
+            Msg::new(
+                "这一行的 JSON 不完整（可能被截断）",
+                "the JSON on this line is incomplete (cut off?)",
+            ),
+        ),
+        _ => Diagnostic::error(
+            "not-json",
+            span,
+            Msg::new(
+                format!("不是有效的 JSON：{detail}"),
+                format!("not valid JSON: {detail}"),
+            ),
+        )
+        .with_help(Msg::new(
+            "每行应为一个完整的 JSON 对象，如 {\"id\": \"2024-0317\", \"received\": \"2024-03-05\"}",
+            "each line must be one complete JSON object, like {\"id\": \"2024-0317\", \"received\": \"2024-03-05\"}",
+        )),
+    }
+}
+
+struct State<'a, 'r> {
+    reader: &'a JsonReader<'r>,
+    rec: &'a mut Record,
+    /// The dotted key being read (`purchase.date`), built in place.
+    key: &'a mut String,
+    seen: KeySet,
+    problems: &'a mut Vec<Diagnostic>,
+}
+
+impl State<'_, '_> {
+    fn rules(&self) -> &RuleSet {
+        self.reader.rules
+    }
+
+    fn value_error(&mut self, slot: FieldId, e: ValueError) {
+        let field = &self.rules().fields[slot];
+        let key = &field.key;
+        let mut d = Diagnostic::error(
+            "bad-value",
+            None,
+            Msg::new(
+                format!("`{key}`（{}）：{}", field.label.zh, e.message.zh),
+                format!("`{key}` ({}): {}", field.label.get(Lang::En), e.message.en),
+            ),
+        );
+        d.help = e.help;
+        self.problems.push(d);
+    }
+
+    fn shape_error(&mut self, slot: FieldId, found: Msg) {
+        let want = describe_type(&self.rules().fields[slot].ty);
+        self.value_error(
+            slot,
+            ValueError {
+                message: Msg::new(
+                    format!("应为{}，实际是{}", want.zh, found.zh),
+                    format!("expected {}, found {}", want.en, found.en),
+                ),
+                help: None,
+            },
+        );
+    }
+
+    fn table_error(&mut self, found: Msg) {
+        let key = self.key.trim_end_matches('.');
+        let (zh, en) = if key.is_empty() {
+            (
+                format!("每行应为一个 JSON 对象（一份投诉记录），实际是{}", found.zh),
+                format!(
+                    "each line must be a JSON object (one complaint record), found {}",
+                    found.en
+                ),
+            )
+        } else {
+            (
+                format!("`{key}` 应为对象（其下有若干键），实际是{}", found.zh),
+                format!("`{key}` must be an object of keys, found {}", found.en),
+            )
+        };
+        self.problems
+            .push(Diagnostic::error("bad-table", None, Msg::new(zh, en)));
+    }
+
+    fn unknown_key(&mut self) {
+        let key = self.key.as_str();
+        let mut d = Diagnostic::warning(
+            "unknown-key",
+            None,
+            Msg::new(
+                format!("规则未声明键 `{key}`，已忽略"),
+                format!("the rules do not declare `{key}`; it is ignored"),
+            ),
+        );
+        if let Some(close) = did_you_mean(key, self.rules().fields.iter().map(|f| f.key.as_str())) {
+            d = d.with_help(Msg::new(
+                format!("是否想写 `{close}`？"),
+                format!("did you mean `{close}`?"),
+            ));
+        }
+        self.problems.push(d);
+    }
+
+    fn duplicate_key(&mut self, slot: FieldId) {
+        let field = &self.rules().fields[slot];
+        self.problems.push(Diagnostic::error(
+            "duplicate-key",
+            None,
+            Msg::new(
+                format!("键 `{}`（{}）出现了两次", field.key, field.label.zh),
+                format!(
+                    "the key `{}` ({}) appears twice",
+                    field.key,
+                    field.label.get(Lang::En)
+                ),
+            ),
+        ));
+    }
+
+    fn set(&mut self, slot: FieldId, raw: Raw) {
+        let field = &self.reader.rules.fields[slot];
+        match convert(field, raw, self.rec) {
+            Ok(v) => self.rec.set(slot, v),
+            Err(e) => self.value_error(slot, e),
+        }
+    }
+}
+
+fn found_list() -> Msg {
+    Msg::new("列表", "a list")
+}
+
+fn found_object() -> Msg {
+    Msg::new("对象", "an object")
+}
+
+fn found_text(s: &str) -> Msg {
+    Msg::new(format!("文字 \"{s}\""), format!("the text \"{s}\""))
+}
+
+fn found_number(n: impl fmt::Display) -> Msg {
+    Msg::new(format!("数字 {n}"), format!("the number {n}"))
+}
+
+fn found_bool(b: bool) -> Msg {
+    Msg::new(format!("布尔值 {b}"), format!("the boolean {b}"))
+}
+
+fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+/// An object of keys under the prefix in `st.key` (empty for the line).
+struct TableSeed<'s, 'a, 'r> {
+    st: &'s mut State<'a, 'r>,
+}
+
+impl<'de> DeserializeSeed<'de> for TableSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TableSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object (one complaint record)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let st = self.st;
+        let base = st.key.len();
+        while map.next_key_seed(KeySeed { key: &mut *st.key })?.is_some() {
+            match st.rules().field(st.key) {
+                Some(slot) if st.seen.contains(slot) => {
+                    st.duplicate_key(slot);
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Some(slot) => {
+                    st.seen.insert(slot);
+                    map.next_value_seed(ValueSeed { st: &mut *st, slot })?;
+                }
+                None if st.reader.tables.contains(st.key.as_str()) => {
+                    st.key.push('.');
+                    map.next_value_seed(TableSeed { st: &mut *st })?;
+                }
+                None => {
+                    st.unknown_key();
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            st.key.truncate(base);
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        self.st.table_error(found_list());
+        drain_seq(seq)
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        self.st.table_error(found_text(s));
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
+        self.st.table_error(found_number(n));
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
+        self.st.table_error(found_number(n));
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
+        self.st.table_error(found_number(n));
+        Ok(())
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<(), E> {
+        self.st.table_error(found_bool(b));
+        Ok(())
+    }
+
+    /// `"history": null`: the whole table is absent.
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// Appends an object key to the dotted key being built.
+struct KeySeed<'k> {
+    key: &'k mut String,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        self.key.push_str(s);
+        Ok(())
+    }
+}
+
+/// The value of a declared field.
+struct ValueSeed<'s, 'a, 'r> {
+    st: &'s mut State<'a, 'r>,
+    slot: FieldId,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value")
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        self.st.set(self.slot, Raw::Str(s));
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
+        self.st.set(self.slot, Raw::Int(n));
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
+        match i64::try_from(n) {
+            Ok(n) => self.st.set(self.slot, Raw::Int(n)),
+            Err(_) => self.st.value_error(
+                self.slot,
+                ValueError {
+                    message: Msg::new("整数太大", "integer too large"),
+                    help: None,
+                },
+            ),
+        }
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
+        self.st.set(self.slot, Raw::Float(n, None));
+        Ok(())
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<(), E> {
+        self.st.set(self.slot, Raw::Bool(b));
+        Ok(())
+    }
+
+    /// `null` is absent, like a key left out.
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let (st, slot) = (self.st, self.slot);
+        if !matches!(st.rules().fields[slot].ty, FieldType::List(_)) {
+            st.shape_error(slot, found_list());
+            return drain_seq(seq);
+        }
+        let mut set = 0u64;
+        let mut ok = true;
+        while let Some(item) = seq.next_element_seed(ItemSeed)? {
+            let field = &st.reader.rules.fields[slot];
+            let converted = match item {
+                Item::Str(s) => convert_item(field, Raw::Str(&s)),
+                Item::Int(n) => convert_item(field, Raw::Int(n)),
+                Item::Float(f) => convert_item(field, Raw::Float(f, None)),
+                Item::Bool(b) => convert_item(field, Raw::Bool(b)),
+                Item::Nested => {
+                    let want = describe_type(&field.ty);
+                    Err(ValueError {
+                        message: Msg::new(
+                            format!("列表中应为{}，实际是列表或对象", want.zh),
+                            format!("expected {} in the list, found a list or object", want.en),
+                        ),
+                        help: None,
+                    })
+                }
+                Item::Null => continue,
+            };
+            match converted {
+                Ok(code) => set |= 1 << code,
+                Err(e) => {
+                    ok = false;
+                    st.value_error(slot, e);
+                }
+            }
+        }
+        if ok {
+            st.rec.set(slot, Value::Set(set));
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        self.st.shape_error(self.slot, found_object());
+        drain_map(map)
+    }
+}
+
+/// One element of a list. List values are short enum codes; an escaped
+/// string is the only case that owns its text.
+enum Item<'de> {
+    Str(std::borrow::Cow<'de, str>),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Nested,
+    Null,
+}
+
+struct ItemSeed;
+
+impl<'de> DeserializeSeed<'de> for ItemSeed {
+    type Value = Item<'de>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Item<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemSeed {
+    type Value = Item<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list item")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Item<'de>, E> {
+        Ok(Item::Str(std::borrow::Cow::Borrowed(s)))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Item<'de>, E> {
+        Ok(Item::Str(std::borrow::Cow::Owned(s.to_string())))
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Item<'de>, E> {
+        Ok(Item::Int(n))
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Item<'de>, E> {
+        Ok(Item::Int(i64::try_from(n).unwrap_or(i64::MAX)))
+    }
+
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Item<'de>, E> {
+        Ok(Item::Float(n))
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Item<'de>, E> {
+        Ok(Item::Bool(b))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Item<'de>, E> {
+        Ok(Item::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Item<'de>, A::Error> {
+        drain_seq(seq)?;
+        Ok(Item::Nested)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Item<'de>, A::Error> {
+        drain_map(map)?;
+        Ok(Item::Nested)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> crate::compile::Program {
+        crate::builtin().expect("built-in rules")
+    }
+
+    fn load(line: &str) -> (Record, bool, Vec<String>) {
+        let program = rules();
+        let reader = JsonReader::new(&program.rules);
+        let mut rec = Record::new(program.rules.fields.len());
+        let mut problems = Vec::new();
+        let ok = reader.load(line, &mut rec, &mut JsonScratch::default(), &mut problems);
+        let shown = problems.iter().map(|d| d.message.en.clone()).collect();
+        (rec, ok, shown)
+    }
+
+    #[test]
+    fn nested_and_dotted_keys_fill_the_same_slots() {
+        let program = rules();
+        let nested = load(r#"{"purchase": {"date": "2023-11-20", "quantity": 2}}"#);
+        let dotted = load(r#"{"purchase.date": "2023-11-20", "purchase.quantity": 2}"#);
+        assert!(nested.1 && dotted.1, "{:?} {:?}", nested.2, dotted.2);
+        assert_eq!(nested.0, dotted.0);
+        let slot = program.rules.field("purchase.quantity").unwrap();
+        assert_eq!(nested.0.get(slot), Value::Int(2));
+    }
+
+    #[test]
+    fn every_bad_value_is_reported_with_its_key() {
+        let (_, ok, problems) = load(
+            r#"{"purchase": {"quantity": "一", "date": "2023-02-30"}, "claim": {"basis": "hram"}}"#,
+        );
+        assert!(!ok);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            problems[0].starts_with("`purchase.quantity`"),
+            "{problems:?}"
+        );
+        assert!(problems[1].starts_with("`purchase.date`"), "{problems:?}");
+        assert!(problems[2].starts_with("`claim.basis`"), "{problems:?}");
+    }
+
+    #[test]
+    fn unknown_keys_warn_and_are_skipped_whole() {
+        let (rec, ok, problems) =
+            load(r#"{"extra": {"deep": [1, {"x": 2}]}, "purchase": {"colour": "red"}}"#);
+        assert!(ok);
+        assert!(rec.is_empty());
+        assert_eq!(
+            problems,
+            [
+                "the rules do not declare `extra`; it is ignored",
+                "the rules do not declare `purchase.colour`; it is ignored"
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_nulls_and_empty_strings() {
+        let program = rules();
+        let (rec, ok, problems) =
+            load(r#"{"claim": {"evidence": ["invoice", "photo"], "facts": ""}, "history": null}"#);
+        assert!(ok, "{problems:?}");
+        let evidence = program.rules.field("claim.evidence").unwrap();
+        assert_eq!(rec.get(evidence), Value::Set(0b10001));
+        assert_eq!(rec.present().iter().count(), 1);
+    }
+
+    #[test]
+    fn broken_json_is_one_error_and_never_a_panic() {
+        for line in [
+            r#"{"id": "a", "received": "2024-03-"#,
+            r#"{"id": "a"} trailing"#,
+            "[1, 2]",
+            "\"just text\"",
+            "",
+            "{\"id\": \"\\ud800\"}",
+        ] {
+            let (_, ok, problems) = load(line);
+            assert!(!ok, "{line}: loaded");
+            assert_eq!(problems.len(), 1, "{line}: {problems:?}");
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let (_, ok, problems) = load(r#"{"id": "a", "id": "b"}"#);
+        assert!(!ok);
+        assert_eq!(problems, ["the key `id` (Case number) appears twice"]);
+    }
+}
