@@ -110,14 +110,7 @@ impl Program {
         };
         match &e.kind {
             ExprKind::Const(c) => {
-                let v = match c {
-                    Const::Bool(b) => Value::Bool(*b),
-                    Const::Int(i) => Value::Int(*i),
-                    Const::Dec(d) => Value::Dec(*d),
-                    Const::Date(d) => Value::Date(*d),
-                    Const::Enum(i) => Value::Enum(*i),
-                    Const::Text(s) => Value::Lit(self.text(s)),
-                };
+                let v = self.constant(c);
                 self.push(Node::Const(v), KeySet::EMPTY)
             }
             ExprKind::Field(f) => self.push(Node::Field(*f as u16), KeySet::one(*f)),
@@ -173,14 +166,7 @@ impl Program {
                 let (n, r) = sub(self, value);
                 let start = self.consts.len() as u32;
                 for c in items {
-                    let v = match c {
-                        Const::Bool(b) => Value::Bool(*b),
-                        Const::Int(i) => Value::Int(*i),
-                        Const::Dec(d) => Value::Dec(*d),
-                        Const::Date(d) => Value::Date(*d),
-                        Const::Enum(i) => Value::Enum(*i),
-                        Const::Text(s) => Value::Lit(self.text(s)),
-                    };
+                    let v = self.constant(c);
                     self.consts.push(v);
                 }
                 self.push(Node::InList(n, start, items.len() as u32, *negated), r)
@@ -209,6 +195,17 @@ impl Program {
                 let (b, rb) = sub(self, b);
                 self.push(Node::Else(a, b), ra.union(rb))
             }
+        }
+    }
+
+    fn constant(&mut self, c: &Const) -> Value {
+        match c {
+            Const::Bool(b) => Value::Bool(*b),
+            Const::Int(i) => Value::Int(*i),
+            Const::Dec(d) => Value::Dec(*d),
+            Const::Date(d) => Value::Date(*d),
+            Const::Enum(i) => Value::Enum(*i),
+            Const::Text(s) => Value::Lit(self.text(s)),
         }
     }
 
