@@ -152,10 +152,7 @@ pub fn convert(field: &Field, raw: Raw, rec: &mut Record) -> Result<Value, Value
             return Err(if s.chars().any(is_full_width_digit) {
                 e.help(full_width_help())
             } else {
-                e.help(Msg::new(
-                    "数字不加引号，例如 quantity = 1",
-                    "write numbers without quotes, e.g. quantity = 1",
-                ))
+                e.help(quoted_number_help(field, s))
             });
         }
         _ => return Err(mismatch(field, &raw)),
@@ -210,6 +207,42 @@ fn full_width_help() -> Msg {
         "这里用了全角数字（如 １２），请改用半角数字 12",
         "these are full-width digits (like １２): type ASCII digits (12) instead",
     )
+}
+
+/// A hint for a number written as text: Chinese numerals, a unit after
+/// the digits, or just the quotes.
+fn quoted_number_help(field: &Field, s: &str) -> Msg {
+    let name = field.key.rsplit('.').next().unwrap_or(&field.key);
+    let sample = if field.ty == FieldType::Decimal {
+        "399.00"
+    } else {
+        "1"
+    };
+    let digits: String = s
+        .trim()
+        .trim_end_matches(|c: char| !c.is_ascii_digit())
+        .to_string();
+    if s.chars()
+        .any(|c| "一二三四五六七八九十百千万两零壹贰叁肆伍陆柒捌玖拾".contains(c))
+    {
+        Msg::new(
+            format!("用阿拉伯数字书写，不加引号，例如 {name} = {sample}"),
+            format!("write the number in digits, without quotes, e.g. {name} = {sample}"),
+        )
+    } else if !digits.is_empty()
+        && digits.len() < s.trim().len()
+        && build_parse_number(&digits).is_ok()
+    {
+        Msg::new(
+            format!("去掉单位和引号，写作 {name} = {digits}"),
+            format!("drop the unit and the quotes: {name} = {digits}"),
+        )
+    } else {
+        Msg::new(
+            format!("数字不加引号，例如 {name} = {sample}"),
+            format!("write numbers without quotes, e.g. {name} = {sample}"),
+        )
+    }
 }
 
 fn number_text_error(field: &Field, s: &str) -> ValueError {

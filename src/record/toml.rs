@@ -54,7 +54,7 @@ pub fn load(
     let table = match DeTable::parse(text) {
         Ok(t) => t,
         Err(e) => {
-            let diag = syntax_error(&e, text);
+            let diag = syntax_error(&e, text, rules);
             return Err(RecordError {
                 source,
                 diagnostics: vec![diag],
@@ -80,22 +80,35 @@ pub fn load(
     }
 }
 
-fn syntax_error(e: &::toml::de::Error, text: &str) -> Diagnostic {
+fn syntax_error(e: &::toml::de::Error, text: &str, rules: &RuleSet) -> Diagnostic {
     let message = e.message().trim().to_string();
     let span = e.span();
-    let line = span.as_ref().map(|s| {
-        let start = text[..s.start.min(text.len())]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
+    let line_start = span.as_ref().map(|s| {
+        let at = text.floor_char_boundary(s.start);
+        text[..at].rfind('\n').map_or(0, |i| i + 1)
+    });
+    let line = line_start.map(|start| {
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         &text[start..end]
     });
+    // Name the key of the broken line where it can be read, as the other
+    // record errors do: `purchase.date`（购买日期）.
+    let (key_zh, key_en) = match line_start.and_then(|start| key_on_line(text, start)) {
+        Some(key) => match rules.field(&key).map(|f| &rules.fields[f].label) {
+            Some(label) => (
+                format!("`{key}`（{}）：", label.zh),
+                format!("`{key}` ({}): ", label.get(crate::diag::Lang::En)),
+            ),
+            None => (format!("`{key}`："), format!("`{key}`: ")),
+        },
+        None => (String::new(), String::new()),
+    };
     let diag = Diagnostic::error(
         "not-toml",
         span,
         Msg::new(
-            format!("不是有效的 TOML：{message}"),
-            format!("not valid TOML: {message}"),
+            format!("{key_zh}不是有效的 TOML：{message}"),
+            format!("{key_en}not valid TOML: {message}"),
         ),
     );
     let line = line.unwrap_or("");
@@ -119,6 +132,42 @@ fn syntax_error(e: &::toml::de::Error, text: &str) -> Diagnostic {
     }
 }
 
+/// The dotted key that the line starting at `start` sets or opens
+/// (`date = …` under `[purchase]` is `purchase.date`), where the line is
+/// plain enough to tell.
+fn key_on_line(text: &str, start: usize) -> Option<String> {
+    let is_key = |k: &str| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
+    };
+    let clean = |k: &str| -> String { k.split('.').map(str::trim).collect::<Vec<_>>().join(".") };
+    let header = |line: &str| -> Option<String> {
+        let name = line.trim().strip_prefix('[')?;
+        let name = name.strip_prefix('[').unwrap_or(name);
+        let name = &name[..name.find(']')?];
+        is_key(name).then(|| clean(name))
+    };
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[start..end];
+    if line.trim_start().starts_with('[') {
+        return header(line);
+    }
+    let key = line[..line.find(['=', '＝'])?].trim();
+    if !is_key(key) {
+        return None;
+    }
+    let table = text[..start]
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with('['))
+        .and_then(header);
+    Some(match table {
+        Some(table) => format!("{table}.{}", clean(key)),
+        None => clean(key),
+    })
+}
+
 struct Loader<'a> {
     rules: &'a RuleSet,
     rec: &'a mut Record,
@@ -140,11 +189,48 @@ impl Loader<'_> {
                         {
                             self.table(t, &dotted)
                         }
+                        other if self.rules.fields.iter().any(|f| f.key.starts_with(&dotted)) => {
+                            self.not_a_table(&key, v.span(), other)
+                        }
                         _ => self.unknown_key(&key, k.span()),
                     }
                 }
             }
         }
+    }
+
+    /// `purchase = […]` or `[[purchase]]`: a key that the rules use as a
+    /// table (`purchase.date`, …) given something else.
+    fn not_a_table(&mut self, key: &str, span: std::ops::Range<usize>, found: &DeValue) {
+        let (zh, en) = match found {
+            DeValue::Array(_) => ("列表", "a list"),
+            _ => ("单个值", "a single value"),
+        };
+        let inner: Vec<&str> = self
+            .rules
+            .fields
+            .iter()
+            .filter_map(|f| f.key.strip_prefix(key)?.strip_prefix('.'))
+            .take(3)
+            .collect();
+        let example = inner.first().copied().unwrap_or("…");
+        self.errors.push(
+            Diagnostic::error(
+                "not-a-table",
+                Some(span),
+                Msg::new(
+                    format!("`{key}` 应为表（含 {} 等键），实际是{zh}", inner.join("、")),
+                    format!(
+                        "`{key}` should be a table (with keys such as {}), found {en}",
+                        inner.join(", ")
+                    ),
+                ),
+            )
+            .with_help(Msg::new(
+                format!("写作一个表头 [{key}]，下面逐行写 {example} = …"),
+                format!("write a header [{key}] and under it one line per key, e.g. {example} = …"),
+            )),
+        );
     }
 
     fn unknown_key(&mut self, key: &str, span: std::ops::Range<usize>) {

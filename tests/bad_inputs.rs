@@ -1,0 +1,115 @@
+//! A catalogue of bad inputs: every file under tests/bad/ is checked the way
+//! a clerk would check it (`shouli check FILE`, through `cli::run`), and the
+//! snapshot holds exactly what they would see on stderr, with the exit code.
+//! Files that are accepted (a BOM, CRLF, an unknown key) also show the
+//! report's outcome line, so a silent change of meaning shows up too.
+//!
+//! Adding a case is adding a file. The first line of each text fixture says
+//! in Chinese and English what it is.
+
+use clap::Parser as _;
+use shouli::cli::{self, Cli};
+
+/// Runs `shouli ARGS…` in the repository root; returns (exit code, stdout,
+/// stderr).
+fn shouli(args: &[&str]) -> (u8, String, String) {
+    let cli = Cli::try_parse_from(std::iter::once("shouli").chain(args.iter().copied()))
+        .expect("arguments parse");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = cli::run(cli, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8(out).expect("stdout is UTF-8"),
+        String::from_utf8(err).expect("stderr is UTF-8"),
+    )
+}
+
+/// The path of a fixture as a user would type it from the repository root.
+fn relative(path: &std::path::Path) -> String {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// What the user sees: the exit code, stderr, and for a record that could
+/// be checked the first lines of the report (outcome and deciding clause).
+fn seen(code: u8, out: &str, err: &str) -> String {
+    let mut shown = format!("exit code: {code}\n--- stderr ---\n{err}");
+    if code != cli::exit::UNUSABLE {
+        shown.push_str("--- stdout (first lines) ---\n");
+        for line in out.lines().take(4) {
+            shown.push_str(line);
+            shown.push('\n');
+        }
+    } else {
+        assert!(out.is_empty(), "an unusable input prints no report");
+    }
+    shown
+}
+
+#[test]
+fn bad_records() {
+    insta::glob!("bad/*.toml", |path| {
+        let file = relative(path);
+        let (code, out, err) = shouli(&["check", &file]);
+        // Never a panic, and an error always names the file.
+        if code == cli::exit::UNUSABLE {
+            assert!(err.contains(&file), "{file}: the message names the file");
+        }
+        insta::assert_snapshot!(seen(code, &out, &err));
+    });
+}
+
+/// Rule files under tests/bad/rules/, each used to check a good record.
+#[test]
+fn bad_rule_files() {
+    insta::glob!("bad/rules/*.rules", |path| {
+        let file = relative(path);
+        let (code, out, err) = shouli(&["check", "--rules", &file, "tests/bad/rules/record.toml"]);
+        assert_eq!(
+            code,
+            cli::exit::UNUSABLE,
+            "{file}: a bad rule file is unusable"
+        );
+        assert!(err.contains(&file), "{file}: the message names the file");
+        insta::assert_snapshot!(seen(code, &out, &err));
+    });
+}
+
+/// The English-only rendering of a few cases, as `--lang en` shows them.
+#[test]
+fn bad_records_in_english() {
+    for name in [
+        "gbk.toml",
+        "date-chinese-string.toml",
+        "several-errors.toml",
+    ] {
+        let file = format!("tests/bad/{name}");
+        let (code, out, err) = shouli(&["check", "--lang", "en", &file]);
+        insta::assert_snapshot!(format!("en-{name}"), seen(code, &out, &err));
+    }
+}
+
+/// The messages the issue asks for by name.
+#[test]
+fn named_messages() {
+    let (_, _, err) = shouli(&["check", "--lang", "en", "tests/bad/gbk.toml"]);
+    assert!(err.contains("file is not UTF-8"), "{err}");
+    assert!(err.contains("save as UTF-8"), "{err}");
+    for name in ["date-slash-string.toml", "date-chinese-string.toml"] {
+        let (code, _, err) = shouli(&["check", &format!("tests/bad/{name}")]);
+        assert_eq!(code, cli::exit::UNUSABLE);
+        assert!(err.contains("YYYY-MM-DD"), "{name}: says which form: {err}");
+        assert!(
+            err.contains("purchase.date"),
+            "{name}: names the key: {err}"
+        );
+        assert!(err.contains(":3:"), "{name}: names the line: {err}");
+    }
+    // An unknown key is a warning: the record is still checked.
+    let (code, _, err) = shouli(&["check", "tests/bad/unknown-key.toml"]);
+    assert_ne!(code, cli::exit::UNUSABLE);
+    assert!(err.contains("warning[unknown-key]"), "{err}");
+}
