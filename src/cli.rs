@@ -41,6 +41,8 @@ pub enum Command {
     Template(TemplateArgs),
     /// 运行规则文件中的示例（及记录用例） / run a rule file's examples (and case records)
     Test(TestArgs),
+    /// 把规则文件排成统一格式（保留注释） / lay a rule file out canonically (comments kept)
+    Fmt(FmtArgs),
     /// 批量审查归档投诉并审计当时的处理 / check an archive of complaints and audit what was done
     Batch(crate::batch::BatchArgs),
 }
@@ -93,8 +95,9 @@ pub struct TemplateArgs {
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match cli.command {
         Command::Check(args) => check(&args, out, err),
-        Command::Batch(args) => crate::batch::command(&args, out, err),
         Command::Test(args) => test_rules(&args, out, err),
+        Command::Fmt(args) => fmt_rules(&args, out, err),
+        Command::Batch(args) => crate::batch::command(&args, out, err),
         Command::Template(args) => {
             let program = match load_program(&args.rules, err) {
                 Ok(p) => p,
@@ -379,21 +382,17 @@ fn test_rules(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 
     let (mut passed, mut failed, mut unusable) = (0usize, 0usize, 0usize);
     let mut report = |r: &examples::TestResult, out: &mut dyn Write| {
+        // A case is named by its path already; an example by its line.
         let place = match &r.origin {
-            Origin::Example { line } => format!("{name}:{line}"),
-            Origin::Case { file } => file.clone(),
+            Origin::Example { line } => format!("  --> {name}:{line}\n"),
+            Origin::Case { .. } => String::new(),
         };
         if r.passed() {
             passed += 1;
             let _ = writeln!(out, "✓ {}", r.name);
         } else {
             failed += 1;
-            let _ = write!(
-                out,
-                "✗ {}\n  --> {place}\n{}",
-                r.name,
-                test_failure(r, lang)
-            );
+            let _ = write!(out, "✗ {}\n{place}{}", r.name, test_failure(r, lang));
         }
     };
     for r in &results {
@@ -497,7 +496,10 @@ fn test_failure(r: &crate::examples::TestResult, lang: Lang) -> String {
     let e = &r.expected;
     let unstated = if zh { "（未写）" } else { "(not stated)" };
     let list = |v: &[String]| format!("[{}]", v.join(", "));
-    let outcome = |o: crate::model::Outcome| format!("{} {}", o.code(), o.label(Lang::Zh));
+    let outcome = |o: crate::model::Outcome| match lang {
+        Lang::Zh => format!("{}（{}）", o.label(Lang::Zh), o.code()),
+        Lang::En => o.code().to_string(),
+    };
     let mut rows: Vec<(bool, &str, String, String)> = vec![
         (
             r.mismatches.contains(&Aspect::Outcome),
@@ -559,12 +561,20 @@ fn test_failure(r: &crate::examples::TestResult, lang: Lang) -> String {
     } else {
         ("expected", "actual")
     };
-    let mut s = String::new();
+    let want_width = rows
+        .iter()
+        .map(|r| text_width(&r.2))
+        .chain([text_width(want)])
+        .max()
+        .unwrap_or(0);
+    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w - text_width(s)));
+    let mut s = format!("    {}  {}  {got}\n", pad("", width), pad(want, want_width));
     for (differs, label, expected, actual) in rows {
         let mark = if differs { "≠" } else { " " };
-        let pad = " ".repeat(width - text_width(label));
         s.push_str(&format!(
-            "  {mark} {label}{pad}  {want} {expected}  {got} {actual}\n"
+            "  {mark} {}  {}  {actual}\n",
+            pad(label, width),
+            pad(&expected, want_width)
         ));
     }
     s
@@ -664,4 +674,144 @@ fn coverage_text(program: &Program, coverage: &crate::examples::Coverage, lang: 
         }
     }
     s
+}
+
+// ---- shouli fmt --------------------------------------------------------------
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// 规则文件；`-` 表示从标准输入读、向标准输出写 / rule file; `-` reads stdin and writes stdout
+    #[arg(value_name = "RULES")]
+    pub file: PathBuf,
+    /// 只检查：未按统一格式时显示差异并以 1 退出 / only check: show a diff and exit 1 when not formatted
+    #[arg(long)]
+    pub check: bool,
+    /// 界面语言 / language of shouli's own words
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+    /// 错误信息格式 / how errors are printed
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Text)]
+    pub error_format: ErrorFormat,
+}
+
+fn fmt_rules(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let lang = args.lang;
+    let zh = lang == Lang::Zh;
+    let stdin = args.file.as_os_str() == "-";
+    let name = if stdin {
+        "<stdin>".to_string()
+    } else {
+        args.file.display().to_string()
+    };
+    let read = if stdin {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(&args.file)
+    };
+    let bytes = match read {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(err, "{}", io_error(Path::new(&name), &e, lang));
+            return exit::UNUSABLE;
+        }
+    };
+    let text = match record::decode(&bytes) {
+        Ok(text) => text,
+        Err((d, lossy)) => {
+            let source = Source::new(&name, lossy);
+            print_diagnostics(&[d], &source, lang, args.error_format, false, err);
+            return exit::UNUSABLE;
+        }
+    };
+    let formatted = match crate::fmt::format(text) {
+        Ok(f) => f,
+        Err(diagnostics) => {
+            let source = Source::new(&name, text);
+            print_diagnostics(&diagnostics, &source, lang, args.error_format, false, err);
+            return exit::UNUSABLE;
+        }
+    };
+    // A BOM or CRLF line ends are not canonical either.
+    let unchanged = formatted.as_bytes() == bytes.as_slice();
+    if args.check {
+        if unchanged {
+            return 0;
+        }
+        let new_name = if zh {
+            format!("{name}（统一格式）")
+        } else {
+            format!("{name} (formatted)")
+        };
+        let mut d = crate::fmt::diff(&text.replace("\r\n", "\n"), &formatted, &name, &new_name);
+        if d.is_empty() {
+            d = if zh {
+                format!(
+                    "{name}：只有行尾（CRLF）或 BOM 不同\n  {name}: only line ends (CRLF) or a BOM differ\n"
+                )
+            } else {
+                format!("{name}: only line ends (CRLF) or a BOM differ\n")
+            };
+        }
+        let _ = out.write_all(d.as_bytes());
+        let _ = writeln!(
+            err,
+            "{}",
+            if zh {
+                format!(
+                    "{name} 未按统一格式排版；运行 `shouli fmt {name}` 即可改好\n  {name} is not formatted; run `shouli fmt {name}`"
+                )
+            } else {
+                format!("{name} is not formatted; run `shouli fmt {name}`")
+            }
+        );
+        return 1;
+    }
+    if stdin {
+        let _ = out.write_all(formatted.as_bytes());
+        return 0;
+    }
+    if unchanged {
+        return 0;
+    }
+    // Write beside the file, then rename over it: never a half-written file.
+    let dir = args
+        .file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = args
+        .file
+        .file_name()
+        .map_or_else(|| "rules".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{file_name}.shouli-fmt-{}", std::process::id()));
+    let written = std::fs::write(&tmp, formatted.as_bytes()).and_then(|()| {
+        if let Ok(meta) = std::fs::metadata(&args.file) {
+            let _ = std::fs::set_permissions(&tmp, meta.permissions());
+        }
+        std::fs::rename(&tmp, &args.file)
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        let _ = writeln!(err, "{}", write_error(&args.file, &e, lang));
+        return exit::UNUSABLE;
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        if zh {
+            format!("已排版：{name}")
+        } else {
+            format!("formatted {name}")
+        }
+    );
+    0
+}
+
+fn write_error(path: &Path, e: &std::io::Error, lang: Lang) -> String {
+    let path = path.display();
+    match lang {
+        Lang::Zh => format!("error: 无法写入 {path}：{e}\n  cannot write {path}: {e}"),
+        Lang::En => format!("error: cannot write {path}: {e}"),
+    }
 }

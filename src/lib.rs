@@ -18,6 +18,7 @@ pub mod compile;
 pub mod diag;
 pub mod eval;
 pub mod examples;
+pub mod fmt;
 pub mod model;
 pub mod record;
 pub mod report;

@@ -1,0 +1,825 @@
+//! `shouli fmt`: one canonical layout for rule files, with comments kept.
+//!
+//! The layout is printed from the syntax tree: two-space indents, one
+//! statement per line, an enum's values one per line, long `present [...]`
+//! lists and long `or`/`and` chains wrapped, a blank line between items
+//! (consecutive `field`s keep the author's grouping into blocks), strings
+//! re-escaped, dates as YYYY-MM-DD. Parentheses and `else` stay as written:
+//! the tree keeps them.
+//!
+//! The tree has no comments, so a small lexical scan (respecting strings,
+//! as `syntax::prescan` does) collects them. Each comment is re-emitted
+//! before the first line whose source position follows it; a comment that
+//! ended a line of code stays at the end of the line it followed.
+//!
+//! [`diff`] draws a unified-style line diff for `--check`.
+
+use unicode_width::UnicodeWidthStr as _;
+
+use crate::diag::Diagnostic;
+use crate::syntax::{
+    self, Clause, ClauseStmt, Define, Example, ExampleStmt, Expr, ExprKind, FieldDecl, Header,
+    Item, Lit, LitKind, Literal, Name, RuleFile, Span, Str, Text, Unit,
+};
+
+/// Lines longer than this (in display columns; a Chinese character is two)
+/// are wrapped where the layout allows.
+pub const WIDTH: usize = 100;
+
+/// A condition longer than this is broken before each top-level `or` (or
+/// `and`): legal staff read conditions one alternative per line.
+pub const CONDITION_WIDTH: usize = 80;
+
+const INDENT: usize = 2;
+
+/// Formats a rule file. The file must parse; otherwise its diagnostics are
+/// returned.
+pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
+    let parsed = syntax::parse(text);
+    match parsed.file {
+        Some(file) => Ok(format_tree(text, &file)),
+        None => Err(parsed.diagnostics),
+    }
+}
+
+/// Formats a parsed rule file; `text` is the source it was parsed from (for
+/// comments and the author's blank lines).
+pub fn format_tree(text: &str, file: &RuleFile) -> String {
+    let mut p = Printer {
+        text,
+        comments: comments(text),
+        next: 0,
+        lines: Vec::new(),
+    };
+    p.file(file);
+    p.finish()
+}
+
+// ---- comments ------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+struct Comment {
+    /// Byte offset of the `#`.
+    start: usize,
+    /// Byte offset of the end of its line.
+    end: usize,
+    /// The comment as written, without trailing whitespace.
+    text: String,
+    /// Nothing but whitespace before it on its line.
+    own_line: bool,
+    /// A blank line follows it.
+    blank_after: bool,
+}
+
+/// Every `#` comment outside strings, in order.
+fn comments(text: &str) -> Vec<Comment> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n' | b'\r') {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'#' => {
+                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+                let own_line = text[line_start..i]
+                    .trim()
+                    .trim_start_matches('\u{FEFF}')
+                    .is_empty();
+                let rest = &text[end..];
+                let gap = &rest[..rest.len() - rest.trim_start().len()];
+                out.push(Comment {
+                    start: i,
+                    end,
+                    text: text[i..end].trim_end().to_string(),
+                    own_line,
+                    blank_after: gap.matches('\n').count() >= 2,
+                });
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+// ---- printing ------------------------------------------------------------------
+
+#[derive(Debug)]
+struct Line {
+    indent: usize,
+    /// Empty for a blank line.
+    code: String,
+    /// A comment at the end of the line.
+    trailing: Option<String>,
+    /// The line is itself a comment.
+    is_comment: bool,
+}
+
+struct Printer<'a> {
+    text: &'a str,
+    comments: Vec<Comment>,
+    /// The first comment not yet printed.
+    next: usize,
+    lines: Vec<Line>,
+}
+
+fn width(s: &str) -> usize {
+    s.width()
+}
+
+impl Printer<'_> {
+    fn finish(mut self) -> String {
+        self.flush(usize::MAX, 0, true);
+        while self.lines.last().is_some_and(|l| l.code.is_empty()) {
+            self.lines.pop();
+        }
+        let mut out = String::new();
+        for l in &self.lines {
+            if !l.code.is_empty() {
+                out.push_str(&" ".repeat(l.indent));
+                out.push_str(&l.code);
+                if let Some(t) = &l.trailing {
+                    out.push(' ');
+                    out.push_str(t);
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn blank(&mut self) {
+        if self.lines.last().is_some_and(|l| !l.code.is_empty()) {
+            self.lines.push(Line {
+                indent: 0,
+                code: String::new(),
+                trailing: None,
+                is_comment: false,
+            });
+        }
+    }
+
+    /// Prints every comment that starts before `pos`: own-line comments at
+    /// `indent`, end-of-line comments after the line they followed.
+    /// `closing`: nothing but a closing brace follows, so no blank line.
+    fn flush(&mut self, pos: usize, indent: usize, closing: bool) {
+        while let Some(c) = self.comments.get(self.next) {
+            if c.start >= pos {
+                break;
+            }
+            let c = c.clone();
+            self.next += 1;
+            let last = self.lines.last_mut();
+            match last {
+                Some(l)
+                    if !c.own_line
+                        && !l.is_comment
+                        && !l.code.is_empty()
+                        && l.trailing.is_none() =>
+                {
+                    l.trailing = Some(c.text);
+                }
+                _ => {
+                    let indent = if c.own_line {
+                        indent
+                    } else {
+                        self.lines.last().map_or(indent, |l| l.indent)
+                    };
+                    self.lines.push(Line {
+                        indent,
+                        code: c.text,
+                        trailing: None,
+                        is_comment: true,
+                    });
+                    let more = self.comments.get(self.next).is_some_and(|n| n.start < pos);
+                    if c.blank_after && indent == 0 && (more || !closing) {
+                        self.blank();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Prints only the end-of-line comments that come next, before `pos`.
+    fn flush_trailing(&mut self, pos: usize) {
+        while let Some(c) = self.comments.get(self.next) {
+            if c.start >= pos || c.own_line {
+                break;
+            }
+            self.flush(c.start + 1, 0, false);
+        }
+    }
+
+    /// A line of code at `indent`, whose source starts at `anchor`.
+    fn line(&mut self, indent: usize, code: String, anchor: usize) {
+        self.flush(anchor, indent, false);
+        self.lines.push(Line {
+            indent,
+            code,
+            trailing: None,
+            is_comment: false,
+        });
+    }
+
+    /// The closing line of a block whose `}` (or `]`) is at `close`.
+    fn close(&mut self, indent: usize, code: &str, close: usize) {
+        self.flush(close, indent + INDENT, true);
+        self.lines.push(Line {
+            indent,
+            code: code.to_string(),
+            trailing: None,
+            is_comment: false,
+        });
+    }
+
+    /// Whether a comment starts inside the code of `span`.
+    fn has_comment_in(&self, span: &Span) -> bool {
+        let end = self.code_end(span);
+        self.comments[self.next..]
+            .iter()
+            .any(|c| c.start > span.start && c.start < end)
+    }
+
+    /// The end of the last token in `span`. A pest pair that ends in an
+    /// optional part (`field_attr*`, an `or` chain) also holds the
+    /// whitespace and comments after it.
+    fn code_end(&self, span: &Span) -> usize {
+        let mut end = span.end.min(self.text.len());
+        loop {
+            let trimmed = self.text[span.start..end].trim_end().len() + span.start;
+            match self
+                .comments
+                .iter()
+                .find(|c| c.start >= span.start && c.start < trimmed && trimmed <= c.end)
+            {
+                Some(c) => end = c.start,
+                None => return trimmed,
+            }
+        }
+    }
+
+    /// The offset of the next `ch` at or after `from`, skipping comments.
+    fn find(&self, from: usize, ch: u8) -> usize {
+        let bytes = self.text.as_bytes();
+        let mut i = from;
+        while i < bytes.len() {
+            if bytes[i] == b'#' {
+                i = self.text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                continue;
+            }
+            if bytes[i] == ch {
+                return i;
+            }
+            i += 1;
+        }
+        bytes.len()
+    }
+
+    // ---- items ---------------------------------------------------------------
+
+    fn file(&mut self, file: &RuleFile) {
+        self.header(&file.header);
+        let mut prev_end = file.header.span.end;
+        let mut prev_field = false;
+        for item in &file.items {
+            let start = item.span().start;
+            let is_field = matches!(item, Item::Field(_));
+            self.flush_trailing(start);
+            let first = self
+                .comments
+                .get(self.next)
+                .filter(|c| c.start < start)
+                .map_or(start, |c| c.start);
+            let gap = &self.text[prev_end.min(first)..first];
+            let author_blank = gap.matches('\n').count() >= 2;
+            if author_blank || !(prev_field && is_field) {
+                self.blank();
+            }
+            match item {
+                Item::Field(f) => self.field(f),
+                Item::Define(d) => self.define(d),
+                Item::Clause(c) => self.clause(c),
+                Item::Example(e) => self.example(e),
+            }
+            prev_end = self.code_end(item.span());
+            prev_field = is_field;
+        }
+    }
+
+    fn header(&mut self, h: &Header) {
+        let open = format!("rules {} {{", quote(&h.title.value));
+        let empty = h.source.is_none() && h.version.is_none() && h.effective.is_none();
+        let close_at = h.span.end.saturating_sub(1);
+        if empty && !self.has_comment_in(&h.span) {
+            self.line(
+                0,
+                format!("rules {} {{}}", quote(&h.title.value)),
+                h.span.start,
+            );
+            return;
+        }
+        self.line(0, open, h.span.start);
+        // In the order written: the tree keeps each entry's span.
+        let mut entries: Vec<(usize, String)> = Vec::new();
+        if let Some(s) = &h.source {
+            entries.push((s.span.start, format!("source {}", quote(&s.value))));
+        }
+        if let Some(v) = &h.version {
+            entries.push((v.span.start, format!("version {}", quote(&v.value))));
+        }
+        if let Some(e) = &h.effective {
+            entries.push((e.span.start, format!("effective {}", lit(e))));
+        }
+        entries.sort_by_key(|e| e.0);
+        for (anchor, code) in entries {
+            self.line(INDENT, code, anchor);
+        }
+        self.close(0, "}", close_at);
+    }
+
+    fn field(&mut self, f: &FieldDecl) {
+        let mut head = format!("field {} {} {}", f.key.name, text(&f.label), f.ty.name);
+        let mut attrs = String::new();
+        if let Some(min) = &f.min {
+            attrs.push_str(&format!(" min {}", lit(min)));
+        }
+        if let Some(max) = &f.max {
+            attrs.push_str(&format!(" max {}", lit(max)));
+        }
+        if let Some(p) = &f.personal {
+            attrs.push_str(&format!(" personal {}", p.name));
+        }
+        let Some(values) = &f.values else {
+            head.push_str(&attrs);
+            self.line(0, head, f.span.start);
+            return;
+        };
+        let open_at = self.find(f.ty.span.end, b'{');
+        let close_at = self.find(
+            values.last().map_or(open_at + 1, |v| text_end(&v.label)),
+            b'}',
+        );
+        if values.is_empty() && !self.has_comment_in(&(open_at..close_at)) {
+            self.line(0, format!("{head} {{}}{attrs}"), f.span.start);
+            return;
+        }
+        self.line(0, format!("{head} {{"), f.span.start);
+        for v in values {
+            self.line(
+                INDENT,
+                format!("{} {}", v.code.name, text(&v.label)),
+                v.code.span.start,
+            );
+        }
+        self.close(0, &format!("}}{attrs}"), close_at);
+    }
+
+    fn define(&mut self, d: &Define) {
+        let mut head = format!("define {}", d.name.name);
+        if let Some(label) = &d.label {
+            head.push(' ');
+            head.push_str(&text(label));
+        }
+        let flat = format!("{head} = {}", expr(&d.expr));
+        if width(&flat) <= WIDTH && !self.has_comment_in(&d.span) {
+            self.line(0, flat, d.span.start);
+        } else {
+            self.line(0, format!("{head} ="), d.span.start);
+            self.expr_lines(String::new(), &d.expr, INDENT, d.expr.span.start);
+        }
+    }
+
+    fn clause(&mut self, c: &Clause) {
+        self.line(
+            0,
+            format!(
+                "{} {} {} {{",
+                c.kind.name,
+                quote(&c.id.value),
+                text(&c.title)
+            ),
+            c.span.start,
+        );
+        for stmt in &c.body {
+            self.clause_stmt(stmt);
+        }
+        self.close(0, "}", c.span.end.saturating_sub(1));
+    }
+
+    fn clause_stmt(&mut self, stmt: &ClauseStmt) {
+        let i = INDENT;
+        match stmt {
+            ClauseStmt::Source(s) => {
+                self.line(i, format!("source {}", quote(&s.value)), s.span.start)
+            }
+            ClauseStmt::When(e) => self.expr_lines("when ".into(), e, i, e.span.start),
+            ClauseStmt::Require(e) => self.expr_lines("require ".into(), e, i, e.span.start),
+            ClauseStmt::Due { name, expr } => {
+                self.expr_lines(format!("due {} = ", name.name), expr, i, name.span.start)
+            }
+            ClauseStmt::AppliesTo(names) => {
+                let anchor = names.first().map_or(0, |n| n.span.start);
+                self.line(i, format!("applies to {}", join_names(names)), anchor);
+            }
+            ClauseStmt::Because(t) => self.text_line("because", t),
+            ClauseStmt::Unknown(t) => self.text_line("unknown", t),
+            ClauseStmt::Otherwise(t) => self.text_line("otherwise", t),
+        }
+    }
+
+    /// `because "…" en "…"`, the English on its own line when both do not fit.
+    fn text_line(&mut self, word: &str, t: &Text) {
+        let zh = format!("{word} {}", quote(&t.zh.value));
+        match &t.en {
+            None => self.line(INDENT, zh, t.zh.span.start),
+            Some(en) => {
+                let one = format!("{zh} en {}", quote(&en.value));
+                if INDENT + width(&one) <= WIDTH {
+                    self.line(INDENT, one, t.zh.span.start);
+                } else {
+                    self.line(INDENT, zh, t.zh.span.start);
+                    self.line(
+                        2 * INDENT,
+                        format!("en {}", quote(&en.value)),
+                        en.span.start,
+                    );
+                }
+            }
+        }
+    }
+
+    fn example(&mut self, e: &Example) {
+        let mut head = format!("example {}", quote(&e.name.value));
+        if let Some(from) = &e.from {
+            head.push_str(&format!(" from {}", quote(&from.value)));
+        }
+        if e.body.is_empty() && !self.has_comment_in(&e.span) {
+            self.line(0, format!("{head} {{}}"), e.span.start);
+            return;
+        }
+        self.line(0, format!("{head} {{"), e.span.start);
+        for stmt in &e.body {
+            match stmt {
+                ExampleStmt::Assign { key, value } => {
+                    let value = match value {
+                        Literal::One(l) => lit(l),
+                        Literal::List(items, _) => list(items),
+                    };
+                    self.line(INDENT, format!("{} = {value}", key.name), key.span.start);
+                }
+                ExampleStmt::Without(keys) => {
+                    let anchor = keys.first().map_or(0, |k| k.span.start);
+                    self.line(INDENT, format!("without {}", join_names(keys)), anchor);
+                }
+                ExampleStmt::Expect(x) => {
+                    let mut s = format!("expect {}", x.outcome.name);
+                    if let Some(by) = &x.by {
+                        s.push_str(&format!(" by {}", quote(&by.value)));
+                    }
+                    if let Some(fired) = &x.fired {
+                        let ids: Vec<String> = fired.iter().map(|f| quote(&f.value)).collect();
+                        s.push_str(&format!(" fired [{}]", ids.join(", ")));
+                    }
+                    if let Some(missing) = &x.missing {
+                        s.push_str(&format!(" missing [{}]", join_names(missing)));
+                    }
+                    self.line(INDENT, s, x.span.start);
+                }
+            }
+        }
+        self.close(0, "}", e.span.end.saturating_sub(1));
+    }
+
+    // ---- expressions -----------------------------------------------------------
+
+    /// A statement `prefix` + expression at `indent`: on one line when it
+    /// fits and holds no comment; else a top-level `present [...]` list is
+    /// filled over several lines, and a top-level `or` (or `and`) chain is
+    /// broken before each operator, continuation lines indented once more.
+    fn expr_lines(&mut self, prefix: String, e: &Expr, indent: usize, anchor: usize) {
+        let flat = format!("{prefix}{}", expr(e));
+        let commented = self.has_comment_in(&e.span);
+        let limit = match e.kind {
+            ExprKind::Or(_) | ExprKind::And(_) => CONDITION_WIDTH,
+            _ => WIDTH,
+        };
+        if indent + width(&flat) <= limit && !commented {
+            self.line(indent, flat, anchor);
+            return;
+        }
+        match &e.kind {
+            ExprKind::Present(keys) if !keys.is_empty() => {
+                self.line(indent, format!("{prefix}present ["), anchor);
+                let inner = indent + INDENT;
+                let mut current = String::new();
+                let mut current_anchor = 0;
+                for k in keys {
+                    let item = format!("{},", k.name);
+                    let starts_comment = self.comments[self.next..]
+                        .iter()
+                        .any(|c| c.start > current_anchor && c.start < k.span.start)
+                        && !current.is_empty();
+                    if !current.is_empty()
+                        && (inner + width(&current) + 1 + width(&item) > WIDTH || starts_comment)
+                    {
+                        let line = std::mem::take(&mut current);
+                        self.line(inner, line, current_anchor);
+                    }
+                    if current.is_empty() {
+                        current = item;
+                        current_anchor = k.span.start;
+                    } else {
+                        current.push(' ');
+                        current.push_str(&item);
+                    }
+                }
+                if !current.is_empty() {
+                    self.line(inner, current, current_anchor);
+                }
+                self.close(indent, "]", e.span.end.saturating_sub(1));
+            }
+            ExprKind::Or(ops) | ExprKind::And(ops) => {
+                let word = if matches!(e.kind, ExprKind::Or(_)) {
+                    "or"
+                } else {
+                    "and"
+                };
+                let mut ops = ops.iter();
+                if let Some(first) = ops.next() {
+                    self.line(indent, format!("{prefix}{}", expr(first)), anchor);
+                }
+                for op in ops {
+                    self.line(
+                        indent + INDENT,
+                        format!("{word} {}", expr(op)),
+                        op.span.start,
+                    );
+                }
+            }
+            _ => self.line(indent, flat, anchor),
+        }
+    }
+}
+
+/// An expression on one line, exactly as the tree has it: parentheses are
+/// nodes of their own, so nothing is added or dropped.
+pub fn expr(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Lit(l) => lit(l),
+        ExprKind::Key(k) => k.clone(),
+        ExprKind::Present(keys) => format!("present [{}]", join_names(keys)),
+        ExprKind::Paren(x) => format!("({})", expr(x)),
+        ExprKind::Not(x) => format!("not {}", expr(x)),
+        ExprKind::And(xs) => xs.iter().map(expr).collect::<Vec<_>>().join(" and "),
+        ExprKind::Or(xs) => xs.iter().map(expr).collect::<Vec<_>>().join(" or "),
+        ExprKind::Cmp(a, op, b) => format!("{} {} {}", expr(a), op.symbol(), expr(b)),
+        ExprKind::In {
+            value,
+            list: items,
+            negated,
+        } => format!(
+            "{} {}in {}",
+            expr(value),
+            if *negated { "not " } else { "" },
+            list(items)
+        ),
+        ExprKind::ContainsAny(x, items) => format!("{} contains any {}", expr(x), list(items)),
+        ExprKind::Contains(a, b) => format!("{} contains {}", expr(a), expr(b)),
+        ExprKind::Shift {
+            date,
+            negative,
+            amount,
+            unit,
+        } => {
+            let one = matches!(
+                amount.kind,
+                ExprKind::Lit(Lit {
+                    kind: LitKind::Int(1),
+                    ..
+                })
+            );
+            let unit = match (unit, one) {
+                (Unit::Days, true) => "day",
+                (Unit::Days, false) => "days",
+                (Unit::Months, true) => "month",
+                (Unit::Months, false) => "months",
+                (Unit::Years, true) => "year",
+                (Unit::Years, false) => "years",
+            };
+            let sign = if *negative { '-' } else { '+' };
+            format!("{} {sign} {} {unit}", expr(date), expr(amount))
+        }
+        ExprKind::Else(a, b) => format!("{} else {}", expr(a), expr(b)),
+    }
+}
+
+/// A literal as canonically written: strings re-escaped, decimals with two
+/// places, dates as YYYY-MM-DD.
+pub fn lit(l: &Lit) -> String {
+    match &l.kind {
+        LitKind::Str(s) => quote(s),
+        LitKind::Int(i) => i.to_string(),
+        LitKind::Dec(d) => {
+            let sign = if *d < 0 { "-" } else { "" };
+            let abs = d.unsigned_abs();
+            format!("{sign}{}.{:02}", abs / 100, abs % 100)
+        }
+        LitKind::Bool(b) => b.to_string(),
+        LitKind::Date(d) => format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+    }
+}
+
+fn list(items: &[Lit]) -> String {
+    format!("[{}]", items.iter().map(lit).collect::<Vec<_>>().join(", "))
+}
+
+fn join_names(names: &[Name]) -> String {
+    names
+        .iter()
+        .map(|n| n.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn text(t: &Text) -> String {
+    match &t.en {
+        Some(en) => format!("{} en {}", quote(&t.zh.value), quote(&en.value)),
+        None => quote(&t.zh.value),
+    }
+}
+
+fn text_end(t: &Text) -> usize {
+    t.en.as_ref().map_or(t.zh.span.end, |s: &Str| s.span.end)
+}
+
+/// A string value written back with escapes: `"` `\` newline and tab. A
+/// backslash before a brace (`\{`, a literal brace in a template) stays as
+/// the one escape the template language reads.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' if matches!(chars.peek(), Some('{' | '}')) => out.push('\\'),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+// ---- diff ------------------------------------------------------------------------
+
+/// Lines of context around each change.
+const CONTEXT: usize = 3;
+/// Beyond this many cells the middle of the diff is shown as one change
+/// rather than computing the longest common subsequence.
+const MAX_CELLS: usize = 4_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Same,
+    Del,
+    Add,
+}
+
+/// A unified-style diff (`---`/`+++`, `@@ -a,b +c,d @@` hunks with three
+/// lines of context) from `old` to `new`; empty when they are equal.
+pub fn diff(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    if a == b && old.ends_with('\n') == new.ends_with('\n') {
+        return String::new();
+    }
+    // Trim the common ends, then the longest common subsequence in between.
+    let pre = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suf = a[pre..]
+        .iter()
+        .rev()
+        .zip(b[pre..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (ma, mb) = (&a[pre..a.len() - suf], &b[pre..b.len() - suf]);
+    let mut ops: Vec<Op> = vec![Op::Same; pre];
+    if ma.len().saturating_mul(mb.len()) > MAX_CELLS {
+        ops.extend(std::iter::repeat_n(Op::Del, ma.len()));
+        ops.extend(std::iter::repeat_n(Op::Add, mb.len()));
+    } else {
+        // lcs[i][j]: the longest common subsequence of ma[i..] and mb[j..].
+        let (n, m) = (ma.len(), mb.len());
+        let mut lcs = vec![0u32; (n + 1) * (m + 1)];
+        for i in (0..n).rev() {
+            for j in (0..m).rev() {
+                lcs[i * (m + 1) + j] = if ma[i] == mb[j] {
+                    lcs[(i + 1) * (m + 1) + j + 1] + 1
+                } else {
+                    lcs[(i + 1) * (m + 1) + j].max(lcs[i * (m + 1) + j + 1])
+                };
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        while i < n || j < m {
+            if i < n && j < m && ma[i] == mb[j] {
+                ops.push(Op::Same);
+                i += 1;
+                j += 1;
+            } else if i < n && (j == m || lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1]) {
+                // Deletions before additions, as diff(1) prints them.
+                ops.push(Op::Del);
+                i += 1;
+            } else {
+                ops.push(Op::Add);
+                j += 1;
+            }
+        }
+    }
+    ops.extend(std::iter::repeat_n(Op::Same, suf));
+
+    // Line numbers of each op in a and b.
+    let mut pos = Vec::with_capacity(ops.len());
+    let (mut i, mut j) = (0, 0);
+    for op in &ops {
+        pos.push((i, j));
+        match op {
+            Op::Same => {
+                i += 1;
+                j += 1;
+            }
+            Op::Del => i += 1,
+            Op::Add => j += 1,
+        }
+    }
+    let mut out = format!("--- {old_name}\n+++ {new_name}\n");
+    let changed: Vec<usize> = (0..ops.len()).filter(|&k| ops[k] != Op::Same).collect();
+    let mut k = 0;
+    while k < changed.len() {
+        let start = changed[k].saturating_sub(CONTEXT);
+        let mut end = changed[k];
+        while k < changed.len() && changed[k] <= end + 2 * CONTEXT + 1 {
+            end = changed[k];
+            k += 1;
+        }
+        let end = (end + CONTEXT + 1).min(ops.len());
+        let hunk = &ops[start..end];
+        let (a0, b0) = pos[start];
+        let a_len = hunk.iter().filter(|o| **o != Op::Add).count();
+        let b_len = hunk.iter().filter(|o| **o != Op::Del).count();
+        let from = |first: usize, len: usize| if len == 0 { first } else { first + 1 };
+        out.push_str(&format!(
+            "@@ -{},{a_len} +{},{b_len} @@\n",
+            from(a0, a_len),
+            from(b0, b_len)
+        ));
+        for (op, &(ai, bj)) in hunk.iter().zip(&pos[start..end]) {
+            match op {
+                Op::Same => out.push_str(&format!(" {}\n", a[ai])),
+                Op::Del => out.push_str(&format!("-{}\n", a[ai])),
+                Op::Add => out.push_str(&format!("+{}\n", b[bj])),
+            }
+        }
+    }
+    if !changed.is_empty() || old.ends_with('\n') == new.ends_with('\n') {
+        return out;
+    }
+    out.push_str("\\ 文件末尾的换行不同 / the newline at the end of the file differs\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_merges_changes_within_twice_the_context() {
+        let old = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n";
+        let new = "a\nb\nc\nD\ne\nf\ng\nh\ni\nj\nk\n";
+        assert_eq!(
+            diff(old, new, "x", "y"),
+            "--- x\n+++ y\n@@ -1,10 +1,11 @@\n a\n b\n c\n-d\n+D\n e\n f\n g\n h\n i\n j\n+k\n"
+        );
+        assert_eq!(diff(old, old, "x", "y"), "");
+        assert!(diff("a\n", "a", "x", "y").ends_with("differs\n"));
+        assert_eq!(
+            diff("", "a\n", "x", "y"),
+            "--- x\n+++ y\n@@ -0,0 +1,1 @@\n+a\n"
+        );
+    }
+
+    #[test]
+    fn quote_round_trips_escapes() {
+        assert_eq!(quote("a\"b\\c\n\t"), r#""a\"b\\c\n\t""#);
+        assert_eq!(quote("\\{x\\}"), r#""\{x\}""#);
+    }
+}
