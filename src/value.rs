@@ -95,7 +95,8 @@ pub fn shift_date(date: Date, amount: i64, unit: crate::syntax::Unit) -> Option<
             } else {
                 amount
             };
-            let index = i64::from(date.year()) * 12 + i64::from(date.month()) - 1 + months;
+            let index =
+                (i64::from(date.year()) * 12 + i64::from(date.month()) - 1).checked_add(months)?;
             let year: i16 = index.div_euclid(12).try_into().ok()?;
             let month = (index.rem_euclid(12) + 1) as i8;
             let first = Date::new(year, month, 1).ok()?;
@@ -163,6 +164,8 @@ mod tests {
         );
         assert_eq!(shift_date(date(2024, 1, 1), i64::MAX, Unit::Years), None);
         assert_eq!(shift_date(date(2024, 1, 1), i64::MIN, Unit::Days), None);
+        assert_eq!(shift_date(date(2024, 1, 1), i64::MAX, Unit::Months), None);
+        assert_eq!(shift_date(date(2024, 1, 1), i64::MIN, Unit::Months), None);
     }
 
     #[test]
