@@ -10,9 +10,31 @@ use crate::record::{Raw, Record, convert, convert_item};
 use crate::syntax::{self, CmpOp, LitKind, Span};
 use crate::value::{KeySet, Value};
 
-/// Checks a parsed rule file. `digest` identifies the file's bytes.
+/// Checks a parsed rule file. `digest` identifies the file's bytes. Prefer
+/// [`check_source`], whose messages can name the line of an earlier
+/// declaration.
 pub fn check(file: &syntax::RuleFile, digest: String) -> Result<RuleSet, Vec<Diagnostic>> {
+    check_file(file, None, digest)
+}
+
+/// Checks a parsed rule file, given the text it was parsed from (so that a
+/// duplicate can say on which line the first one is).
+pub fn check_source(
+    file: &syntax::RuleFile,
+    text: &str,
+    digest: String,
+) -> Result<RuleSet, Vec<Diagnostic>> {
+    check_file(file, Some(text), digest)
+}
+
+fn check_file(
+    file: &syntax::RuleFile,
+    text: Option<&str>,
+    digest: String,
+) -> Result<RuleSet, Vec<Diagnostic>> {
     let mut c = Checker {
+        text: text.map(str::to_string),
+        broken: std::collections::HashSet::new(),
         diags: Vec::new(),
         fields: Vec::new(),
         field_index: HashMap::new(),
@@ -179,8 +201,7 @@ pub fn check(file: &syntax::RuleFile, digest: String) -> Result<RuleSet, Vec<Dia
     })
 }
 
-/// A byte span's start, shown to the user as "first at line N" in help
-/// texts; the renderer turns it into a line number.
+/// Where an earlier occurrence starts, named in a help text as its line.
 fn line_of(span: &Span) -> usize {
     span.start
 }
@@ -194,6 +215,12 @@ enum DefState {
 }
 
 struct Checker {
+    /// The checked text, when it is known (for line numbers and for
+    /// pointing inside strings).
+    text: Option<String>,
+    /// Fields whose declaration was refused: uses of them are not reported
+    /// again as undeclared.
+    broken: std::collections::HashSet<String>,
     diags: Vec<Diagnostic>,
     fields: Vec<Field>,
     field_index: HashMap<String, FieldId>,
@@ -215,16 +242,26 @@ impl Checker {
         self.diags.push(Diagnostic::error(code, Some(span), msg));
     }
 
-    /// An error about a second occurrence; `first` is the byte offset of the
-    /// first one, named in the help.
+    /// An error about a second occurrence; `first` is where the first one
+    /// starts, named in the help by its line.
     fn error_at(&mut self, code: &'static str, span: Span, msg: Msg, first: Option<usize>) {
         let mut d = Diagnostic::error(code, Some(span), msg);
         if let Some(at) = first {
-            d = d.with_help(Msg::new(
-                format!("第一次出现在第 {at} 字节处"),
-                format!("first used at byte {at}"),
-            ));
-            d.code = code;
+            d = d.with_help(match &self.text {
+                Some(text) => {
+                    let line = crate::diag::line_col(text, at).0;
+                    Msg::new(
+                        format!("第一次出现在第 {line} 行；删去其中一个，或另取名称、编号"),
+                        format!(
+                            "first used on line {line}; remove one, or give it another name or id"
+                        ),
+                    )
+                }
+                None => Msg::new(
+                    "前面已经出现过；删去其中一个，或另取名称、编号",
+                    "it is used earlier in the file; remove one, or give it another name or id",
+                ),
+            });
         }
         self.diags.push(d);
     }
@@ -301,6 +338,7 @@ impl Checker {
             }
             None => None,
         };
+        self.broken.insert(key.clone());
         let ty = match (f.ty.name.as_str(), values) {
             ("text", None) => FieldType::Text,
             ("integer", None) => FieldType::Integer,
@@ -407,6 +445,7 @@ impl Checker {
                 }
             },
         };
+        self.broken.remove(key);
         self.field_index.insert(key.clone(), self.fields.len());
         self.fields.push(Field {
             key: key.clone(),
@@ -491,6 +530,22 @@ impl Checker {
             "deadline" => "source、due、applies、because",
             _ => "source、because",
         };
+        let help = match (word, kind) {
+            ("require", "basis" | "ground") => Msg::new(
+                format!("{kind} 条款的条件用 when 写；require 用于 evidence（受理要求）条款"),
+                format!(
+                    "a `{kind}` clause states its condition with `when`; `require` is for `evidence` clauses"
+                ),
+            ),
+            ("when", "evidence") => Msg::new(
+                "evidence 条款的要求用 require 写；when 用于 basis、ground 条款",
+                "an `evidence` clause states its requirement with `require`; `when` is for `basis` and `ground` clauses",
+            ),
+            _ => Msg::new(
+                format!("{kind} 条款可写：{allowed}"),
+                format!("a `{kind}` clause takes: {}", allowed.replace('、', ", ")),
+            ),
+        };
         self.diags.push(
             Diagnostic::error(
                 "misplaced-statement",
@@ -500,10 +555,7 @@ impl Checker {
                     format!("`{word}` does not belong in a `{kind}` clause"),
                 ),
             )
-            .with_help(Msg::new(
-                format!("{kind} 条款可写：{allowed}"),
-                format!("a `{kind}` clause takes: {}", allowed.replace('、', ", ")),
-            )),
+            .with_help(help),
         );
     }
 
@@ -542,13 +594,30 @@ impl Checker {
             let once = |slot_taken: bool, this: &mut Checker| {
                 if slot_taken {
                     let (word, span) = stmt_word(stmt);
-                    this.error(
-                        "duplicate-statement",
-                        span,
-                        Msg::new(
-                            format!("`{word}` 在同一条款中写了两次"),
-                            format!("`{word}` appears twice in one clause"),
+                    let help = match word {
+                        "when" | "require" => Msg::new(
+                            format!(
+                                "一个条款只写一个 {word}；几个条件用 and（同时成立）或 or（任一成立）连起来"
+                            ),
+                            format!(
+                                "a clause has one `{word}`: join conditions with `and` (all hold) or `or` (any holds)"
+                            ),
                         ),
+                        _ => Msg::new(
+                            format!("一个条款只写一个 {word}；删去其中一个"),
+                            format!("a clause has one `{word}`: remove one of them"),
+                        ),
+                    };
+                    this.diags.push(
+                        Diagnostic::error(
+                            "duplicate-statement",
+                            Some(span),
+                            Msg::new(
+                                format!("`{word}` 在同一条款中写了两次"),
+                                format!("`{word}` appears twice in one clause"),
+                            ),
+                        )
+                        .with_help(help),
                     );
                 }
             };
@@ -634,7 +703,14 @@ impl Checker {
                     once(out.otherwise.is_some(), self);
                     out.otherwise = self.template(t, scope);
                 }
-                (stmt, kind) => self.misplaced(stmt, kind.keyword()),
+                (stmt, kind) => {
+                    // A condition under the wrong word is reported once,
+                    // not again as a missing `when` or `require`.
+                    if matches!(stmt, S::When(_) | S::Require(_) | S::Due { .. }) {
+                        ok = false;
+                    }
+                    self.misplaced(stmt, kind.keyword())
+                }
             }
         }
         let needed = match kind {
@@ -705,10 +781,11 @@ impl Checker {
             }
             if rest.starts_with('{') {
                 let Some(close) = rest.find('}') else {
+                    let at = self.hole_span(s, None);
                     self.diags.push(
                         Diagnostic::error(
                             "bad-template",
-                            Some(s.span.clone()),
+                            Some(at),
                             Msg::new(
                                 "说明中的 `{` 没有对应的 `}`",
                                 "a `{` in the text has no closing `}`",
@@ -733,8 +810,11 @@ impl Checker {
                     out.push(Piece::Due);
                 } else if scope.missing && name == "missing" {
                     out.push(Piece::Missing);
+                } else if self.broken.contains(name) {
+                    ok = false;
                 } else {
                     ok = false;
+                    let at = self.hole_span(s, Some(&raw[i..i + close + 1]));
                     let mut names: Vec<&str> =
                         self.field_index.keys().map(String::as_str).collect();
                     names.extend(self.define_index.keys().map(String::as_str));
@@ -744,7 +824,7 @@ impl Checker {
                     }
                     let mut d = Diagnostic::error(
                         "template-name",
-                        Some(s.span.clone()),
+                        Some(at),
                         Msg::new(
                             format!("说明中的 `{{{name}}}` 不是已声明的字段或定义"),
                             format!(
@@ -773,6 +853,26 @@ impl Checker {
         ok.then_some(out)
     }
 
+    /// The span of a hole `written` like `{purchase.dat}` (or, for `None`,
+    /// of the first `{` with no `}` after it) inside the string literal
+    /// `s`; the whole literal when the text is not at hand.
+    fn hole_span(&self, s: &syntax::Str, written: Option<&str>) -> Span {
+        let Some(raw) = self.text.as_ref().and_then(|t| t.get(s.span.clone())) else {
+            return s.span.clone();
+        };
+        let found = match written {
+            Some(w) => raw.find(w).map(|i| i..i + w.len()),
+            None => {
+                let after = raw.rfind('}').map_or(0, |i| i + 1);
+                raw[after..].find('{').map(|i| after + i..after + i + 1)
+            }
+        };
+        match found {
+            Some(r) => s.span.start + r.start..s.span.start + r.end,
+            None => s.span.clone(),
+        }
+    }
+
     // ---- expressions -------------------------------------------------------------
 
     fn type_error(&mut self, e: &Expr, want_zh: &str, want_en: &str) {
@@ -781,7 +881,10 @@ impl Checker {
             "type-mismatch",
             e.span.clone(),
             Msg::new(
-                format!("这里应为{want_zh}，实际是{zh}"),
+                format!(
+                    "这里应为{want_zh}，实际是{}{zh}",
+                    if zh.starts_with('`') { " " } else { "" }
+                ),
                 format!("expected {want_en} here, found {en}"),
             ),
         );
@@ -790,11 +893,45 @@ impl Checker {
     fn condition(&mut self, e: &syntax::Expr, all: &[&syntax::Define]) -> Option<Expr> {
         let expr = self.expr(e, all)?;
         if expr.ty == Ty::Bool {
-            Some(expr)
-        } else {
-            self.type_error(&expr, "条件（是/否）", "a condition (true or false)");
-            None
+            return Some(expr);
         }
+        self.type_error(&expr, "条件（是/否）", "a condition (true or false)");
+        let key = match &e.kind {
+            syntax::ExprKind::Key(k) => Some(k.as_str()),
+            _ => None,
+        };
+        let help = match (expr.ty, key) {
+            (Ty::Enum(f), Some(k)) => {
+                let values = self.fields[f].ty.values();
+                let first = values.first().map_or("…", |v| v.code.as_str());
+                Msg::new(
+                    format!("写成比较，例如 {k} == \"{first}\"，或 {k} in [\"{first}\", …]"),
+                    format!(
+                        "write a comparison, e.g. `{k} == \"{first}\"` or `{k} in [\"{first}\", …]`"
+                    ),
+                )
+            }
+            (Ty::Date, Some(k)) => Msg::new(
+                format!("写成比较，例如 {k} > 2024-01-01；要判断是否已填写，写 present [{k}]"),
+                format!(
+                    "write a comparison, e.g. `{k} > 2024-01-01`; to test that it is filled in, `present [{k}]`"
+                ),
+            ),
+            (_, Some(k)) => Msg::new(
+                format!("写成比较，例如 {k} == …；要判断是否已填写，写 present [{k}]"),
+                format!(
+                    "write a comparison, e.g. `{k} == …`; to test that it is filled in, `present [{k}]`"
+                ),
+            ),
+            _ => Msg::new(
+                "条件要写成比较或判断，例如 x == \"值\"、x in [\"a\", \"b\"]、present [x]",
+                "a condition is a comparison or test, e.g. `x == \"value\"`, `x in [\"a\", \"b\"]`, `present [x]`",
+            ),
+        };
+        if let Some(last) = self.diags.last_mut() {
+            last.help = Some(help);
+        }
+        None
     }
 
     fn expr(&mut self, e: &syntax::Expr, all: &[&syntax::Define]) -> Option<Expr> {
@@ -833,13 +970,19 @@ impl Checker {
                 }
                 if let Some(&d) = self.define_index.get(key) {
                     if self.define_state[d] == DefState::Busy {
-                        self.error(
-                            "define-cycle",
-                            span.clone(),
-                            Msg::new(
-                                format!("定义 `{key}` 直接或间接引用了自己"),
-                                format!("definition `{key}` refers to itself"),
-                            ),
+                        self.diags.push(
+                            Diagnostic::error(
+                                "define-cycle",
+                                Some(span.clone()),
+                                Msg::new(
+                                    format!("定义 `{key}` 直接或间接引用了自己"),
+                                    format!("definition `{key}` refers to itself"),
+                                ),
+                            )
+                            .with_help(Msg::new(
+                                "定义只能由字段和在它之前可以算出的定义组成，不能绕回自己",
+                                "a definition is made of fields and other definitions, and cannot lead back to itself",
+                            )),
                         );
                         return None;
                     }
@@ -916,7 +1059,40 @@ impl Checker {
                             format!("cannot compare {ea} with {eb} using `{sym}`"),
                         )
                     };
-                    self.error("type-mismatch", span.clone(), msg);
+                    let text_date = |x: &Expr| match &x.kind {
+                        ExprKind::Const(Const::Text(t)) => {
+                            crate::syntax::build_parse_date(t).is_ok()
+                        }
+                        _ => false,
+                    };
+                    let help = match (a.ty, b.ty) {
+                        (Ty::Date, Ty::Text) | (Ty::Text, Ty::Date)
+                            if text_date(&a) || text_date(&b) =>
+                        {
+                            Some(Msg::new(
+                                "日期不加引号，直接写作 2024-01-01",
+                                "dates are written without quotes, e.g. 2024-01-01",
+                            ))
+                        }
+                        (Ty::Date, Ty::Int | Ty::Dec) | (Ty::Int | Ty::Dec, Ty::Date) => {
+                            Some(Msg::new(
+                                "日期只能和日期比较；要加减天数、月数，写作 purchase.date + 3 days",
+                                "a date compares only with a date; to add days or months, write `purchase.date + 3 days`",
+                            ))
+                        }
+                        (Ty::Enum(_), Ty::Enum(_)) if ordered => Some(Msg::new(
+                            "取值只能用 == 或 != 比较；要列出几个取值，写作 x in [\"a\", \"b\"]",
+                            "values compare only with `==` or `!=`; to list several, write `x in [\"a\", \"b\"]`",
+                        )),
+                        (Ty::Bool, _) | (_, Ty::Bool) => Some(Msg::new(
+                            "是/否字段与 true 或 false 比较，例如 claim.lawful == false",
+                            "compare a yes/no field with `true` or `false`, e.g. `claim.lawful == false`",
+                        )),
+                        _ => None,
+                    };
+                    let mut d = Diagnostic::error("type-mismatch", Some(span.clone()), msg);
+                    d.help = help;
+                    self.diags.push(d);
                     return None;
                 }
                 mk(ExprKind::Cmp(Box::new(a), *op, Box::new(b)), Ty::Bool)
@@ -1106,18 +1282,22 @@ impl Checker {
             .map(|v| format!("\"{}\"（{}）", v.code, v.label.zh))
             .collect::<Vec<_>>()
             .join("、");
+        let allowed_en = field
+            .ty
+            .values()
+            .iter()
+            .map(|v| format!("\"{}\" ({})", v.code, v.label.get(crate::diag::Lang::En)))
+            .collect::<Vec<_>>()
+            .join(", ");
         let close = did_you_mean(s, field.ty.values().iter().map(|v| v.code.as_str()))
             .map(|c| format!("\"{c}\""));
         let key = field.key.clone();
         let (hz, he) = match close {
             Some(c) => (
                 format!("是否想写 {c}？可选：{allowed}"),
-                format!("did you mean {c}? allowed: {}", allowed.replace('、', ", ")),
+                format!("did you mean {c}? allowed: {allowed_en}"),
             ),
-            None => (
-                format!("可选：{allowed}"),
-                format!("allowed: {}", allowed.replace('、', ", ")),
-            ),
+            None => (format!("可选：{allowed}"), format!("allowed: {allowed_en}")),
         };
         self.diags.push(
             Diagnostic::error(
@@ -1156,6 +1336,9 @@ impl Checker {
     }
 
     fn undeclared(&mut self, key: &str, span: Span) {
+        if self.broken.contains(key) {
+            return; // its declaration was reported already
+        }
         let mut names: Vec<&str> = self.field_index.keys().map(String::as_str).collect();
         names.extend(self.define_index.keys().map(String::as_str));
         names.sort_unstable();

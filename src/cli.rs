@@ -45,6 +45,10 @@ pub enum Command {
     Fmt(FmtArgs),
     /// 批量审查归档投诉并审计当时的处理 / check an archive of complaints and audit what was done
     Batch(crate::batch::BatchArgs),
+    /// 检查规则文件中可能写错的地方 / find likely mistakes in a rule file
+    Lint(LintArgs),
+    /// 把规则文件写成供法务审阅的文档 / render a rule file as a document for legal review
+    Explain(ExplainArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -98,6 +102,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Test(args) => test_rules(&args, out, err),
         Command::Fmt(args) => fmt_rules(&args, out, err),
         Command::Batch(args) => crate::batch::command(&args, out, err),
+        Command::Lint(args) => lint_rules(&args, out, err),
+        Command::Explain(args) => explain_rules(&args, out, err),
         Command::Template(args) => {
             let program = match load_program(&args.rules, err) {
                 Ok(p) => p,
@@ -258,6 +264,165 @@ pub fn record_id(program: &Program, rec: &Record, path: &Path, stdin: bool) -> S
         || path.display().to_string(),
         |s| s.to_string_lossy().into_owned(),
     )
+}
+
+// ---- shouli lint, shouli explain ----------------------------------------------
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// 规则文件（默认使用内置规则） / rule file (default: the built-in rules)
+    #[arg(value_name = "RULES")]
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// 有警告时也以 1 退出（供 CI 使用） / exit 1 on warnings too (for CI)
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// 规则文件（默认使用内置规则） / rule file (default: the built-in rules)
+    #[arg(value_name = "RULES")]
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// 文档格式 / document format
+    #[arg(long, value_enum, default_value_t = crate::explain::Format::Md)]
+    pub format: crate::explain::Format,
+    /// 写入文件而不是标准输出 / write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The rule file named positionally or by `--rules`, read; `None` for the
+/// built-in rules. Problems are printed; the error is the exit code.
+fn read_rule_file(
+    file: Option<&PathBuf>,
+    args: &RuleArgs,
+    err: &mut dyn Write,
+) -> Result<(String, Vec<u8>), u8> {
+    if let (Some(_), Some(_)) = (file, &args.rules) {
+        let _ = writeln!(
+            err,
+            "{}",
+            match args.lang {
+                Lang::Zh =>
+                    "error: 规则文件只能指定一次（RULES 或 --rules）\n  give the rule file once (RULES or --rules)",
+                Lang::En => "error: give the rule file once (RULES or --rules)",
+            }
+        );
+        return Err(exit::UNUSABLE);
+    }
+    match file.or(args.rules.as_ref()) {
+        None => Ok((BUILTIN_NAME.to_string(), BUILTIN_RULES.as_bytes().to_vec())),
+        Some(path) => match std::fs::read(path) {
+            Ok(bytes) => Ok((path.display().to_string(), bytes)),
+            Err(e) => {
+                let _ = writeln!(err, "{}", io_error(path, &e, args.lang));
+                Err(exit::UNUSABLE)
+            }
+        },
+    }
+}
+
+/// `shouli lint`: 0 clean, 1 warnings under `--deny-warnings`, 2 errors or
+/// an unusable file. Findings go to stdout; a file that cannot be used is
+/// reported on stderr like every other command's.
+fn lint_rules(args: &LintArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let lang = args.rules.lang;
+    let (name, bytes) = match read_rule_file(args.file.as_ref(), &args.rules, err) {
+        Ok(read) => read,
+        Err(code) => return code,
+    };
+    let linted = match crate::lint::lint_source(&name, &bytes) {
+        Ok(l) => l,
+        Err(RulesError { file, diagnostics }) => {
+            print_diagnostics(
+                &diagnostics,
+                &file,
+                lang,
+                args.rules.error_format,
+                false,
+                err,
+            );
+            return exit::UNUSABLE;
+        }
+    };
+    let diags = &linted.diagnostics;
+    print_diagnostics(
+        diags,
+        &linted.file,
+        lang,
+        args.rules.error_format,
+        false,
+        out,
+    );
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if args.rules.error_format == ErrorFormat::Text {
+        let summary = match (diags.is_empty(), lang) {
+            (true, Lang::Zh) => format!("{name}：没有发现问题\n  no problems found in {name}"),
+            (true, Lang::En) => format!("no problems found in {name}"),
+            (false, Lang::Zh) => format!(
+                "{name}：{errors} 个错误，{warnings} 个警告\n  {errors} error(s), {warnings} warning(s)"
+            ),
+            (false, Lang::En) => format!("{name}: {errors} error(s), {warnings} warning(s)"),
+        };
+        let _ = writeln!(out, "{summary}");
+    }
+    if errors > 0 {
+        exit::UNUSABLE
+    } else if warnings > 0 && args.deny_warnings {
+        1
+    } else {
+        0
+    }
+}
+
+/// `shouli explain`: the rules as a Markdown or HTML document.
+fn explain_rules(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let lang = args.rules.lang;
+    let (name, bytes) = match read_rule_file(args.file.as_ref(), &args.rules, err) {
+        Ok(read) => read,
+        Err(code) => return code,
+    };
+    let program = match crate::load_rules(&name, &bytes) {
+        Ok(p) => p,
+        Err(RulesError { file, diagnostics }) => {
+            print_diagnostics(
+                &diagnostics,
+                &file,
+                lang,
+                args.rules.error_format,
+                false,
+                err,
+            );
+            return exit::UNUSABLE;
+        }
+    };
+    let doc = crate::explain::render(&program, args.format, lang);
+    match &args.output {
+        None => {
+            let _ = out.write_all(doc.as_bytes());
+        }
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, doc) {
+                let path = path.display();
+                let _ = writeln!(
+                    err,
+                    "{}",
+                    match lang {
+                        Lang::Zh =>
+                            format!("error: 无法写入 {path}：{e}\n  cannot write {path}: {e}"),
+                        Lang::En => format!("error: cannot write {path}: {e}"),
+                    }
+                );
+                return exit::UNUSABLE;
+            }
+        }
+    }
+    0
 }
 
 // ---- shouli test ------------------------------------------------------------

@@ -18,7 +18,9 @@ pub mod compile;
 pub mod diag;
 pub mod eval;
 pub mod examples;
+pub mod explain;
 pub mod fmt;
+pub mod lint;
 pub mod model;
 pub mod record;
 pub mod report;
@@ -74,7 +76,7 @@ pub fn load_rules(name: &str, bytes: &[u8]) -> Result<Program, RulesError> {
             diagnostics: parsed.diagnostics,
         });
     };
-    match check::check(&file, digest(bytes)) {
+    match check::check_source(&file, text, digest(bytes)) {
         Ok(rules) => Ok(compile::compile(rules)),
         Err(diagnostics) => Err(RulesError {
             file: source,

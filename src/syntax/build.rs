@@ -465,8 +465,8 @@ impl Builder {
                         Msg::new("无法识别的转义符", "unknown escape sequence"),
                     )
                     .with_help(Msg::new(
-                        "可用的转义：\\\" \\\\ \\n \\t \\{ \\}",
-                        "the escapes are \\\" \\\\ \\n \\t \\{ \\}",
+                        "可用的转义：\\\" \\\\ \\n \\t \\{ \\}；反斜杠本身写作 \\\\",
+                        "the escapes are \\\" \\\\ \\n \\t \\{ \\}; a backslash itself is \\\\",
                     )));
                 }
             }
@@ -486,8 +486,17 @@ impl Builder {
                     "write dates as YYYY-MM-DD, e.g. 2024-03-05",
                 ))
             })?),
-            Rule::number | Rule::integer => parse_number(text)
-                .map_err(|m| Diagnostic::error("bad-number", Some(span.clone()), m))?,
+            Rule::number | Rule::integer => parse_number(text).map_err(|m| {
+                let d = Diagnostic::error("bad-number", Some(span.clone()), m);
+                if text.contains('.') {
+                    d.with_help(Msg::new(
+                        "数字最多两位小数（精确到分），例如 399.00",
+                        "numbers have at most two decimal places (cents), e.g. 399.00",
+                    ))
+                } else {
+                    d
+                }
+            })?,
             r => unreachable!("not a literal: {r:?}"),
         };
         Ok(Lit { kind, span })

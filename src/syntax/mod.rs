@@ -61,6 +61,7 @@ pub fn parse(text: &str) -> Parsed {
             )],
         };
     }
+    pest::set_error_detail(true);
     let scan = prescan::scan(text);
     if scan.too_deep {
         return Parsed {
@@ -157,7 +158,9 @@ pub fn parse_expr(text: &str) -> Result<Expr, Diagnostic> {
 
 /// The start of the first line after `from` that begins a top-level item.
 fn resume_point(text: &str, from: usize) -> Option<usize> {
-    let mut line_start = text[from.min(text.len())..]
+    // `from` may fall inside a character (one byte past an error's start).
+    let from = text.ceil_char_boundary(from);
+    let mut line_start = text[from..]
         .find('\n')
         .map(|i| from + i + 1)?;
     loop {

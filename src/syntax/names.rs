@@ -146,36 +146,272 @@ pub fn rule_name(rule: Rule) -> (&'static str, &'static str) {
     }
 }
 
-/// What stands at `pos`: the word or character found there.
+/// What stands at `pos`: the word, string, run of operator characters or
+/// run of non-ASCII text found there.
 fn found_at(text: &str, pos: usize) -> (String, usize) {
     let rest = &text[pos.min(text.len())..];
     let Some(first) = rest.chars().next() else {
         return (String::new(), 0);
     };
-    if first.is_ascii_alphanumeric() || first == '_' {
-        let word: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
-            .collect();
+    let run = |keep: &dyn Fn(char) -> bool| {
+        let word: String = rest.chars().take_while(|&c| keep(c)).collect();
         let len = word.len();
         (word, len)
+    };
+    if first.is_ascii_alphanumeric() || first == '_' {
+        run(&|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
     } else if first == '"' {
         let end = rest[1..].find('"').map_or(rest.len(), |i| i + 2);
         let end = rest[..end].find('\n').unwrap_or(end);
         (rest[..end].to_string(), end)
+    } else if "&|=!<>+-*/%^~".contains(first) {
+        run(&|c| "&|=!<>*/%^~".contains(c) || c == first)
+    } else if !first.is_ascii() && !first.is_whitespace() {
+        run(&|c| !c.is_ascii() && !c.is_whitespace())
     } else {
         (first.to_string(), first.len_utf8())
     }
 }
 
+/// Words that begin a statement inside a clause.
+const CLAUSE_WORDS: &[&str] = &[
+    "source",
+    "when",
+    "require",
+    "due",
+    "applies",
+    "because",
+    "unknown",
+    "otherwise",
+];
+
+/// What the grammar would have accepted where it stopped, in words: a
+/// token-level picture (pest's parse attempts) grouped into the things a
+/// rule author writes.
+struct Expected {
+    /// Literal tokens (`"}"`, `"and"`, `","`).
+    tokens: Vec<String>,
+    /// A name or key could start here.
+    name: bool,
+    /// A number or date could start here.
+    digit: bool,
+}
+
+impl Expected {
+    fn has(&self, t: &str) -> bool {
+        self.tokens.iter().any(|x| x == t)
+    }
+
+    fn any(&self, ts: &[&str]) -> bool {
+        ts.iter().any(|t| self.has(t))
+    }
+
+    /// (Chinese, English) descriptions: what continues the current
+    /// expression or list first, then what may follow it.
+    fn describe(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(u8, String, String)> = Vec::new();
+        let mut used: Vec<&str> = Vec::new();
+        let mut group = |order: u8, members: &[&'static str], zh: String, en: String| {
+            used.extend_from_slice(members);
+            out.push((order, zh, en));
+        };
+        let close_brace = self.has("}");
+        if self.any(&["version", "effective"]) {
+            group(
+                9,
+                &["source", "version", "effective", "}"],
+                "标题中的 source、version、effective 或结束的 `}`".into(),
+                "`source`, `version` or `effective` in the header, or its closing `}`".into(),
+            );
+        } else if self.any(CLAUSE_WORDS) {
+            let mut members: Vec<&'static str> = CLAUSE_WORDS.to_vec();
+            members.push("}");
+            group(
+                9,
+                &members,
+                format!(
+                    "条款的下一项（{}）{}",
+                    CLAUSE_WORDS.join("、"),
+                    if close_brace { "或结束的 `}`" } else { "" }
+                ),
+                format!(
+                    "the clause's next statement ({}){}",
+                    CLAUSE_WORDS
+                        .iter()
+                        .map(|w| format!("`{w}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if close_brace {
+                        " or its closing `}`"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
+        if self.any(&["without", "expect"]) {
+            group(
+                9,
+                &["without", "expect", "}"],
+                "示例的下一项（键 = 值、without、expect）或结束的 `}`".into(),
+                "the example's next line (`key = value`, `without`, `expect`) or its closing `}`"
+                    .into(),
+            );
+        }
+        if self.any(&["==", "!=", "<", "<=", ">", ">="]) {
+            group(
+                1,
+                &["==", "!=", "<", "<=", ">", ">="],
+                "比较符 == != < <= > >=".into(),
+                "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)".into(),
+            );
+        }
+        let words: Vec<&'static str> = ["and", "or", "not", "in", "contains", "any", "else"]
+            .into_iter()
+            .filter(|w| self.has(w))
+            .collect();
+        if !words.is_empty() {
+            group(
+                2,
+                &words,
+                words.join("、"),
+                words
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+        }
+        if self.any(&["+", "-"]) && !self.digit {
+            group(
+                3,
+                &["+", "-"],
+                "日期加减 + 或 -".into(),
+                "`+` or `-` (date arithmetic)".into(),
+            );
+        }
+        if self.any(&["days", "months", "years"]) {
+            group(
+                0,
+                &["day", "days", "month", "months", "year", "years"],
+                "单位 days、months 或 years".into(),
+                "a unit: `days`, `months` or `years`".into(),
+            );
+        }
+        if self.has(",") && self.has("]") {
+            group(0, &[",", "]"], "`,` 或 `]`".into(), "`,` or `]`".into());
+        }
+        let value = self.has("\"") && (self.digit || self.name);
+        if value {
+            group(
+                0,
+                &["\"", "(", "-", "true", "false", "present", "not"],
+                "一个值（字段键、带引号的文字、数字、日期、true/false）".into(),
+                "a value (a key, quoted text, a number, a date, true/false)".into(),
+            );
+        } else if self.has("\"") {
+            group(
+                0,
+                &["\""],
+                "带英文双引号的文字".into(),
+                "text in ASCII double quotes".into(),
+            );
+        }
+        if self.has("en") {
+            group(
+                4,
+                &["en"],
+                "en 和英文译文".into(),
+                "`en` and the English text".into(),
+            );
+        }
+        if self.name && !value {
+            group(
+                5,
+                &[],
+                "名称（英文字母开头）".into(),
+                "a name (starting with an ASCII letter)".into(),
+            );
+        } else if self.digit && !value {
+            group(5, &["-"], "数字".into(), "a number".into());
+        }
+        for t in &self.tokens {
+            if !used.contains(&t.as_str()) {
+                out.push((6, format!("`{t}`"), format!("`{t}`")));
+            }
+        }
+        out.sort_by_key(|o| o.0);
+        out.into_iter().map(|(_, zh, en)| (zh, en)).collect()
+    }
+
+    /// From pest's expected tokens, as it displays them: a literal, or a
+    /// character range `a..z`.
+    fn from_attempts(tokens: impl IntoIterator<Item = String>) -> Expected {
+        let mut e = Expected {
+            tokens: Vec::new(),
+            name: false,
+            digit: false,
+        };
+        for t in tokens {
+            let chars: Vec<char> = t.chars().collect();
+            if let [start, '.', '.', _] = chars[..] {
+                e.digit |= start.is_ascii_digit();
+                e.name |= start.is_ascii_alphabetic();
+                continue;
+            }
+            match t.as_str() {
+                " " | "\t" | "\n" | "\r" | "#" | "\u{feff}" | "BUILTIN_RULE" => {}
+                "_" => e.name = true,
+                _ => e.tokens.push(t),
+            }
+        }
+        e
+    }
+}
+
 /// A pest error in a text that starts `offset` bytes into `file`.
 pub fn grammar_error(e: &pest::error::Error<Rule>, file: &str, offset: usize) -> Diagnostic {
-    let pos = offset
-        + match e.location {
-            InputLocation::Pos(p) => p,
-            InputLocation::Span((s, _)) => s,
-        };
+    let location = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    // Pest's parse attempts see literal tokens (`}`, `,`, `]`) too, and
+    // where the input really stopped making sense; its rule positives only
+    // know rules.
+    let attempts = e
+        .parse_attempts()
+        .filter(|a| a.max_position >= location && !a.expected_tokens().is_empty());
+    let (pos, expected) = match &attempts {
+        Some(a) => (
+            offset + a.max_position,
+            Some(Expected::from_attempts(
+                a.expected_tokens().iter().map(ToString::to_string),
+            )),
+        ),
+        None => (offset + location, None),
+    };
     let (found, len) = found_at(file, pos);
+    // What is missing at the end of a line is shown there, not at the
+    // start of the next line, when that line begins something valid of its
+    // own (a statement, a `}`, the end of the file). A new item after an
+    // open block stays put: the help says to close the block above it.
+    let starts_anew = found.is_empty()
+        || found == "}"
+        || CLAUSE_WORDS.contains(&found.as_str())
+        || ["expect", "without"].contains(&found.as_str())
+        || (super::ITEM_WORDS.contains(&found.as_str())
+            && !expected.as_ref().is_some_and(|e| e.has("}")));
+    let (pos, found, len) = match line_end_before(file, pos) {
+        Some(end) if starts_anew => {
+            let found = if found.is_empty() {
+                found
+            } else {
+                "\n".to_string()
+            };
+            (end, found, 0)
+        }
+        _ => (pos, found, len),
+    };
     let (found_zh, found_en) = if found.is_empty() {
         ("文件结尾".to_string(), "the end of the file".to_string())
     } else if found == "\n" || found == "\r" {
@@ -186,17 +422,28 @@ pub fn grammar_error(e: &pest::error::Error<Rule>, file: &str, offset: usize) ->
     let span = Some(pos..pos + len.max(1).min(file.len().saturating_sub(pos)));
     match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
-            let mut zh: Vec<&str> = Vec::new();
-            let mut en: Vec<&str> = Vec::new();
-            for &r in positives {
-                if matches!(r, Rule::WHITESPACE | Rule::COMMENT) {
-                    continue;
+            let mut zh: Vec<String> = Vec::new();
+            let mut en: Vec<String> = Vec::new();
+            let described = expected
+                .as_ref()
+                .map(Expected::describe)
+                .unwrap_or_default();
+            if described.is_empty() {
+                for &r in positives {
+                    if matches!(r, Rule::WHITESPACE | Rule::COMMENT) {
+                        continue;
+                    }
+                    let (z, n) = rule_name(r);
+                    if !zh.iter().any(|x| x == z) {
+                        zh.push(z.to_string());
+                    }
+                    if !en.iter().any(|x| x == n) {
+                        en.push(n.to_string());
+                    }
                 }
-                let (z, n) = rule_name(r);
-                if !zh.contains(&z) {
+            } else {
+                for (z, n) in described {
                     zh.push(z);
-                }
-                if !en.contains(&n) {
                     en.push(n);
                 }
             }
@@ -204,19 +451,28 @@ pub fn grammar_error(e: &pest::error::Error<Rule>, file: &str, offset: usize) ->
                 ("此处无法识别".to_string(), "unexpected input".to_string())
             } else {
                 (
-                    format!("这里应为 {}", zh.join("、")),
-                    format!("expected {}", en.join(", ")),
+                    format!("这里应为 {}", zh.join("，或 ")),
+                    format!("expected {}", en.join(", or ")),
                 )
             };
             let diag = Diagnostic::error(
                 "syntax",
                 span,
                 Msg::new(
-                    format!("{zh}，实际是 {found_zh}"),
-                    format!("{en}, found {found_en}"),
+                    format!("{zh}；实际是 {found_zh}"),
+                    format!("{en}; found {found_en}"),
                 ),
             );
-            match hint(&found) {
+            let empty = Expected {
+                tokens: Vec::new(),
+                name: false,
+                digit: false,
+            };
+            let line_before = {
+                let start = file[..pos.min(file.len())].rfind('\n').map_or(0, |i| i + 1);
+                &file[start..pos.min(file.len())]
+            };
+            match hint(&found, expected.as_ref().unwrap_or(&empty), line_before) {
                 Some(help) => diag.with_help(help),
                 None => diag,
             }
@@ -227,23 +483,123 @@ pub fn grammar_error(e: &pest::error::Error<Rule>, file: &str, offset: usize) ->
     }
 }
 
-/// Help for common slips that the grammar alone cannot name.
-fn hint(found: &str) -> Option<Msg> {
-    match found {
-        "&&" | "&" => Some(Msg::new("“并且”写作 and", "write `and` for “both”")),
-        "||" | "|" => Some(Msg::new("“或者”写作 or", "write `or` for “either”")),
-        "!" => Some(Msg::new(
-            "“非”写作 not，“不等于”写作 !=",
-            "write `not`, or `!=` for “not equal”",
-        )),
-        "=" => Some(Msg::new("相等比较写作 ==", "compare with `==`")),
-        "'" => Some(Msg::new(
-            "字符串用英文双引号 \"…\"",
-            "strings use ASCII double quotes \"…\"",
-        )),
-        _ if found.chars().next().is_some_and(|c| c.is_ascii_digit()) && found.contains('.') => {
-            None
-        }
-        _ => None,
+/// When only white space lies between the last code before `pos` and
+/// `pos`, and it spans a line end: the end of that code. Not after a
+/// comment line.
+fn line_end_before(file: &str, pos: usize) -> Option<usize> {
+    let before = &file[..pos.min(file.len())];
+    let end = before.trim_end().len();
+    if end == 0 || !before[end..].contains('\n') {
+        return None;
     }
+    let line_start = before[..end].rfind('\n').map_or(0, |i| i + 1);
+    let line = &before[line_start..end];
+    // A comment at the end of the line: the grammar stopped after the code
+    // before it, which the `#` hides from this simple look; leave it.
+    if line.contains('#') {
+        return None;
+    }
+    Some(end)
+}
+
+/// Help for common slips: what a rule author most likely meant.
+fn hint(found: &str, expected: &Expected, line_before: &str) -> Option<Msg> {
+    match found {
+        "&&" | "&" => return Some(Msg::new("“并且”写作 and", "write `and` for “both”")),
+        "||" | "|" => return Some(Msg::new("“或者”写作 or", "write `or` for “either”")),
+        "!" => {
+            return Some(Msg::new(
+                "“非”写作 not，“不等于”写作 !=",
+                "write `not`, or `!=` for “not equal”",
+            ));
+        }
+        "=" => return Some(Msg::new("相等比较写作 ==", "compare with `==`")),
+        "<>" => return Some(Msg::new("“不等于”写作 !=", "write `!=` for “not equal”")),
+        "'" => {
+            return Some(Msg::new(
+                "字符串用英文双引号 \"…\"",
+                "strings use ASCII double quotes \"…\"",
+            ));
+        }
+        _ => {}
+    }
+    let first = found.chars().next()?;
+    let word = first.is_ascii_alphabetic() || first == '_';
+    let value_expected = expected.has("\"") && expected.name;
+    if value_expected && "=<>!&|+-*/".contains(first) {
+        return Some(Msg::new(
+            "这里少了一个值；比较符只有 == != < <= > >=，后面写字段键、\"文字\"、数字或日期",
+            "a value is missing here; the comparisons are `==` `!=` `<` `<=` `>` `>=`, followed by a key, \"text\", a number or a date",
+        ));
+    }
+    let item_word = super::ITEM_WORDS.contains(&found);
+    if !first.is_ascii() {
+        return Some(Msg::new(
+            "关键字和字段键都用英文书写（并且写 and，或者写 or，非写 not）；中文只能写在英文双引号里",
+            "keywords and keys are English words (`and`, `or`, `not`); Chinese text goes inside ASCII double quotes",
+        ));
+    }
+    if expected.has("}") && item_word {
+        return Some(Msg::new(
+            "上面的块还没有用 `}` 结束：在这一行之前补上 `}`",
+            "the block above is not closed: add a `}` before this line",
+        ));
+    }
+    if expected.tokens == ["rules"] {
+        return Some(Msg::new(
+            "规则文件以标题开头，例如 rules \"消费者商品投诉工作指引\" { version \"2024.1\" }",
+            "a rule file starts with its header, e.g. `rules \"消费者商品投诉工作指引\" { version \"2024.1\" }`",
+        ));
+    }
+    if expected.has("en") && first == '"' {
+        return Some(Msg::new(
+            "英文译文前要写 en，例如 \"接待日期\" en \"Date received\"",
+            "put `en` before the English text, e.g. `\"接待日期\" en \"Date received\"`",
+        ));
+    }
+    if expected.tokens == ["\""] && !expected.name {
+        let kind = line_before.split_whitespace().next().unwrap_or("");
+        let clause_line = super::ITEM_WORDS.contains(&kind) || kind.starts_with('g');
+        if first.is_ascii_digit() && clause_line {
+            return Some(Msg::new(
+                "条款编号写在英文双引号里，例如 ground \"1.3(2)\" \"标题\" { … }",
+                "a clause id goes in ASCII double quotes, e.g. `ground \"1.3(2)\" \"title\" { … }`",
+            ));
+        }
+        if found == "{" {
+            return Some(Msg::new(
+                "这里缺少带引号的标题，例如 ground \"1.3(2)\" \"标题\" { … }",
+                "the title is missing, e.g. `ground \"1.3(2)\" \"title\" { … }`",
+            ));
+        }
+    }
+    if expected.has("]") && expected.has(",") {
+        return Some(Msg::new(
+            "列表各项之间用英文逗号 `,` 分隔，最后以 `]` 结束",
+            "separate list items with an ASCII `,` and end the list with `]`",
+        ));
+    }
+    if expected.has("days") {
+        return Some(Msg::new(
+            "日期加减要写单位，例如 + 3 days、+ 12 months",
+            "date arithmetic needs a unit, e.g. `+ 3 days`, `+ 12 months`",
+        ));
+    }
+    if word {
+        let words: Vec<&str> = expected
+            .tokens
+            .iter()
+            .map(String::as_str)
+            .filter(|t| t.chars().all(|c| c.is_ascii_alphabetic()))
+            .collect();
+        if let Some(close) = crate::diag::did_you_mean(found, words)
+            && close != found
+        {
+            return Some(Msg::new(
+                format!("是否想写 `{close}`？"),
+                format!("did you mean `{close}`?"),
+            ));
+        }
+    }
+    None
 }

@@ -70,16 +70,38 @@ pub fn scan(text: &str) -> Scan {
                 }
                 if !closed {
                     let end = chars.peek().map_or(text.len(), |&(j, _)| j);
+                    let body = text[i + 1..end].trim_end();
+                    let help = match body.chars().last() {
+                        None if text[..i].rfind('\n').map_or(0, |l| l + 1) < i
+                            && text[text[..i].rfind('\n').map_or(0, |l| l + 1)..i]
+                                .contains('"') =>
+                        {
+                            Msg::new(
+                                "这一行的英文双引号没有成对：前面某段文字少了结尾的 `\"`（常见的是以中文引号 ” 结尾），于是这个 `\"` 成了新字符串的开头",
+                                "the ASCII quotes on this line do not pair up: an earlier text lacks its closing `\"` (often it ends with a Chinese ” instead), so this `\"` opens a new string",
+                            )
+                        }
+                        Some(q @ ('”' | '’' | '“' | '‘')) => Msg::new(
+                            format!("字符串末尾的 `{q}` 是中文引号：切换到英文输入，改为 `\"`"),
+                            format!(
+                                "the `{q}` at its end is a Chinese quote: switch the keyboard to English and type `\"`"
+                            ),
+                        ),
+                        _ => Msg::new(
+                            "在这一行的末尾补上英文双引号 `\"`；字符串不能跨行",
+                            "close it with an ASCII `\"` on the same line; strings cannot span lines",
+                        ),
+                    };
                     diagnostics.push(
                         Diagnostic::error(
                             "unterminated-string",
                             Some(i..end),
-                            Msg::new("字符串没有结束的引号", "unterminated string"),
+                            Msg::new(
+                                "字符串没有结束的英文双引号",
+                                "unterminated string: no closing ASCII `\"`",
+                            ),
                         )
-                        .with_help(Msg::new(
-                            "在这一行的末尾补上英文双引号 `\"`；字符串不能跨行",
-                            "close it with an ASCII `\"` on the same line; strings cannot span lines",
-                        )),
+                        .with_help(help),
                     );
                 }
             }
@@ -107,24 +129,28 @@ pub fn scan(text: &str) -> Scan {
                 }
             }
             ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            '“' | '‘' => {
+                // A string opened with a Chinese quote: report the quote,
+                // then read on to its closing quote (ASCII or Chinese) so
+                // the rest of the string is not taken for code.
+                diagnostics.push(full_width(i, c));
+                while let Some(&(j, d)) = chars.peek() {
+                    if d == '\n' || d == '\r' {
+                        break;
+                    }
+                    chars.next();
+                    if d == '"' {
+                        break;
+                    }
+                    if matches!(d, '”' | '’') {
+                        diagnostics.push(full_width(j, d));
+                        break;
+                    }
+                }
+            }
             _ => {
-                if let Some((_, zh, en, ascii)) = FULL_WIDTH.iter().find(|f| f.0 == c) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "full-width-punctuation",
-                            Some(i..i + c.len_utf8()),
-                            Msg::new(
-                                format!("这里有{zh} `{c}`，规则文件只认英文（半角）标点"),
-                                format!(
-                                    "{en} `{c}` here: rule files use ASCII punctuation (was the Chinese input method on?)"
-                                ),
-                            ),
-                        )
-                        .with_help(Msg::new(
-                            format!("切换到英文输入，改为 `{ascii}`"),
-                            format!("switch the keyboard to English and type `{ascii}` instead"),
-                        )),
-                    );
+                if FULL_WIDTH.iter().any(|f| f.0 == c) {
+                    diagnostics.push(full_width(i, c));
                 }
             }
         }
@@ -133,4 +159,34 @@ pub fn scan(text: &str) -> Scan {
         diagnostics,
         too_deep: false,
     }
+}
+
+/// A full-width character where rule syntax is expected.
+fn full_width(i: usize, c: char) -> Diagnostic {
+    let (_, zh, en, ascii) = FULL_WIDTH
+        .iter()
+        .find(|f| f.0 == c)
+        .expect("only called for a listed character");
+    let help = if c == '\u{3000}' {
+        Msg::new(
+            "切换到英文输入，改为普通（半角）空格",
+            "switch the keyboard to English and type an ordinary space instead",
+        )
+    } else {
+        Msg::new(
+            format!("切换到英文输入，改为 `{ascii}`"),
+            format!("switch the keyboard to English and type `{ascii}` instead"),
+        )
+    };
+    Diagnostic::error(
+        "full-width-punctuation",
+        Some(i..i + c.len_utf8()),
+        Msg::new(
+            format!("这里有{zh} `{c}`，规则文件只认英文（半角）标点"),
+            format!(
+                "{en} `{c}` here: rule files use ASCII punctuation (was the Chinese input method on?)"
+            ),
+        ),
+    )
+    .with_help(help)
 }
