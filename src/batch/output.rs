@@ -197,6 +197,8 @@ struct TableWords {
     missing: &'static str,
     also: &'static str,
     list_sep: &'static str,
+    /// Between field labels, which may themselves hold `、`.
+    label_sep: &'static str,
 }
 
 const TABLE_ZH: TableWords = TableWords {
@@ -215,6 +217,7 @@ const TABLE_ZH: TableWords = TableWords {
     missing: "尚缺：",
     also: "；另有 ",
     list_sep: "、",
+    label_sep: "；",
 };
 
 const TABLE_EN: TableWords = TableWords {
@@ -238,6 +241,7 @@ const TABLE_EN: TableWords = TableWords {
     missing: "missing: ",
     also: "; also ",
     list_sep: ", ",
+    label_sep: ", ",
 };
 
 /// The widest an id column grows.
@@ -485,7 +489,7 @@ impl Writer {
             self.cell.push_str(w.missing);
             for (k, slot) in self.order.iter().enumerate() {
                 if k > 0 {
-                    self.cell.push_str(w.list_sep);
+                    self.cell.push_str(w.label_sep);
                 }
                 self.cell.push_str(rules.fields[*slot].label.get(lang));
             }
@@ -526,7 +530,10 @@ impl Writer {
                 let late = b.days_late();
                 let _ = match lang {
                     Lang::Zh => write!(self.cell, "［{zh} {}，逾期 {late} 天］", b.done),
-                    Lang::En => write!(self.cell, " [{en} {}, {late} days late]", b.done),
+                    Lang::En => {
+                        let days = if late == 1 { "day" } else { "days" };
+                        write!(self.cell, " [{en} {}, {late} {days} late]", b.done)
+                    }
                 };
             }
         }

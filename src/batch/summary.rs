@@ -363,8 +363,8 @@ const ZH: Words = Words {
     missing: "最常缺少",
     errors: "无法审查的记录",
     first: "前",
-    audit: "审计（有归档处理记录的",
-    audited: "条）",
+    audit: "审计（有归档处理记录的 ",
+    audited: " 条）",
     flags: ["结论不符", "条款不符", "逾期告知", "逾期结果"],
     disagreeing: "结论或条款不符的编号",
     breaching: "逾期的编号",
@@ -373,7 +373,7 @@ const ZH: Words = Words {
     speed: "用时",
     per_second: "条/秒",
     seconds: "秒",
-    unit: "条",
+    unit: " 条",
 };
 
 const EN: Words = Words {
@@ -408,6 +408,14 @@ const EN: Words = Words {
     unit: "",
 };
 
+/// `（text）` in Chinese, ` (text)` in English.
+fn paren(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::Zh => format!("（{text}）"),
+        Lang::En => format!(" ({text})"),
+    }
+}
+
 impl Summary {
     /// The summary as text for stderr, in `lang`.
     pub fn render(&self, lang: Lang) -> String {
@@ -427,7 +435,7 @@ impl Summary {
         let r = &self.records;
         let _ = write!(
             out,
-            "{}{colon}{} {}{}{sep}{} {}{}（{}）",
+            "{}{colon}{} {}{}{sep}{} {}{}{}",
             w.records,
             w.read,
             r.input,
@@ -435,11 +443,14 @@ impl Summary {
             w.reported,
             r.output,
             w.unit,
-            if r.all_accounted_for {
-                w.matched
-            } else {
-                w.unmatched
-            }
+            paren(
+                lang,
+                if r.all_accounted_for {
+                    w.matched
+                } else {
+                    w.unmatched
+                }
+            )
         );
         if r.written != r.output {
             let _ = write!(out, "{sep}{} {}{}", w.written, r.written, w.unit);
@@ -461,7 +472,7 @@ impl Summary {
             o.error
         );
         if !self.deciding.is_empty() {
-            let _ = writeln!(out, "{}{colon}", w.deciding);
+            let _ = writeln!(out, "{}{}", w.deciding, colon.trim_end());
             let width = self
                 .deciding
                 .iter()
@@ -473,9 +484,9 @@ impl Summary {
             }
         }
         if !self.missing.is_empty() {
-            let _ = writeln!(out, "{}{colon}", w.missing);
+            let _ = writeln!(out, "{}{}", w.missing, colon.trim_end());
             for k in &self.missing {
-                let _ = writeln!(out, "  {:>7}  {}（{}）", k.count, k.label, k.key);
+                let _ = writeln!(out, "  {:>7}  {}{}", k.count, k.label, paren(lang, &k.key));
             }
         }
         if self.errors.count > 0 {
@@ -511,7 +522,8 @@ impl Summary {
                 .zip(counts)
                 .zip(clauses)
                 .map(|((name, n), clause)| match clause {
-                    Some(c) => format!("{name}（{c}）{n}"),
+                    Some(c) if lang == Lang::Zh => format!("{name}{}{n}", paren(lang, c)),
+                    Some(c) => format!("{name}{} {n}", paren(lang, c)),
                     None => format!("{name} {n}"),
                 })
                 .collect();

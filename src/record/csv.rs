@@ -265,7 +265,10 @@ mod tests {
     use super::*;
     use crate::value::Value;
 
-    fn read(text: &[u8]) -> (Vec<String>, Vec<(bool, Vec<String>, Record)>) {
+    /// Whether a row loaded, its problems, and the record.
+    type Row = (bool, Vec<String>, Record);
+
+    fn read(text: &[u8]) -> (Vec<String>, Vec<Row>) {
         let program = crate::builtin().expect("built-in rules");
         let rules = &program.rules;
         let mut r = reader(text);
