@@ -3,6 +3,8 @@
 //! value the same way against the rule file's declarations.
 
 mod convert;
+pub mod csv;
+pub mod json;
 pub mod toml;
 
 pub use convert::{Raw, ValueError, convert, convert_item, describe_type, format_cents};
