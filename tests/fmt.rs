@@ -256,3 +256,46 @@ fn the_diff_is_a_line_diff_with_hunks() {
          @@ -15,6 +15,5 @@\n line 15\n line 16\n line 17\n-line 18\n line 19\n line 20\n"
     );
 }
+
+/// Comments on their own line before every line of the built-in rules and
+/// at the end of every line, or blank lines everywhere: every comment is
+/// kept, in order, and formatting stays idempotent.
+#[test]
+fn comments_everywhere_in_the_builtin_rules_survive() {
+    let lines: Vec<&str> = shouli::BUILTIN_RULES.lines().collect();
+    let own_line: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .flat_map(|(i, l)| [format!("# 注释 {i}"), l.to_string()])
+        .collect();
+    let trailing: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("{l} # 行末 {i}"))
+        .collect();
+    let both: Vec<String> = own_line
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i % 2 == 1 {
+                format!("{l} # 行末")
+            } else {
+                l.clone()
+            }
+        })
+        .collect();
+    let blank: Vec<String> = lines
+        .iter()
+        .flat_map(|l| [l.to_string(), String::new()])
+        .collect();
+    for (name, edited) in [
+        ("own-line", own_line),
+        ("trailing", trailing),
+        ("both", both),
+        ("blank", blank),
+    ] {
+        let text = edited.join("\n") + "\n";
+        assert!(shouli::syntax::parse(&text).file.is_some(), "{name} parses");
+        assert_formats_faithfully(name, &text);
+    }
+}
