@@ -50,16 +50,28 @@ struct ClauseDoc {
     kind: String,
     title: String,
     source: Option<String>,
-    /// The condition: an introduction and, for `and`/`or` at the top, one
-    /// item per operand.
-    condition: Option<(String, Vec<String>)>,
+    condition: Option<Condition>,
     /// How unknown facts play out (SPEC §2), where it helps.
     note: Option<String>,
     /// (key, label) of every field the clause reads, through definitions.
     reads: Vec<(String, String)>,
     /// (when, text) of each explanation the report gives.
     texts: Vec<(String, String)>,
-    examples: Vec<String>,
+    /// The examples that exercise the clause; `None` where examples say
+    /// nothing about it (deadlines).
+    examples: Option<Vec<String>>,
+}
+
+/// A clause's condition (or deadline) in words.
+struct Condition {
+    /// 成立条件, 满足条件, 适用条件, 期限.
+    label: String,
+    /// A deadline's name (`notify_by`), shown as code.
+    name: Option<String>,
+    /// The condition, or the introduction of its items.
+    text: String,
+    /// For `and`/`or`/`present` at the top: one item per operand.
+    items: Vec<String>,
 }
 
 struct FieldRow {
@@ -123,7 +135,7 @@ fn build(program: &Program, lang: Lang) -> Doc {
             .collect();
         let list = bases.join(w(lang, "、", ", "));
         let condition = match lang {
-            Lang::Zh => format!("受理依据（{list}）均不成立：投诉不属于受理范围，不予受理"),
+            Lang::Zh => format!("受理依据（{list}）均不成立；此时投诉不属于受理范围，不予受理"),
             Lang::En => format!(
                 "every basis ({list}) is false: the complaint is outside the scope and is not accepted"
             ),
@@ -142,7 +154,7 @@ fn build(program: &Program, lang: Lang) -> Doc {
             .iter()
             .filter(|e| e.expect.deciding.as_deref() == Some(scope.id.as_str()))
             .map(|e| p.example_line(e, None))
-            .collect();
+            .collect::<Vec<_>>();
         clauses.push((
             scope.span.start,
             ClauseDoc {
@@ -150,11 +162,16 @@ fn build(program: &Program, lang: Lang) -> Doc {
                 kind: w(lang, "受理范围", "Scope").to_string(),
                 title: scope.title.get(lang).to_string(),
                 source: scope.source.clone(),
-                condition: Some((condition, Vec::new())),
+                condition: Some(Condition {
+                    label: w(lang, "适用条件", "Applies when").to_string(),
+                    name: None,
+                    text: condition,
+                    items: Vec::new(),
+                }),
                 note: None,
                 reads,
                 texts,
-                examples,
+                examples: Some(examples),
             },
         ));
     }
@@ -163,8 +180,7 @@ fn build(program: &Program, lang: Lang) -> Doc {
         let mut note = None;
         let mut fields = Vec::new();
         if let Some(e) = &c.condition {
-            let (intro, items) = p.condition(e, c.kind);
-            condition = Some((intro, items));
+            condition = Some(p.condition(e, c.kind));
             note = Some(p.note(e, c.kind));
             p.reads(e, &mut fields);
         }
@@ -184,13 +200,12 @@ fn build(program: &Program, lang: Lang) -> Doc {
                 }
                 _ => String::new(),
             };
-            condition = Some((
-                match lang {
-                    Lang::Zh => format!("期限 {} = {date}{applies}", due.name),
-                    Lang::En => format!("deadline {} = {date}{applies}", due.name),
-                },
-                Vec::new(),
-            ));
+            condition = Some(Condition {
+                label: w(lang, "期限", "Deadline").to_string(),
+                name: Some(due.name.clone()),
+                text: format!("{date}{applies}"),
+                items: Vec::new(),
+            });
             note = Some(
                 w(
                     lang,
@@ -224,7 +239,7 @@ fn build(program: &Program, lang: Lang) -> Doc {
                 texts.push((w(lang, zh, en).to_string(), p.template(t)));
             }
         }
-        let examples = rules
+        let examples: Vec<String> = rules
             .examples
             .iter()
             .zip(&traces)
@@ -232,10 +247,14 @@ fn build(program: &Program, lang: Lang) -> Doc {
                 let status = trace.as_ref().map(|t| t.clauses[i].status);
                 let named = e.expect.deciding.as_deref() == Some(c.id.as_str())
                     || e.expect.fired.iter().flatten().any(|f| f == &c.id);
-                let telling =
-                    matches!(status, Some(Status::True | Status::Unknown | Status::Unmet));
-                (c.kind != ClauseKind::Deadline && (named || telling))
-                    .then(|| p.example_line(e, status))
+                // A basis holds in most examples; it is told by those it
+                // decides and those where it is unknown.
+                let telling = match status {
+                    Some(Status::Unknown) => true,
+                    Some(Status::True | Status::Unmet) => c.kind != ClauseKind::Basis,
+                    _ => false,
+                };
+                (named || telling).then(|| p.example_line(e, status))
             })
             .collect();
         clauses.push((
@@ -257,7 +276,7 @@ fn build(program: &Program, lang: Lang) -> Doc {
                     })
                     .collect(),
                 texts,
-                examples,
+                examples: (c.kind != ClauseKind::Deadline).then_some(examples),
             },
         ));
     }
@@ -338,41 +357,41 @@ impl Phrases<'_> {
         self.rules.fields[f].label.get(self.lang)
     }
 
-    /// The introduction and items of a clause's condition.
-    fn condition(&self, e: &Expr, kind: ClauseKind) -> (String, Vec<String>) {
-        let lead = match kind {
-            ClauseKind::Evidence => self.w("满足", "Met when"),
-            _ => self.w("成立", "Holds when"),
-        };
-        match &e.kind {
+    /// A clause's condition in words, as items when it is an `and`, an
+    /// `or` or a list of fields at the top.
+    fn condition(&self, e: &Expr, kind: ClauseKind) -> Condition {
+        let label = match kind {
+            ClauseKind::Evidence => self.w("满足条件", "Met when"),
+            _ => self.w("成立条件", "Holds when"),
+        }
+        .to_string();
+        let (text, items) = match &e.kind {
             ExprKind::And(xs) => (
-                match self.lang {
-                    Lang::Zh => format!("{lead}：同时满足以下各项"),
-                    Lang::En => format!("{lead} all of these hold:"),
-                },
+                self.w("同时满足以下各项：", "all of these hold:"),
                 xs.iter().map(|x| self.cond(x, true)).collect(),
             ),
             ExprKind::Or(xs) => (
-                match self.lang {
-                    Lang::Zh => format!("{lead}：满足以下任一项"),
-                    Lang::En => format!("{lead} any of these holds:"),
-                },
+                self.w("满足以下任一项：", "any of these holds:"),
                 xs.iter().map(|x| self.cond(x, true)).collect(),
             ),
             ExprKind::Present(fs) if fs.len() > 1 => (
-                match self.lang {
-                    Lang::Zh => format!("{lead}：以下各项均已填写"),
-                    Lang::En => format!("{lead} all of these are filled in:"),
-                },
+                self.w("以下各项均已填写：", "all of these are filled in:"),
                 fs.iter().map(|&f| self.label(f).to_string()).collect(),
             ),
-            _ => (
-                match self.lang {
-                    Lang::Zh => format!("{lead}：{}", self.cond(e, true)),
-                    Lang::En => format!("{lead} {}", self.cond(e, true)),
-                },
-                Vec::new(),
-            ),
+            _ => {
+                return Condition {
+                    label,
+                    name: None,
+                    text: self.cond(e, true),
+                    items: Vec::new(),
+                };
+            }
+        };
+        Condition {
+            label,
+            name: None,
+            text: text.to_string(),
+            items,
         }
     }
 
@@ -394,14 +413,14 @@ impl Phrases<'_> {
                 .to_string(),
             (ExprKind::And(_), _) => self
                 .w(
-                    "三值逻辑：任一项不成立，本条即不成立，其余未填写的项不必补问；各项都成立时本条成立；其余情况（有项未填写）无法判断。",
-                    "Three-valued logic: if any item is false the clause is false, and the missing items need not be asked for; if all hold it holds; otherwise (something missing) it is unknown.",
+                    "按三值逻辑，任一项不成立，本条即不成立，其余未填写的项不必补问；各项都成立时本条成立；其余情况（有项未填写）无法判断。",
+                    "By three-valued logic, if any item is false the clause is false, and the missing items need not be asked for; if all hold it holds; otherwise (something missing) it is unknown.",
                 )
                 .to_string(),
             (ExprKind::Or(_), _) => self
                 .w(
-                    "三值逻辑：任一项成立，本条即成立，其余未填写的项不必补问；各项都不成立时本条不成立；其余情况（有项未填写）无法判断。",
-                    "Three-valued logic: if any item holds the clause holds, and the missing items need not be asked for; if all are false it is false; otherwise (something missing) it is unknown.",
+                    "按三值逻辑，任一项成立，本条即成立，其余未填写的项不必补问；各项都不成立时本条不成立；其余情况（有项未填写）无法判断。",
+                    "By three-valued logic, if any item holds the clause holds, and the missing items need not be asked for; if all are false it is false; otherwise (something missing) it is unknown.",
                 )
                 .to_string(),
             _ => {
@@ -704,12 +723,13 @@ impl Phrases<'_> {
 
     /// An explanation with its holes named: 〔购买日期〕.
     fn template(&self, t: &Template) -> String {
+        let (open, close) = (self.w("〔", "["), self.w("〕", "]"));
         let mut out = String::new();
         for piece in t.get(self.lang) {
             match piece {
                 Piece::Text(s) => out.push_str(s),
                 Piece::Field(f) => {
-                    let _ = write!(out, "〔{}〕", self.label(*f));
+                    let _ = write!(out, "{open}{}{close}", self.label(*f));
                 }
                 Piece::Define(d) => {
                     let def = &self.rules.defines[*d];
@@ -717,10 +737,10 @@ impl Phrases<'_> {
                         .label
                         .as_ref()
                         .map_or(def.name.as_str(), |l| l.get(self.lang));
-                    let _ = write!(out, "〔{name}〕");
+                    let _ = write!(out, "{open}{name}{close}");
                 }
-                Piece::Due => out.push_str(self.w("〔期限日期〕", "〔due date〕")),
-                Piece::Missing => out.push_str(self.w("〔尚缺的项目〕", "〔what is missing〕")),
+                Piece::Due => out.push_str(self.w("〔期限日期〕", "[due date]")),
+                Piece::Missing => out.push_str(self.w("〔尚缺的项目〕", "[what is missing]")),
             }
         }
         out
@@ -824,30 +844,34 @@ fn markdown(doc: &Doc, lang: Lang) -> String {
         if let Some(s) = &c.source {
             let _ = writeln!(o, "> {}\n", md(s));
         }
-        if let Some((intro, items)) = &c.condition {
+        if let Some(cond) = &c.condition {
+            let name = cond
+                .name
+                .as_ref()
+                .map_or_else(String::new, |n| format!(" `{n}`"));
             let _ = writeln!(
                 o,
-                "**{}**{}",
-                w(lang, "条件", "Condition"),
-                w(lang, "：", ": ")
+                "**{}**{name}{}{}\n",
+                md(&cond.label),
+                w(lang, "：", ": "),
+                md(&cond.text)
             );
-            let _ = writeln!(o, "{}\n", md(intro));
-            for item in items {
+            for item in &cond.items {
                 let _ = writeln!(o, "- {}", md(item));
             }
-            if !items.is_empty() {
+            if !cond.items.is_empty() {
                 o.push('\n');
             }
         }
         if let Some(n) = &c.note {
-            let _ = writeln!(o, "{}{}\n", w(lang, "说明：", "Note: "), md(n));
+            let _ = writeln!(o, "{}{}\n", w(lang, "注：", "Note: "), md(n));
         }
         if !c.reads.is_empty() {
             let _ = writeln!(
                 o,
                 "**{}**{}",
                 w(lang, "读取的字段", "Fields read"),
-                w(lang, "：", ": ")
+                w(lang, "：", ":")
             );
             for (key, label) in &c.reads {
                 let _ = writeln!(o, "- `{key}` {}", md(label));
@@ -859,23 +883,26 @@ fn markdown(doc: &Doc, lang: Lang) -> String {
                 o,
                 "**{}**{}",
                 w(lang, "报告中的说明", "What the report says"),
-                w(lang, "：", ": ")
+                w(lang, "：", ":")
             );
             for (when, text) in &c.texts {
                 let _ = writeln!(o, "- {}{}{}", md(when), w(lang, "：", ": "), md(text));
             }
             o.push('\n');
         }
+        let Some(examples) = &c.examples else {
+            continue;
+        };
         let _ = writeln!(
             o,
             "**{}**{}",
             w(lang, "示例", "Examples"),
-            w(lang, "：", ": ")
+            w(lang, "：", ":")
         );
-        if c.examples.is_empty() {
+        if examples.is_empty() {
             let _ = writeln!(o, "{}\n", w(lang, "（没有示例）", "(none)"));
         } else {
-            for e in &c.examples {
+            for e in examples {
                 let _ = writeln!(o, "- {}", md(e));
             }
             o.push('\n');
@@ -983,16 +1010,21 @@ fn html(doc: &Doc, lang: Lang) -> String {
         if let Some(s) = &c.source {
             let _ = writeln!(o, "<blockquote>{}</blockquote>", esc(s));
         }
-        if let Some((intro, items)) = &c.condition {
+        if let Some(cond) = &c.condition {
+            let name = cond
+                .name
+                .as_ref()
+                .map_or_else(String::new, |n| format!(" <code>{}</code>", esc(n)));
             let _ = writeln!(
                 o,
-                "<p class=\"label\">{}</p>",
-                esc(w(lang, "条件", "Condition"))
+                "<p><b>{}</b>{name}{}{}</p>",
+                esc(&cond.label),
+                esc(w(lang, "：", ": ")),
+                esc(&cond.text)
             );
-            let _ = writeln!(o, "<p>{}</p>", esc(intro));
-            if !items.is_empty() {
+            if !cond.items.is_empty() {
                 let _ = writeln!(o, "<ul>");
-                for item in items {
+                for item in &cond.items {
                     let _ = writeln!(o, "<li>{}</li>", esc(item));
                 }
                 let _ = writeln!(o, "</ul>");
@@ -1031,23 +1063,25 @@ fn html(doc: &Doc, lang: Lang) -> String {
             }
             let _ = writeln!(o, "</ul>");
         }
-        let _ = writeln!(
-            o,
-            "<p class=\"label\">{}</p>",
-            esc(w(lang, "示例", "Examples"))
-        );
-        if c.examples.is_empty() {
+        if let Some(examples) = &c.examples {
             let _ = writeln!(
                 o,
-                "<p class=\"note\">{}</p>",
-                esc(w(lang, "（没有示例）", "(none)"))
+                "<p class=\"label\">{}</p>",
+                esc(w(lang, "示例", "Examples"))
             );
-        } else {
-            let _ = writeln!(o, "<ul>");
-            for e in &c.examples {
-                let _ = writeln!(o, "<li>{}</li>", esc(e));
+            if examples.is_empty() {
+                let _ = writeln!(
+                    o,
+                    "<p class=\"note\">{}</p>",
+                    esc(w(lang, "（没有示例）", "(none)"))
+                );
+            } else {
+                let _ = writeln!(o, "<ul>");
+                for e in examples {
+                    let _ = writeln!(o, "<li>{}</li>", esc(e));
+                }
+                let _ = writeln!(o, "</ul>");
             }
-            let _ = writeln!(o, "</ul>");
         }
         let _ = writeln!(o, "</section>");
     }
