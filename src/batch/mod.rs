@@ -88,8 +88,6 @@ pub struct Options {
     pub redact: bool,
     /// Write only these records (all when empty).
     pub only: Vec<Only>,
-    /// Draw a progress bar on the terminal's stderr.
-    pub progress: bool,
     /// Records per chunk.
     pub chunk: usize,
 }
@@ -102,7 +100,6 @@ impl Default for Options {
             lang: Lang::Zh,
             redact: false,
             only: Vec::new(),
-            progress: false,
             chunk: CHUNK,
         }
     }
@@ -577,15 +574,49 @@ fn checked(ctx: &Ctx, w: &Worker, row: &mut Row) {
     }
 }
 
+/// How far a batch has got: passed to the observer of [`run_observed`]
+/// after each chunk is written.
+pub struct Progress<'a> {
+    /// Bytes of input read (TOML files count whole when queued).
+    pub bytes_read: u64,
+    /// Bytes of all the inputs, when every input is a file.
+    pub total_bytes: Option<u64>,
+    pub elapsed: std::time::Duration,
+    tally: &'a summary::Tally,
+}
+
+impl Progress<'_> {
+    /// Records checked so far.
+    pub fn records(&self) -> u64 {
+        self.tally.input
+    }
+
+    /// Counts so far and records per second, for a progress bar.
+    pub fn message(&self, lang: Lang) -> String {
+        self.tally.progress_line(self.elapsed, lang)
+    }
+}
+
 /// Runs a batch: reads every input, checks every record, writes one output
 /// record per input record to `out` in input order, and returns the
 /// summary. Records that cannot be checked are in the output and the
-/// summary, not errors here.
+/// summary, not errors here. Prints nothing.
 pub fn run(
     program: &Program,
     inputs: Vec<Input>,
     opts: &Options,
     out: &mut dyn Write,
+) -> Result<Summary, BatchError> {
+    run_observed(program, inputs, opts, out, &mut |_| {})
+}
+
+/// [`run`], calling `observe` after each chunk (for a progress bar).
+pub fn run_observed(
+    program: &Program,
+    inputs: Vec<Input>,
+    opts: &Options,
+    out: &mut dyn Write,
+    observe: &mut dyn FnMut(&Progress),
 ) -> Result<Summary, BatchError> {
     let started = Instant::now();
     let plan = input::plan(inputs).map_err(BatchError::Start)?;
@@ -613,7 +644,6 @@ pub fn run(
     let mut tally = summary::Tally::new(program);
     let mut writer = output::Writer::new(&ctx);
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
-    let bar = progress_bar(opts, total);
     let chunk_size = opts.chunk.max(1);
 
     let mut current = Slots::default();
@@ -631,10 +661,14 @@ pub fn run(
         if result.is_err() {
             break;
         }
-        update_bar(&bar, &tally, current.chunk.consumed, started, opts.lang);
+        observe(&Progress {
+            bytes_read: current.chunk.consumed,
+            total_bytes: total,
+            elapsed: started.elapsed(),
+            tally: &tally,
+        });
         std::mem::swap(&mut current, &mut next);
     }
-    bar.finish_and_clear();
     result
         .and_then(|()| writer.finish(&mut out))
         .and_then(|()| out.flush())
@@ -716,12 +750,11 @@ impl Slots {
     }
 }
 
-fn progress_bar(opts: &Options, total: Option<u64>) -> indicatif::ProgressBar {
+/// A progress bar on stderr: a bar and ETA when the input size is known,
+/// a spinner otherwise, and the counts so far.
+fn progress_bar(lang: Lang, total: Option<u64>) -> indicatif::ProgressBar {
     use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-    if !opts.progress {
-        return ProgressBar::hidden();
-    }
-    let eta = match opts.lang {
+    let eta = match lang {
         Lang::Zh => "剩余",
         Lang::En => "ETA",
     };
@@ -729,7 +762,7 @@ fn progress_bar(opts: &Options, total: Option<u64>) -> indicatif::ProgressBar {
         Some(total) => (
             ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr()),
             format!(
-                "{{spinner}} {{elapsed_precise}} [{{wide_bar}}] {{percent:>3}}% {eta} {{eta}} · {{msg}}"
+                "{{spinner}} {{elapsed_precise}} [{{wide_bar}}] {{percent:>3}}% {eta} {{eta}}\n  {{msg}}"
             ),
         ),
         None => (
@@ -741,20 +774,6 @@ fn progress_bar(opts: &Options, total: Option<u64>) -> indicatif::ProgressBar {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
-}
-
-fn update_bar(
-    bar: &indicatif::ProgressBar,
-    tally: &summary::Tally,
-    consumed: u64,
-    started: Instant,
-    lang: Lang,
-) {
-    if bar.is_hidden() {
-        return;
-    }
-    bar.set_position(consumed);
-    bar.set_message(tally.progress_line(started.elapsed(), lang));
 }
 
 /// `shouli batch INPUT...`: the arguments.
@@ -835,7 +854,6 @@ pub fn command(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8
         lang,
         redact: args.redact,
         only: args.only.clone(),
-        progress: !args.quiet && io::stderr().is_terminal(),
         chunk: CHUNK,
     };
 
@@ -856,10 +874,22 @@ pub fn command(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8
         },
         None => None,
     };
-    let result = match &mut file {
-        Some(f) => run(&program, inputs, &opts, f),
-        None => run(&program, inputs, &opts, out),
+    let show_progress = !args.quiet && io::stderr().is_terminal();
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    let mut observe = |p: &Progress| {
+        if show_progress {
+            let bar = bar.get_or_insert_with(|| progress_bar(lang, p.total_bytes));
+            bar.set_position(p.bytes_read);
+            bar.set_message(p.message(lang));
+        }
     };
+    let result = match &mut file {
+        Some(f) => run_observed(&program, inputs, &opts, f, &mut observe),
+        None => run_observed(&program, inputs, &opts, out, &mut observe),
+    };
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     let summary = match result {
         Ok(s) => s,
         Err(BatchError::Closed) => return 0,
