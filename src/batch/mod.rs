@@ -670,7 +670,7 @@ pub fn run_observed(
         std::mem::swap(&mut current, &mut next);
     }
     result
-        .and_then(|()| writer.finish(&mut out))
+        .and_then(|()| writer.finish(&ctx, &mut out))
         .and_then(|()| out.flush())
         .map_err(|e| match e.kind() {
             io::ErrorKind::BrokenPipe => BatchError::Closed,

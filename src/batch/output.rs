@@ -310,12 +310,8 @@ impl Writer {
     }
 
     /// Writes the header if no record came.
-    pub fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        if !self.started && self.format == Format::Csv {
-            self.started = true;
-            out.write_all(CSV_HEADER.as_bytes())?;
-        }
-        Ok(())
+    pub fn finish(&mut self, ctx: &Ctx, out: &mut dyn Write) -> io::Result<()> {
+        self.begin(ctx, &[], out)
     }
 
     fn push_padded(&mut self, text: &str, column: usize) {
