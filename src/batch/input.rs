@@ -218,15 +218,14 @@ fn walk(dir: &Path, out: &mut Vec<Entry>, top: bool) -> io::Result<()> {
         if kind.is_dir() {
             walk(&path, out, false)?;
         } else if matches!(kind_of(&path), Some(Kind::Toml)) {
-            // A link to a file is read like the file.
+            // A link is read like what it points to; a broken link is an
+            // error in its place when read, never silently left out.
             let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-            if kind.is_file() || std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-                out.push(Entry {
-                    path,
-                    size,
-                    problem: None,
-                });
-            }
+            out.push(Entry {
+                path,
+                size,
+                problem: None,
+            });
         }
     }
     Ok(())
