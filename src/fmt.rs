@@ -187,11 +187,9 @@ impl Printer<'_> {
                     l.trailing = Some(c.text);
                 }
                 _ => {
-                    let indent = if c.own_line {
-                        indent
-                    } else {
-                        self.lines.last().map_or(indent, |l| l.indent)
-                    };
+                    // An end-of-line comment that cannot stay at the end of
+                    // a line (the line has one already) goes on its own line,
+                    // where the next run will find it: same indent either way.
                     self.lines.push(Line {
                         indent,
                         code: c.text,
@@ -208,9 +206,15 @@ impl Printer<'_> {
     }
 
     /// Prints only the end-of-line comments that come next, before `pos`.
+    /// One that cannot stay at the end of a line (the line has one already)
+    /// is left to lead the next item, as it will on the next run.
     fn flush_trailing(&mut self, pos: usize) {
         while let Some(c) = self.comments.get(self.next) {
-            if c.start >= pos || c.own_line {
+            let attaches = self
+                .lines
+                .last()
+                .is_some_and(|l| !l.is_comment && !l.code.is_empty() && l.trailing.is_none());
+            if c.start >= pos || c.own_line || !attaches {
                 break;
             }
             self.flush(c.start + 1, 0, false);
@@ -241,10 +245,14 @@ impl Printer<'_> {
 
     /// Whether a comment starts inside the code of `span`.
     fn has_comment_in(&self, span: &Span) -> bool {
-        let end = self.code_end(span);
+        self.has_comment_between(span.start, self.code_end(span))
+    }
+
+    /// Whether a comment not yet printed starts after `start`, before `end`.
+    fn has_comment_between(&self, start: usize, end: usize) -> bool {
         self.comments[self.next..]
             .iter()
-            .any(|c| c.start > span.start && c.start < end)
+            .any(|c| c.start > start && c.start < end)
     }
 
     /// The end of the last token in `span`. A pest pair that ends in an
@@ -387,9 +395,15 @@ impl Printer<'_> {
             head.push(' ');
             head.push_str(&text(label));
         }
-        let flat = format!("{head} = {}", expr(&d.expr));
-        if width(&flat) <= WIDTH && !self.has_comment_in(&d.span) {
-            self.line(0, flat, d.span.start);
+        let prefix = format!("{head} = ");
+        let breakable = matches!(
+            d.expr.kind,
+            ExprKind::Or(_) | ExprKind::And(_) | ExprKind::Present(_)
+        );
+        // A comment right after `=` keeps the expression on the lines below.
+        let after_equals = self.has_comment_between(d.span.start, d.expr.span.start);
+        if !after_equals && (breakable || width(&prefix) + width(&expr(&d.expr)) <= WIDTH) {
+            self.expr_lines(prefix, &d.expr, 0, d.span.start);
         } else {
             self.line(0, format!("{head} ="), d.span.start);
             self.expr_lines(String::new(), &d.expr, INDENT, d.expr.span.start);
@@ -505,7 +519,17 @@ impl Printer<'_> {
     /// broken before each operator, continuation lines indented once more.
     fn expr_lines(&mut self, prefix: String, e: &Expr, indent: usize, anchor: usize) {
         let flat = format!("{prefix}{}", expr(e));
-        let commented = self.has_comment_in(&e.span);
+        // A comment between the operands of a chain (or the items of a
+        // list) can only stay there if the chain is broken. One inside the
+        // last operand moves after it, and then decides nothing: breaking
+        // for it would not survive a second run.
+        let commented = match &e.kind {
+            ExprKind::Or(ops) | ExprKind::And(ops) => ops
+                .last()
+                .is_some_and(|last| self.has_comment_between(e.span.start, last.span.start)),
+            ExprKind::Present(_) => self.has_comment_in(&e.span),
+            _ => false,
+        };
         let limit = match e.kind {
             ExprKind::Or(_) | ExprKind::And(_) => CONDITION_WIDTH,
             _ => WIDTH,

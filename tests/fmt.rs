@@ -299,3 +299,59 @@ fn comments_everywhere_in_the_builtin_rules_survive() {
         assert_formats_faithfully(name, &text);
     }
 }
+
+/// Comments and line breaks dropped at random places between tokens: the
+/// result still formats faithfully and idempotently.
+#[test]
+fn comments_at_random_places_survive() {
+    // Offsets of whitespace outside strings and comments.
+    fn gaps(text: &str) -> Vec<usize> {
+        let (mut out, mut in_string, mut in_comment, mut escaped) =
+            (Vec::new(), false, false, false);
+        for (i, c) in text.char_indices() {
+            match c {
+                '\n' => {
+                    in_comment = false;
+                    if !in_string {
+                        out.push(i);
+                    }
+                }
+                _ if in_comment => {}
+                _ if escaped => escaped = false,
+                '\\' if in_string => escaped = true,
+                '"' => in_string = !in_string,
+                '#' if !in_string => in_comment = true,
+                ' ' if !in_string => out.push(i),
+                _ => {}
+            }
+        }
+        out
+    }
+    let layout =
+        std::fs::read_to_string(support::root().join("tests/fixtures/fmt/layout.rules")).unwrap();
+    let mut seed: u64 = 0x5EED_0F_5E1;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    for base in [shouli::BUILTIN_RULES, layout.as_str()] {
+        for round in 0..15 {
+            let mut text = base.to_string();
+            for k in 0..10 {
+                let places = gaps(&text);
+                let at = places[next(places.len())];
+                let insert = match next(4) {
+                    0 => format!("\n# 注释 {round}.{k}\n"),
+                    1 => format!(" # 行末 {round}.{k}\n"),
+                    2 => "\n\n".to_string(),
+                    _ => "\n".to_string(),
+                };
+                text.insert_str(at, &insert);
+            }
+            assert!(shouli::syntax::parse(&text).file.is_some(), "{text}");
+            assert_formats_faithfully(&format!("round {round}:\n{text}"), &text);
+        }
+    }
+}
