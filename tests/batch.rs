@@ -16,12 +16,31 @@ use shouli::diag::Lang;
 
 use archive::{CSV_SPOILS, Expect, JSONL_SPOILS, TOML_SPOILS};
 
-/// A fresh directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("batch-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory for one test, removed when dropped. Named for the
+/// process too, so two test runs at once do not share it.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("batch-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn builtin() -> Program {
@@ -30,22 +49,32 @@ fn builtin() -> Program {
 
 /// An archive of `n` records across the three layouts: a TOML directory
 /// (a fifth), JSON Lines (a half) and CSV (the rest), with bad records in
-/// the middle of each. Returns the inputs and the expectations in order.
-fn generated_archive(name: &str, seed: u64, n: usize) -> (Vec<PathBuf>, Vec<Expect>) {
-    let dir = scratch(name);
+/// the middle of each: the inputs and the expectations in order.
+struct Archive {
+    inputs: Vec<PathBuf>,
+    expects: Vec<Expect>,
+    _dir: Scratch,
+}
+
+fn generated_archive(name: &str, seed: u64, n: usize) -> Archive {
+    let dir = Scratch::new(name);
     let (t, j) = (n / 5, n / 2);
     let toml = archive::generate(seed, t, TOML_SPOILS);
     let jsonl = archive::generate(seed + 1, j, JSONL_SPOILS);
     let csv = archive::generate(seed + 2, n - t - j, CSV_SPOILS);
-    let paths = vec![
+    let inputs = vec![
         dir.join("desk"),
         dir.join("export.jsonl"),
         dir.join("export.csv"),
     ];
-    let mut expects = archive::write_toml_dir(&toml, &paths[0]);
-    expects.extend(archive::write_jsonl(&jsonl, &paths[1]));
-    expects.extend(archive::write_csv(&csv, &paths[2]));
-    (paths, expects)
+    let mut expects = archive::write_toml_dir(&toml, &inputs[0]);
+    expects.extend(archive::write_jsonl(&jsonl, &inputs[1]));
+    expects.extend(archive::write_csv(&csv, &inputs[2]));
+    Archive {
+        inputs,
+        expects,
+        _dir: dir,
+    }
 }
 
 fn run(program: &Program, inputs: Vec<Input>, opts: &Options) -> (String, Summary) {
@@ -102,7 +131,11 @@ fn text(v: &serde_json::Value) -> Option<String> {
 #[test]
 fn a_generated_archive_matches_the_reference_record_for_record() {
     let program = builtin();
-    let (inputs, expects) = generated_archive("reference", 20240317, 5000);
+    let Archive {
+        inputs,
+        expects,
+        _dir,
+    } = generated_archive("reference", 20240317, 5000);
     let (out, summary) = run(&program, paths(&inputs), &opts(Format::Jsonl, 4));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
@@ -205,7 +238,11 @@ fn a_generated_archive_matches_the_reference_record_for_record() {
 #[test]
 fn one_thread_and_four_give_byte_identical_output() {
     let program = builtin();
-    let (inputs, expects) = generated_archive("jobs", 7, 1200);
+    let Archive {
+        inputs,
+        expects,
+        _dir,
+    } = generated_archive("jobs", 7, 1200);
     for format in [Format::Jsonl, Format::Csv, Format::Table] {
         let (one, s1) = run(&program, paths(&inputs), &opts(format, 1));
         let (four, s4) = run(&program, paths(&inputs), &opts(format, 4));
@@ -482,7 +519,7 @@ fn leaked(text: &str, personal: &HashSet<String>) -> Vec<String> {
 #[test]
 fn redaction_leaves_no_name_or_phone_in_any_output() {
     let program = rules_that_name_people();
-    let (inputs, _) = generated_archive("redact", 99, 600);
+    let Archive { inputs, _dir, .. } = generated_archive("redact", 99, 600);
     // The same cases as generated_archive("redact", 99, 600) wrote.
     let cases: Vec<archive::Case> = [
         archive::generate(99, 120, TOML_SPOILS),
@@ -572,13 +609,13 @@ fn an_unusable_input_is_exit_2() {
 #[cfg(unix)]
 #[test]
 fn an_unreadable_file_in_a_directory_is_an_error_record() {
-    let dir = scratch("unreadable");
+    let dir = Scratch::new("unreadable");
     for name in ["a.toml", "c.toml"] {
         std::fs::copy(Path::new(DESK).join("agrees.toml"), dir.join(name)).unwrap();
     }
     std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("b.toml")).unwrap();
     let o = opts(Format::Csv, 2);
-    let (out, summary) = run(&builtin(), vec![Input::Path(dir.clone())], &o);
+    let (out, summary) = run(&builtin(), vec![Input::Path(dir.to_path_buf())], &o);
     let rows: Vec<Vec<String>> = out
         .lines()
         .skip(1)
@@ -608,7 +645,7 @@ fn binary() -> std::process::Command {
 #[test]
 fn the_binary_reads_stdin_and_writes_its_files_whole() {
     use std::io::Write as _;
-    let dir = scratch("binary");
+    let dir = Scratch::new("binary");
     let out = dir.join("report.jsonl");
     let summary = dir.join("summary.json");
     let lines: String = archive::generate(5, 300, &[])
@@ -654,7 +691,7 @@ fn the_binary_reads_stdin_and_writes_its_files_whole() {
     let s: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
     assert_eq!(s["records"]["input"], 300);
-    let names: Vec<String> = std::fs::read_dir(&dir)
+    let names: Vec<String> = std::fs::read_dir(&*dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
@@ -665,7 +702,7 @@ fn the_binary_reads_stdin_and_writes_its_files_whole() {
 #[test]
 fn a_closed_stdout_is_not_an_error() {
     use std::io::{BufRead as _, BufReader};
-    let (inputs, _) = generated_archive("pipe", 11, 3000);
+    let Archive { inputs, _dir, .. } = generated_archive("pipe", 11, 3000);
     let mut child = binary()
         .arg("batch")
         .args(&inputs)

@@ -472,6 +472,11 @@ fn process(ctx: &Ctx, w: &mut Worker, view: &View, job: &Job, row: &mut Row, out
             Job::Line { line, .. } | Job::Row { line, .. } => {
                 let _ = write!(row.id, "{}:{line}", file_name(&row.file));
             }
+            Job::Failed {
+                line: Some(line), ..
+            } => {
+                let _ = write!(row.id, "{}:{line}", file_name(&row.file));
+            }
             Job::Failed { .. } => row.id.push_str(&row.source),
         },
     }
@@ -482,13 +487,19 @@ fn process(ctx: &Ctx, w: &mut Worker, view: &View, job: &Job, row: &mut Row, out
             .evaluate_into(&w.rec, &mut w.trace, &mut w.scratch)
         {
             Ok(()) => checked(ctx, w, row),
-            Err(e) => row.problems.push(Problem::error(
-                "date-out-of-range",
-                Msg::new(
-                    "日期计算超出范围（数值过大？）",
-                    format!("{e} (a number far too large?)"),
-                ),
-            )),
+            Err(e) => {
+                let mut p = Problem::error(
+                    "date-out-of-range",
+                    Msg::new(
+                        "日期计算超出范围（数值过大？）",
+                        format!("{e} (a number far too large?)"),
+                    ),
+                );
+                if let Job::Line { line, .. } | Job::Row { line, .. } = job {
+                    p.line = Some(*line);
+                }
+                row.problems.push(p);
+            }
         }
     }
     row.keep = ctx.keep(row);

@@ -419,7 +419,6 @@ impl Writer {
     fn table_cell(&mut self, ctx: &Ctx, row: &Row, i: usize) {
         let lang = ctx.opts.lang;
         let w = Writer::words(lang);
-        let rules = &ctx.program.rules;
         self.cell.clear();
         let c = row.checked;
         match i {
@@ -462,7 +461,6 @@ impl Writer {
             }
             _ => self.note(ctx, row, w),
         }
-        let _ = rules;
     }
 
     /// The last column: why, what is missing, or what went wrong; and what
