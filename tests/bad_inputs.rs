@@ -113,3 +113,20 @@ fn named_messages() {
     assert_ne!(code, cli::exit::UNUSABLE);
     assert!(err.contains("warning[unknown-key]"), "{err}");
 }
+
+/// Inputs on which the fuzzers (fuzz/) found shouli crashing, kept as
+/// regressions: `check` answers each with a message, never a panic.
+#[test]
+fn fuzz_regressions() {
+    insta::glob!("bad/fuzz/*", |path| {
+        let file = relative(path);
+        let mut args = vec!["check"];
+        if file.ends_with(".rules") {
+            args.extend(["--rules", &file, "tests/bad/rules/record.toml"]);
+        } else {
+            args.push(&file);
+        }
+        let (code, out, err) = shouli(&args);
+        insta::assert_snapshot!(seen(code, &out, &err));
+    });
+}

@@ -1,0 +1,480 @@
+//! Limits: inputs built to exhaust the stack, memory or integer range must
+//! give a clear error (a diagnostic with a code and a place), never a
+//! stack overflow, a hang or a wrapped number.
+//!
+//! Every input is built in the test. Each runs on a thread with a 2 MiB
+//! stack, the size of a test or worker thread (the CLI's main thread has
+//! four times as much), so a recursion that would overflow anywhere shows
+//! up here as an abort of the test binary.
+
+use shouli::diag::{Diagnostic, Lang};
+use shouli::record::{self, Record};
+
+const STACK: usize = 2 << 20;
+
+/// Runs `f` on a thread with a 2 MiB stack, within `secs` seconds.
+fn bounded<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let start = std::time::Instant::now();
+    let out = std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(f)
+        .expect("spawn")
+        .join()
+        .expect("no panic");
+    let took = start.elapsed();
+    assert!(took.as_secs() < secs, "took {took:?}, limit {secs}s");
+    out
+}
+
+/// The head of a small rule file: a header and a few fields of each type.
+const HEAD: &str = r#"rules "极限" {
+  version "1"
+}
+field a "甲" bool
+field b "乙" bool
+field received "接待日期" date
+field warranty "月数" integer
+field price "价格" decimal min 0
+field kind "类型" enum {
+  harm "损害"
+  other "其他"
+}
+"#;
+
+/// A rule file with one basis whose condition is `cond`.
+fn with_condition(cond: &str) -> String {
+    format!("{HEAD}basis \"1.1\" \"损害\" {{\n  when {cond}\n}}\n")
+}
+
+/// Loads a rule file; the diagnostics' codes, or `Ok` with the program.
+fn load(text: String) -> Result<shouli::compile::Program, Vec<Diagnostic>> {
+    shouli::load_rules("limits.rules", text.as_bytes()).map_err(|e| e.diagnostics)
+}
+
+fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
+    let mut c: Vec<_> = diags.iter().map(|d| d.code).collect();
+    c.dedup();
+    c
+}
+
+/// Asserts the rule file is refused with exactly these diagnostic codes,
+/// and that each has a place in the file.
+fn refused(text: String, want: &[&str]) {
+    let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+    let diags = bounded(30, move || match load(text) {
+        Ok(_) => panic!("the rule file loaded"),
+        Err(d) => d,
+    });
+    assert_eq!(codes(&diags), want);
+    for d in &diags {
+        assert!(d.span.is_some() || d.code == "file-too-large", "{d:?}");
+    }
+}
+
+// ---- expression depth --------------------------------------------------------
+
+#[test]
+fn nested_parentheses_100k() {
+    let n = 100_000;
+    refused(
+        with_condition(&format!("{}a == true{}", "(".repeat(n), ")".repeat(n))),
+        &["too-deep"],
+    );
+}
+
+#[test]
+fn unclosed_parentheses_100k() {
+    refused(
+        with_condition(&format!("{}a == true", "(".repeat(100_000))),
+        &["too-deep"],
+    );
+}
+
+#[test]
+fn nested_brackets_100k_in_a_list() {
+    refused(
+        with_condition(&format!("kind in {}\"harm\"", "[".repeat(100_000))),
+        &["too-deep"],
+    );
+}
+
+#[test]
+fn not_chain_100k() {
+    refused(
+        with_condition(&format!("{}a == true", "not ".repeat(100_000))),
+        &["too-deep"],
+    );
+}
+
+#[test]
+fn else_chain_100k() {
+    let chain = vec!["received"; 100_000].join(" else ");
+    refused(
+        with_condition(&format!("{chain} > 2024-01-01")),
+        &["too-deep"],
+    );
+}
+
+#[test]
+fn shift_chain_100k() {
+    refused(
+        with_condition(&format!(
+            "received{} > 2024-01-01",
+            " + 1 days".repeat(100_000)
+        )),
+        &["too-deep"],
+    );
+}
+
+/// A flat `and` of 100,000 terms is not deep: it loads, and evaluates by
+/// Kleene logic (one false term makes it false; all true makes it true).
+#[test]
+fn and_of_100k_terms_is_flat_and_evaluates() {
+    let cond = vec!["a == true"; 100_000].join(" and ");
+    bounded(60, move || {
+        let program = load(with_condition(&cond)).expect("a flat `and` loads");
+        let a = program.rules.field("a").unwrap();
+        let mut rec = Record::new(program.rules.fields.len());
+        let status = |rec: &Record| program.evaluate(rec).unwrap().clauses[0].status;
+        assert_eq!(format!("{:?}", status(&rec)), "Unknown");
+        rec.set(a, shouli::value::Value::Bool(true));
+        assert_eq!(format!("{:?}", status(&rec)), "True");
+        rec.set(a, shouli::value::Value::Bool(false));
+        assert_eq!(format!("{:?}", status(&rec)), "False");
+    });
+}
+
+/// The same for `or`, with fewer terms: it is built by the same code, and
+/// a debug build parses about 6,000 terms a second.
+#[test]
+fn or_of_10k_terms_is_flat() {
+    let cond = vec!["b == true"; 10_000].join(" or ");
+    bounded(60, move || {
+        load(with_condition(&cond)).expect("a flat `or` loads");
+    });
+}
+
+/// A chain of 2,000 defines, each naming the one before: the checker and
+/// evaluator go through it without recursing once per define.
+#[test]
+fn define_chain_2000() {
+    let mut text = HEAD.to_string();
+    text.push_str("define d0 = a == true\n");
+    for i in 1..2_000 {
+        text.push_str(&format!("define d{i} = d{} and b == true\n", i - 1));
+    }
+    text.push_str("basis \"1.1\" \"损害\" {\n  when d1999\n}\n");
+    bounded(60, move || match load(text) {
+        Ok(_) => {}
+        Err(d) => assert!(
+            codes(&d).iter().all(|c| *c == "too-deep"),
+            "only a depth error may refuse it: {d:?}"
+        ),
+    });
+}
+
+// ---- sizes and counts -----------------------------------------------------------
+
+#[test]
+fn rule_file_over_4_mib() {
+    let mut text = HEAD.to_string();
+    while text.len() <= shouli::syntax::MAX_RULE_FILE {
+        text.push_str("# 填充 padding padding padding padding padding padding padding\n");
+    }
+    refused(text, &["file-too-large"]);
+}
+
+#[test]
+fn one_line_of_4_mib_in_a_string() {
+    // Just under the limit: a huge label is allowed and loads.
+    let label = "长".repeat((shouli::syntax::MAX_RULE_FILE - 1024) / 3);
+    let text = format!("{HEAD}field note \"{label}\" text\n");
+    bounded(60, move || {
+        load(text).expect("a long label loads");
+    });
+}
+
+#[test]
+fn more_than_128_fields() {
+    let mut text = HEAD.to_string();
+    for i in 0..200 {
+        text.push_str(&format!("field f{i} \"字段\" bool\n"));
+    }
+    refused(text, &["too-many-fields"]);
+}
+
+#[test]
+fn exactly_128_fields_load() {
+    let mut text = HEAD.to_string();
+    for i in 0..(128 - 6) {
+        text.push_str(&format!("field f{i} \"字段\" bool\n"));
+    }
+    text.push_str("basis \"1.1\" \"损害\" {\n  when f121 == true\n}\n");
+    let program = load(text).expect("128 fields load");
+    assert_eq!(program.rules.fields.len(), 128);
+    // The last slot works like any other.
+    let mut rec = Record::new(128);
+    rec.set(127, shouli::value::Value::Bool(true));
+    assert_eq!(
+        format!("{:?}", program.evaluate(&rec).unwrap().clauses[0].status),
+        "True"
+    );
+}
+
+#[test]
+fn record_over_1_mib() {
+    let program = shouli::builtin().unwrap();
+    let mut text = String::from("id = \"big\"\n");
+    while text.len() <= record::toml::MAX_RECORD {
+        text.push_str("# 填充 padding padding padding padding padding padding\n");
+    }
+    let mut rec = Record::new(program.rules.fields.len());
+    let e = record::toml::load(text.as_bytes(), "big.toml", &program.rules, &mut rec)
+        .expect_err("too large");
+    assert_eq!(codes(&e.diagnostics), ["record-too-large"]);
+    let shown = shouli::diag::render(&e.diagnostics[0], &e.source, Lang::En);
+    assert!(shown.contains("big.toml"), "{shown}");
+}
+
+#[test]
+fn record_text_value_just_under_1_mib_loads() {
+    let program = shouli::builtin().unwrap();
+    let facts = "事".repeat((record::toml::MAX_RECORD - 100) / 3);
+    let text = format!("[claim]\nfacts = \"{facts}\"\n");
+    let mut rec = Record::new(program.rules.fields.len());
+    record::toml::load(text.as_bytes(), "long.toml", &program.rules, &mut rec)
+        .expect("a long text value loads");
+    program.evaluate(&rec).expect("evaluates");
+}
+
+// ---- records built to recurse -----------------------------------------------------
+
+fn load_record(text: String) -> Result<(), Vec<&'static str>> {
+    bounded(30, move || {
+        let program = shouli::builtin().unwrap();
+        let mut rec = Record::new(program.rules.fields.len());
+        match record::toml::load(text.as_bytes(), "deep.toml", &program.rules, &mut rec) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(codes(&e.diagnostics)),
+        }
+    })
+}
+
+#[test]
+fn record_nested_arrays_100k() {
+    let n = 100_000;
+    let text = format!("[claim]\nevidence = {}{}\n", "[".repeat(n), "]".repeat(n));
+    assert!(load_record(text).is_err());
+}
+
+#[test]
+fn record_nested_inline_tables_100k() {
+    let n = 100_000;
+    let text = format!("x = {}{}\n", "{ a = ".repeat(n), "}".repeat(n));
+    assert!(load_record(text).is_err());
+}
+
+#[test]
+fn record_dotted_key_100k_parts() {
+    let text = format!("{} = 1\n", vec!["purchase"; 100_000].join("."));
+    // An undeclared key is a warning; it must simply not crash.
+    let _ = load_record(text);
+}
+
+#[test]
+fn record_with_100k_unknown_keys() {
+    let mut text = String::new();
+    for i in 0..100_000 {
+        text.push_str(&format!("k{i} = 1\n"));
+    }
+    // Over the size limit or 100,000 warnings: either way, promptly.
+    let _ = load_record(text);
+}
+
+// ---- numbers and dates ----------------------------------------------------------
+
+/// `+ 9999999999 months` in a rule is refused by the checker.
+#[test]
+fn shift_amount_too_large_in_a_rule() {
+    for shift in [
+        "+ 9999999999 months",
+        "- 9999999999 days",
+        "+ 9223372036854775807 years",
+    ] {
+        refused(
+            with_condition(&format!("received {shift} > 2024-01-01")),
+            &["amount-too-large"],
+        );
+    }
+    // An amount past i64 is a number that is too large.
+    refused(
+        with_condition("received + 99999999999999999999 days > 2024-01-01"),
+        &["bad-number"],
+    );
+}
+
+/// The largest amount the checker allows still cannot overflow at run
+/// time: it leaves the calendar and evaluation says so.
+#[test]
+fn shift_within_the_limit_but_past_the_calendar() {
+    let program = load(with_condition("received + 100000 years > 2024-01-01"))
+        .expect("100000 is within the limit");
+    let received = program.rules.field("received").unwrap();
+    let mut rec = Record::new(program.rules.fields.len());
+    rec.set(
+        received,
+        shouli::value::Value::Date(jiff::civil::date(2200, 12, 31)),
+    );
+    assert!(program.evaluate(&rec).is_err(), "out of range is an error");
+}
+
+/// A record's huge month count under a rule with no `max`: date arithmetic
+/// leaves the calendar, and evaluation is an error (exit 2 from `check`).
+#[test]
+fn huge_months_in_a_record_without_a_max() {
+    let program = load(with_condition("received + warranty months > 2024-01-01")).unwrap();
+    for months in [i64::MAX, i64::MIN, 9_999_999_999, -9_999_999_999, 120_000] {
+        let text = format!("received = 2024-03-05\nwarranty = {months}\n");
+        let mut rec = Record::new(program.rules.fields.len());
+        record::toml::load(text.as_bytes(), "m.toml", &program.rules, &mut rec)
+            .expect("an integer loads");
+        assert!(program.evaluate(&rec).is_err(), "{months} months");
+    }
+    // Within the calendar it evaluates.
+    let text = "received = 2024-03-05\nwarranty = 1200\n";
+    let mut rec = Record::new(program.rules.fields.len());
+    record::toml::load(text.as_bytes(), "m.toml", &program.rules, &mut rec).unwrap();
+    assert!(program.evaluate(&rec).is_ok());
+}
+
+/// Through the command line: the message names the file, and exit is 2.
+#[test]
+fn huge_months_through_check() {
+    use clap::Parser as _;
+    let dir = std::env::temp_dir().join(format!("shouli-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rules = dir.join("no-max.rules");
+    std::fs::write(
+        &rules,
+        with_condition("received + warranty months > 2024-01-01"),
+    )
+    .unwrap();
+    let rec = dir.join("huge.toml");
+    std::fs::write(&rec, "received = 2024-03-05\nwarranty = 9999999999\n").unwrap();
+    let cli = shouli::cli::Cli::try_parse_from([
+        "shouli",
+        "check",
+        "--rules",
+        rules.to_str().unwrap(),
+        rec.to_str().unwrap(),
+    ])
+    .unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = shouli::cli::run(cli, &mut out, &mut err);
+    let err = String::from_utf8(err).unwrap();
+    assert_eq!(code, shouli::cli::exit::UNUSABLE, "{err}");
+    assert!(err.contains("huge.toml"), "{err}");
+    assert!(out.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn date_years_1900_to_2200() {
+    let program = shouli::builtin().unwrap();
+    for (date, ok) in [
+        ("1899-12-31", false),
+        ("1900-01-01", true),
+        ("2200-12-31", true),
+        ("2201-01-01", false),
+        ("0001-01-01", false),
+        ("9999-12-31", false),
+    ] {
+        let text = format!("received = {date}\n");
+        let mut rec = Record::new(program.rules.fields.len());
+        let got = record::toml::load(text.as_bytes(), "d.toml", &program.rules, &mut rec);
+        assert_eq!(got.is_ok(), ok, "record {date}");
+        let quoted = format!("received = \"{date}\"\n");
+        let got = record::toml::load(quoted.as_bytes(), "d.toml", &program.rules, &mut rec);
+        assert_eq!(got.is_ok(), ok, "record \"{date}\"");
+        let rules = load(with_condition(&format!("received > {date}")));
+        assert_eq!(rules.is_ok(), ok, "rule literal {date}");
+        if !ok {
+            assert_eq!(codes(&rules.err().unwrap()), ["bad-date"]);
+        }
+    }
+}
+
+/// The edges of the calendar with the edges of the arithmetic: the latest
+/// date plus the longest statutory warranty is still a date.
+#[test]
+fn latest_date_plus_longest_warranty() {
+    let program = shouli::builtin().unwrap();
+    let text = "received = 2200-12-31\n[purchase]\ndate = 2200-12-31\nwarranty_months = 1200\n";
+    let mut rec = Record::new(program.rules.fields.len());
+    record::toml::load(text.as_bytes(), "edge.toml", &program.rules, &mut rec).unwrap();
+    program.evaluate(&rec).expect("2300 is inside the calendar");
+}
+
+#[test]
+fn decimal_precision_and_size() {
+    let program = shouli::builtin().unwrap();
+    for (price, ok) in [
+        ("399", true),
+        ("399.0", true),
+        ("399.00", true),
+        ("399.001", false),
+        ("0.005", false),
+        ("1e2", true),
+        ("1.5e-3", false),
+        ("92233720368547758.07", true),
+        ("92233720368547758.08", false),
+        ("92233720368547758", true),
+        ("92233720368547759", false),
+        ("1e300", false),
+        ("nan", false),
+        ("inf", false),
+        ("-0.0", true),
+    ] {
+        let text = format!("[purchase]\nprice = {price}\n");
+        let mut rec = Record::new(program.rules.fields.len());
+        let got = record::toml::load(text.as_bytes(), "p.toml", &program.rules, &mut rec);
+        assert_eq!(
+            got.is_ok(),
+            ok,
+            "price {price}: {:?}",
+            got.err().map(|e| e.diagnostics)
+        );
+    }
+    // Rule literals: at most two places, within i64 hundredths.
+    for (lit, ok) in [
+        ("0.01", true),
+        ("0.001", false),
+        ("92233720368547758.08", false),
+    ] {
+        let rules = load(with_condition(&format!("price > {lit}")));
+        assert_eq!(rules.is_ok(), ok, "literal {lit}");
+    }
+}
+
+#[test]
+fn huge_integers() {
+    let program = shouli::builtin().unwrap();
+    for (n, ok) in [
+        ("9223372036854775807", false), // above max 1200 for warranty
+        ("9223372036854775808", false),
+        ("-9223372036854775808", false),
+        ("99999999999999999999999999", false),
+        ("1200", true),
+        ("0x4B0", true),
+    ] {
+        let text = format!("[purchase]\nwarranty_months = {n}\n");
+        let mut rec = Record::new(program.rules.fields.len());
+        let got = record::toml::load(text.as_bytes(), "n.toml", &program.rules, &mut rec);
+        assert_eq!(got.is_ok(), ok, "warranty_months = {n}");
+    }
+    // A quantity with no max takes any i64 ≥ 1 and evaluates.
+    let text = "[purchase]\nquantity = 9223372036854775807\n";
+    let mut rec = Record::new(program.rules.fields.len());
+    record::toml::load(text.as_bytes(), "q.toml", &program.rules, &mut rec).unwrap();
+    program.evaluate(&rec).unwrap();
+}
