@@ -130,3 +130,63 @@ fn fuzz_regressions() {
         insta::assert_snapshot!(seen(code, &out, &err));
     });
 }
+
+/// What `shouli batch` shows a clerk: the table of records, the summary on
+/// stderr (its timing line dropped), and the exit code.
+fn batch_seen(args: &[&str]) -> String {
+    let mut all = vec!["batch", "--format", "table"];
+    all.extend(args);
+    let (code, out, err) = shouli(&all);
+    let err: String = err
+        .lines()
+        .filter(|l| !l.starts_with("用时：") && !l.starts_with("Time: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    format!("exit code: {code}\n--- stdout ---\n{out}--- stderr ---\n{err}")
+}
+
+/// JSON Lines and CSV exports under tests/bad/batch/, each read by
+/// `shouli batch`: a bad line or row is an `error` record in its place,
+/// naming the file and line, and the batch exits 4 (some record could not
+/// be checked) rather than stopping.
+#[test]
+fn bad_batch_inputs() {
+    insta::glob!("bad/batch/*.{jsonl,csv}", |path| {
+        let file = relative(path);
+        let shown = batch_seen(&[&file]);
+        assert!(
+            shown.starts_with("exit code: 0") || shown.starts_with("exit code: 4"),
+            "{file}: {shown}"
+        );
+        if shown.starts_with("exit code: 4") {
+            assert!(
+                shown.contains(&format!("{file}:")),
+                "{file}: names file and line"
+            );
+        }
+        insta::assert_snapshot!(shown);
+    });
+}
+
+/// A directory of TOML records where one file cannot be read (a dangling
+/// link) and one is a directory named like a record: the others are
+/// checked, each failure is reported in its place, and the exit is 4.
+#[test]
+fn directory_with_an_unreadable_file() {
+    let dir = std::env::temp_dir().join(format!("shouli-bad-dir-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("dir-named-like.toml")).unwrap();
+    std::fs::copy("tests/bad/dotted-keys.toml", dir.join("a-good.toml")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.join("nowhere.toml"), dir.join("b-dangling.toml")).unwrap();
+    std::fs::write(
+        dir.join("c-gbk.toml"),
+        std::fs::read("tests/bad/gbk.toml").unwrap(),
+    )
+    .unwrap();
+    let name = dir.display().to_string();
+    let shown = batch_seen(&["--lang", "en", &name]).replace(&name, "<dir>");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(shown.starts_with("exit code: 4"), "{shown}");
+    insta::assert_snapshot!(shown);
+}

@@ -83,7 +83,8 @@ fn describe_raw(raw: &Raw) -> Msg {
         }
         Raw::Int(i) => Msg::new(format!("整数 {i}"), format!("the number {i}")),
         Raw::Float(f, text) => {
-            let shown = text.map_or_else(|| f.to_string(), str::to_string);
+            // `{:?}` keeps the point: a JSON `1.0` shows as 1.0, not 1.
+            let shown = text.map_or_else(|| format!("{f:?}"), str::to_string);
             Msg::new(format!("小数 {shown}"), format!("the number {shown}"))
         }
         Raw::Bool(b) => Msg::new(format!("布尔值 {b}"), format!("the boolean {b}")),
@@ -132,6 +133,10 @@ pub fn convert(field: &Field, raw: Raw, rec: &mut Record) -> Result<Value, Value
             _ => return Err(mismatch(field, &raw)),
         },
         (FieldType::Integer, Raw::Int(i)) => Value::Int(i),
+        // A whole number past i64 that a JSON reader could only give as a float.
+        (FieldType::Integer, Raw::Float(f, _)) if f.fract() == 0.0 && f.abs() >= 9.2e18 => {
+            return Err(too_large());
+        }
         (FieldType::Integer, Raw::Cell(s)) => match build_parse_number(s.trim()) {
             Ok(LitKind::Int(i)) => Value::Int(i),
             _ => return Err(number_text_error(field, s)),

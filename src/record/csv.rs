@@ -177,14 +177,26 @@ impl CsvColumns {
             let label = (&field.label.zh, field.label.get(Lang::En));
             let Ok(text) = std::str::from_utf8(cell) else {
                 ok = false;
-                problems.push(Diagnostic::error(
-                    "not-utf8",
-                    None,
-                    Msg::new(
-                        format!("`{}`（{}）：不是 UTF-8 编码", field.key, label.0),
-                        format!("`{}` ({}): not UTF-8", field.key, label.1),
-                    ),
-                ));
+                problems.push(
+                    Diagnostic::error(
+                        "not-utf8",
+                        None,
+                        Msg::new(
+                            format!(
+                                "`{}`（{}）：不是 UTF-8 编码（文件可能是 GBK），请另存为 UTF-8",
+                                field.key, label.0
+                            ),
+                            format!(
+                                "`{}` ({}): not UTF-8 (is the file GBK?); save as UTF-8",
+                                field.key, label.1
+                            ),
+                        ),
+                    )
+                    .with_help(Msg::new(
+                        "用表格软件导出为“CSV UTF-8”后再试",
+                        "export the sheet as “CSV UTF-8” and try again",
+                    )),
+                );
                 continue;
             };
             match convert(field, Raw::Cell(text), rec) {

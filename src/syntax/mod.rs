@@ -160,9 +160,7 @@ pub fn parse_expr(text: &str) -> Result<Expr, Diagnostic> {
 fn resume_point(text: &str, from: usize) -> Option<usize> {
     // `from` may fall inside a character (one byte past an error's start).
     let from = text.ceil_char_boundary(from);
-    let mut line_start = text[from..]
-        .find('\n')
-        .map(|i| from + i + 1)?;
+    let mut line_start = text[from..].find('\n').map(|i| from + i + 1)?;
     loop {
         let line_end = text[line_start..]
             .find('\n')
