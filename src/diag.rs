@@ -164,7 +164,8 @@ pub fn render(diag: &Diagnostic, source: &Source, lang: Lang) -> String {
                 .collect();
             let lead: usize = text[line_start..start].chars().map(char_width).sum();
             let end =
-                floor_char_boundary(text, span.end.clamp(start, line_start + line_text.len()));
+                // A span may start past the shown line (at a trailing `\r`).
+                floor_char_boundary(text, span.end.min(line_start + line_text.len()).max(start));
             let under: usize = text[start..end].chars().map(char_width).sum();
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{line} | {shown}");

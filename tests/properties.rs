@@ -706,3 +706,218 @@ proptest! {
         }
     }
 }
+
+// ---- fmt round trip ------------------------------------------------------------
+
+/// A string literal's body: Chinese, ASCII, quotes and backslashes (which
+/// must be escaped), but no braces (placeholders in templates).
+fn words() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just("投诉"),
+            Just("受理"),
+            Just("abc"),
+            Just(" "),
+            Just("\""),
+            Just("\\"),
+            Just("，"),
+            Just("（注）"),
+            Just("\t"),
+        ],
+        0..6,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+/// Writes a string literal the way an author would, escaping by hand.
+fn quoted(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A typed condition over the fields of [`FMT_HEAD`].
+fn typed_leaf() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0..5u8, -5i64..500).prop_map(|(op, n)| {
+            let op = ["==", "!=", "<", "<=", ">", ">="][op as usize];
+            format!("f_int {op} {n}")
+        }),
+        (0..100_000i64).prop_map(|c| format!("f_dec <= {}.{:02}", c / 100, c % 100)),
+        (1..400i64, 0..3u8).prop_map(|(n, u)| {
+            let unit = ["days", "months", "years"][u as usize];
+            format!("f_date + {n} {unit} < 2024-01-01")
+        }),
+        Just("(f_date else 2020-01-01) == 2020-01-01".to_string()),
+        Just("f_date + f_int months >= 2023-1-5".to_string()),
+        prop::sample::subsequence(vec!["x", "y", "z"], 1..=3).prop_map(|v| {
+            let list: Vec<String> = v.iter().map(|s| format!("\"{s}\"")).collect();
+            format!("f_enum in [{}]", list.join(", "))
+        }),
+        Just("f_enum not in [\"z\"]".to_string()),
+        Just("f_list contains any [\"x\", \"y\",]".to_string()),
+        Just("f_list contains \"z\"".to_string()),
+        Just("present [f_text, f_int,]".to_string()),
+        words().prop_map(|w| format!("f_text == {}", quoted(&w))),
+        Just("f_bool".to_string()),
+        Just("f_bool == false".to_string()),
+    ]
+}
+
+fn typed_cond() -> impl Strategy<Value = String> {
+    typed_leaf().prop_recursive(3, 12, 3, |inner| {
+        prop_oneof![
+            inner.clone().prop_map(|x| format!("not ({x})")),
+            inner.clone().prop_map(|x| format!("not {x}")),
+            proptest::collection::vec(inner.clone(), 2..4).prop_map(|v| v.join(" and ")),
+            proptest::collection::vec(inner.clone(), 2..4).prop_map(|v| v.join(" or ")),
+            (inner.clone(), inner).prop_map(|(x, y)| format!("({x}) and ({y})")),
+        ]
+    })
+}
+
+const FMT_HEAD: &str = "field f_bool \"布尔\" bool
+field f_int \"整数\" integer min 0
+field f_dec \"金额\" decimal min 0 max 99999.99
+field f_date \"日期\" date
+field f_text \"文字\" text personal name
+field f_enum \"枚举\" enum { x \"甲\" y \"乙\" en \"B\" z \"丙\" }
+field f_list \"列表\" list { x \"甲\" y \"乙\" z \"丙\" }
+";
+
+/// One clause, of any kind, with optional texts and comments.
+fn clause(i: usize) -> impl Strategy<Value = String> {
+    (
+        0..4u8,
+        typed_cond(),
+        words(),
+        proptest::option::of(words()),
+        proptest::option::of(words()),
+        any::<bool>(),
+    )
+        .prop_map(move |(kind, cond, title, source, because, comment)| {
+            let (kw, stmt) = match kind {
+                0 => ("basis", format!("when {cond}")),
+                1 => ("ground", format!("when {cond}")),
+                2 => ("evidence", format!("require {cond}")),
+                _ => (
+                    "deadline",
+                    "due due_by = (f_date else f_date) + 3 days".to_string(),
+                ),
+            };
+            let mut s = format!("{kw} \"c{i}\" {} {{\n", quoted(&format!("条款{title}")));
+            if comment {
+                s.push_str("  # 注释：条款内\n");
+            }
+            if let Some(src) = source {
+                s.push_str(&format!("  source {}\n", quoted(&src)));
+            }
+            s.push_str(&format!("  {stmt}"));
+            s.push_str(if comment { "   # 行尾注释\n" } else { "\n" });
+            if let Some(b) = because {
+                s.push_str(&format!("  because {} en \"{{f_int}} days\"\n", quoted(&b)));
+            }
+            s.push_str("}\n");
+            s
+        })
+}
+
+/// A whole rule file: header, fields, a define, clauses, an example; the
+/// author's spacing is varied (extra blank lines, spaces, line breaks).
+fn rule_file() -> impl Strategy<Value = String> {
+    (
+        proptest::collection::vec(any::<usize>(), 1..5)
+            .prop_flat_map(|v| (0..v.len()).map(clause).collect::<Vec<_>>()),
+        typed_cond(),
+        prop_oneof![Just("\n"), Just("\n\n"), Just("\n\n\n"), Just("  \n")],
+        any::<bool>(),
+    )
+        .prop_map(|(clauses, define, gap, comments)| {
+            let mut s = String::new();
+            if comments {
+                s.push_str("# 文件头注释\n");
+            }
+            s.push_str("rules \"生成的规则\" { version \"1\"  effective 2024-1-1 }");
+            s.push_str(gap);
+            s.push_str(FMT_HEAD);
+            s.push_str(gap);
+            s.push_str(&format!("define d0 \"定义\" =\n    {define}{gap}"));
+            for c in clauses {
+                s.push_str(&c);
+                s.push_str(gap);
+            }
+            s.push_str(
+                "example \"例\" {\n  f_int = 3\n  f_list = [\"x\", \"y\"]\n  without f_text, f_bool\n  expect incomplete\n}\n",
+            );
+            s
+        })
+}
+
+/// The tree's debug form with every span (`12..34`) blanked, so two trees
+/// of differently laid out texts compare equal when their content does.
+fn without_spans(debug: &str) -> String {
+    let mut out = String::with_capacity(debug.len());
+    let b = debug.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let digits = |mut j: usize| {
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            j
+        };
+        let j = digits(i);
+        if j > i && b[j..].starts_with(b"..") {
+            let k = digits(j + 2);
+            if k > j + 2 {
+                out.push('_');
+                i = k;
+                continue;
+            }
+        }
+        out.push(b[i] as char);
+        i += 1;
+    }
+    out
+}
+
+fn tree(text: &str) -> String {
+    let parsed = shouli::syntax::parse(text);
+    match parsed.file {
+        Some(file) => without_spans(&format!("{file:?}")),
+        None => panic!("does not parse:\n{text}\n{:?}", parsed.diagnostics),
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(128))]
+
+    /// `parse(fmt(x)) == parse(x)` (spans aside), `fmt` is idempotent, every
+    /// comment survives, and the formatted file checks exactly when the
+    /// original does.
+    #[test]
+    fn fmt_round_trip(text in rule_file()) {
+        let formatted = shouli::fmt::format(&text)
+            .unwrap_or_else(|d| panic!("fmt refused a file that parses: {d:?}\n{text}"));
+        prop_assert_eq!(tree(&formatted), tree(&text), "\n--- input\n{}\n--- formatted\n{}", text, formatted);
+        let again = shouli::fmt::format(&formatted).unwrap();
+        prop_assert_eq!(&again, &formatted, "fmt is not idempotent");
+        for comment in ["# 文件头注释", "# 注释：条款内", "# 行尾注释"] {
+            prop_assert_eq!(
+                text.matches(comment).count(),
+                formatted.matches(comment).count(),
+                "comment `{}` lost or duplicated", comment
+            );
+        }
+        let ok = |t: &str| shouli::load_rules("gen.rules", t.as_bytes()).is_ok();
+        prop_assert_eq!(ok(&text), ok(&formatted));
+    }
+}

@@ -112,7 +112,12 @@ fn syntax_error(e: &::toml::de::Error, text: &str, rules: &RuleSet) -> Diagnosti
         ),
     );
     let line = line.unwrap_or("");
-    if line.chars().any(|c| ('０'..='９').contains(&c)) {
+    if message.contains("carriage return") {
+        diag.with_help(Msg::new(
+            "文件里有单独的回车符（旧式 Mac 换行），请用编辑器转换为 LF 或 CRLF 换行后再试",
+            "the file has lone carriage returns (old Mac line ends): convert them to LF or CRLF and try again",
+        ))
+    } else if line.chars().any(|c| ('０'..='９').contains(&c)) {
         diag.with_help(Msg::new(
             "这一行有全角数字（如 １２），请改用半角数字 12",
             "this line has full-width digits (like １２): type ASCII digits (12) instead",
