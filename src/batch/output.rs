@@ -562,6 +562,12 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     pub fn create(dest: &Path) -> io::Result<AtomicFile> {
+        if dest.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "is a directory",
+            ));
+        }
         let name = dest
             .file_name()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
