@@ -25,6 +25,14 @@ pub(crate) enum Node {
     Contains(u32, u32),
     Shift(u32, u32, Unit, bool),
     Else(u32, u32),
+    // Fused forms of the commonest conditions, a field tested against
+    // constants: one node where the general form takes two or three.
+    /// `Cmp(op, Field(slot), Const(value))`.
+    FieldCmp(CmpOp, u16, Value),
+    /// `InSet(Field(slot), set, negated)`.
+    FieldInSet(u16, u64, bool),
+    /// `ContainsAny(Field(slot), set)`.
+    FieldContainsAny(u16, u64),
 }
 
 #[derive(Debug, Clone)]
@@ -44,11 +52,21 @@ pub struct Program {
     pub(crate) nodes: Vec<Node>,
     /// The fields each node reads, through definitions too.
     pub(crate) reads: Vec<KeySet>,
+    /// Where each node's subtree begins: children are compiled before
+    /// their parent, so node `n`'s subtree is `nodes[starts[n]..=n]`, in an
+    /// order where every node comes after its operands.
+    pub(crate) starts: Vec<u32>,
     pub(crate) kids: Vec<u32>,
     pub(crate) consts: Vec<Value>,
     pub(crate) texts: Vec<String>,
     /// (definition, root node), in an order where each comes after those it uses.
     pub(crate) defines: Vec<(usize, u32)>,
+    /// Each definition's root node, by definition id.
+    pub(crate) define_roots: Vec<u32>,
+    /// The node ranges (inclusive) holding every definition and every
+    /// `when`/`require` condition: evaluated for every record, in one sweep
+    /// each. Deadlines' dates are evaluated only where they apply.
+    pub(crate) always: Vec<(u32, u32)>,
     pub(crate) clauses: Vec<CompiledClause>,
 }
 
@@ -60,10 +78,13 @@ pub fn compile(rules: RuleSet) -> Program {
     let mut p = Program {
         nodes: Vec::new(),
         reads: Vec::new(),
+        starts: Vec::new(),
         kids: Vec::new(),
         consts: Vec::new(),
         texts: Vec::new(),
         defines: Vec::new(),
+        define_roots: vec![u32::MAX; rules.defines.len()],
+        always: Vec::new(),
         clauses: Vec::new(),
         rules: RuleSet {
             defines: Vec::new(),
@@ -76,9 +97,14 @@ pub fn compile(rules: RuleSet) -> Program {
         let root = p.expr(&rules.defines[d].expr, &define_reads);
         define_reads[d] = p.reads[root as usize];
         p.defines.push((d, root));
+        p.define_roots[d] = root;
+        p.always(root);
     }
     for c in &rules.clauses {
         let condition = c.condition.as_ref().map(|e| p.expr(e, &define_reads));
+        if let Some(n) = condition {
+            p.always(n);
+        }
         let due = c.due.as_ref().map(|d| p.expr(&d.expr, &define_reads));
         let applies = match &c.applies {
             None => 0b111,
@@ -100,10 +126,60 @@ impl Program {
     fn push(&mut self, node: Node, reads: KeySet) -> u32 {
         self.nodes.push(node);
         self.reads.push(reads);
+        self.starts.push(u32::MAX);
         (self.nodes.len() - 1) as u32
     }
 
+    /// Adds a root's subtree to the nodes evaluated for every record.
+    fn always(&mut self, root: u32) {
+        let start = self.starts[root as usize];
+        match self.always.last_mut() {
+            Some((_, end)) if *end + 1 == start => *end = root,
+            _ => self.always.push((start, root)),
+        }
+    }
+
     fn expr(&mut self, e: &Expr, define_reads: &[KeySet]) -> u32 {
+        let start = self.nodes.len() as u32;
+        let n = self.expr_nodes(e, define_reads);
+        self.starts[n as usize] = start;
+        n
+    }
+
+    /// A field tested against constants, as one fused node.
+    fn fused(&mut self, e: &Expr) -> Option<u32> {
+        let field = |x: &Expr| match x.kind {
+            ExprKind::Field(f) => Some(f),
+            _ => None,
+        };
+        let (node, f) = match &e.kind {
+            ExprKind::Cmp(a, op, b) => {
+                let (f, ExprKind::Const(c)) = (field(a)?, &b.kind) else {
+                    return None;
+                };
+                (Node::FieldCmp(*op, f as u16, self.constant(c)), f)
+            }
+            ExprKind::InSet {
+                value,
+                set,
+                negated,
+            } => {
+                let f = field(value)?;
+                (Node::FieldInSet(f as u16, *set, *negated), f)
+            }
+            ExprKind::ContainsAny(list, set) => {
+                let f = field(list)?;
+                (Node::FieldContainsAny(f as u16, *set), f)
+            }
+            _ => return None,
+        };
+        Some(self.push(node, KeySet::one(f)))
+    }
+
+    fn expr_nodes(&mut self, e: &Expr, define_reads: &[KeySet]) -> u32 {
+        if let Some(n) = self.fused(e) {
+            return n;
+        }
         let sub = |p: &mut Program, x: &Expr| {
             let n = p.expr(x, define_reads);
             (n, p.reads[n as usize])

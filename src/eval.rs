@@ -71,6 +71,8 @@ pub struct Trace {
     pub deciding: Deciding,
     /// The keys to ask for (incomplete only).
     pub missing: KeySet,
+    /// Each compiled node's value (a reusable buffer of the evaluator).
+    nodes: Vec<Value>,
 }
 
 impl Default for Trace {
@@ -81,6 +83,7 @@ impl Default for Trace {
             outcome: Outcome::Incomplete,
             deciding: Deciding::Scope,
             missing: KeySet::EMPTY,
+            nodes: Vec::new(),
         }
     }
 }
@@ -106,6 +109,186 @@ struct Ctx<'a> {
     overflow: bool,
 }
 
+/// One evaluation of a record. Node values are computed by sweeping each
+/// root's subtree in node order (operands before the nodes that use them),
+/// with no recursion and no key sets: most conditions of most records are
+/// known, and a known condition holds no key open. Only an unknown or unmet
+/// clause is evaluated again by [`Ctx::eval`] for the keys behind it.
+///
+/// The sweep evaluates both sides of `else`; [`Ctx::eval`] only the side it
+/// needs. They differ only when date arithmetic overflows on the side not
+/// needed, so a record whose sweep overflows is evaluated again in keyed
+/// mode (`sweep: false`), which decides as the language defines.
+struct Run<'a> {
+    program: &'a Program,
+    rec: &'a Record,
+    nodes: &'a mut Vec<Value>,
+    defines: &'a mut Vec<Value>,
+    keyed: &'a mut Vec<(Value, KeySet)>,
+    keyed_ready: bool,
+    sweep: bool,
+    overflow: bool,
+}
+
+impl Run<'_> {
+    /// A root node's value; in sweep mode, its subtree must have been swept.
+    fn value(&mut self, n: u32) -> Value {
+        if self.sweep {
+            let v = self.nodes[n as usize];
+            debug_assert!(self.overflow || v == self.keyed(n).0, "node {n}");
+            v
+        } else {
+            self.keyed(n).0
+        }
+    }
+
+    /// A root node's value and the keys behind it ([`Ctx::eval`]).
+    fn keyed(&mut self, n: u32) -> (Value, KeySet) {
+        if !self.keyed_ready {
+            self.keyed_ready = true;
+            self.keyed.clear();
+            let len = self.program.rules.defines.len();
+            self.keyed.resize(len, (Value::Absent, KeySet::EMPTY));
+            for &(d, root) in &self.program.defines {
+                let mut ctx = Ctx {
+                    program: self.program,
+                    rec: self.rec,
+                    defines: self.keyed,
+                    overflow: false,
+                };
+                let v = ctx.eval(root);
+                self.overflow |= ctx.overflow;
+                self.keyed[d] = v;
+            }
+        }
+        let mut ctx = Ctx {
+            program: self.program,
+            rec: self.rec,
+            defines: self.keyed,
+            overflow: false,
+        };
+        let v = ctx.eval(n);
+        self.overflow |= ctx.overflow;
+        v
+    }
+
+    /// Computes the values of nodes `from..=to`, each after its operands.
+    fn sweep(&mut self, from: u32, to: u32) {
+        let p = self.program;
+        let rec = self.rec;
+        let vals = &mut self.nodes[..];
+        for i in from as usize..=to as usize {
+            let v = match p.nodes[i] {
+                Node::Const(v) => v,
+                Node::Field(slot) => rec.get(slot as usize),
+                Node::Define(d) => vals[p.define_roots[d as usize] as usize],
+                Node::FieldCmp(op, slot, c) => match rec.get(slot as usize) {
+                    Value::Absent => Value::Absent,
+                    v => Value::Bool(holds(op, compare(p, rec, v, c))),
+                },
+                Node::FieldInSet(slot, set, negated) => match rec.get(slot as usize) {
+                    Value::Enum(e) => Value::Bool((set >> e & 1 == 1) != negated),
+                    other => other,
+                },
+                Node::FieldContainsAny(slot, set) => match rec.get(slot as usize) {
+                    Value::Set(s) => Value::Bool(s & set != 0),
+                    other => other,
+                },
+                Node::Present(set) => Value::Bool(set.minus(rec.present()).is_empty()),
+                Node::Not(x) => match vals[x as usize] {
+                    Value::Bool(b) => Value::Bool(!b),
+                    other => other,
+                },
+                Node::And(start, len) => {
+                    let (mut any_false, mut any_unknown) = (false, false);
+                    for &k in &p.kids[start as usize..(start + len) as usize] {
+                        match vals[k as usize] {
+                            Value::Bool(true) => {}
+                            Value::Bool(false) => any_false = true,
+                            _ => any_unknown = true,
+                        }
+                    }
+                    if any_false {
+                        Value::Bool(false)
+                    } else if any_unknown {
+                        Value::Absent
+                    } else {
+                        Value::Bool(true)
+                    }
+                }
+                Node::Or(start, len) => {
+                    let (mut any_true, mut any_unknown) = (false, false);
+                    for &k in &p.kids[start as usize..(start + len) as usize] {
+                        match vals[k as usize] {
+                            Value::Bool(true) => any_true = true,
+                            Value::Bool(false) => {}
+                            _ => any_unknown = true,
+                        }
+                    }
+                    if any_true {
+                        Value::Bool(true)
+                    } else if any_unknown {
+                        Value::Absent
+                    } else {
+                        Value::Bool(false)
+                    }
+                }
+                Node::Cmp(op, a, b) => {
+                    let (va, vb) = (vals[a as usize], vals[b as usize]);
+                    if va.is_absent() || vb.is_absent() {
+                        Value::Absent
+                    } else {
+                        Value::Bool(holds(op, compare(p, rec, va, vb)))
+                    }
+                }
+                Node::InSet(x, set, negated) => match vals[x as usize] {
+                    Value::Enum(e) => Value::Bool((set >> e & 1 == 1) != negated),
+                    other => other,
+                },
+                Node::InList(x, start, len, negated) => {
+                    let v = vals[x as usize];
+                    if v.is_absent() {
+                        v
+                    } else {
+                        let found = p.consts[start as usize..(start + len) as usize]
+                            .iter()
+                            .any(|&c| compare(p, rec, v, c).is_some_and(|o| o.is_eq()));
+                        Value::Bool(found != negated)
+                    }
+                }
+                Node::ContainsAny(x, set) => match vals[x as usize] {
+                    Value::Set(s) => Value::Bool(s & set != 0),
+                    other => other,
+                },
+                Node::Contains(list, item) => match (vals[list as usize], vals[item as usize]) {
+                    (Value::Set(s), Value::Enum(e)) => Value::Bool(s >> e & 1 == 1),
+                    _ => Value::Absent,
+                },
+                Node::Shift(date, amount, unit, negative) => {
+                    match (vals[date as usize], vals[amount as usize]) {
+                        (Value::Date(d), Value::Int(a)) => {
+                            let a = if negative { a.checked_neg() } else { Some(a) };
+                            match a.and_then(|a| shift_date(d, a, unit)) {
+                                Some(d) => Value::Date(d),
+                                None => {
+                                    self.overflow = true;
+                                    Value::Absent
+                                }
+                            }
+                        }
+                        _ => Value::Absent,
+                    }
+                }
+                Node::Else(a, b) => match vals[a as usize] {
+                    Value::Absent => vals[b as usize],
+                    va => va,
+                },
+            };
+            vals[i] = v;
+        }
+    }
+}
+
 impl Program {
     /// Evaluates a record into a fresh trace.
     pub fn evaluate(&self, rec: &Record) -> Result<Trace, DateOutOfRange> {
@@ -122,29 +305,52 @@ impl Program {
         trace: &mut Trace,
         scratch: &mut Vec<(Value, KeySet)>,
     ) -> Result<(), DateOutOfRange> {
-        scratch.clear();
-        scratch.resize(self.rules.defines.len(), (Value::Absent, KeySet::EMPTY));
-        let mut overflow = false;
-        for &(d, root) in &self.defines {
-            let mut ctx = Ctx {
-                program: self,
-                rec,
-                defines: scratch,
-                overflow: false,
-            };
-            let v = ctx.eval(root);
-            overflow |= ctx.overflow;
-            scratch[d] = v;
+        if self.decide(rec, trace, scratch, true) {
+            return Ok(());
         }
-        let mut ctx = Ctx {
+        // Date arithmetic overflowed somewhere: decide again evaluating
+        // only what the language evaluates.
+        if self.decide(rec, trace, scratch, false) {
+            Ok(())
+        } else {
+            Err(DateOutOfRange)
+        }
+    }
+
+    /// Fills `trace`; false when date arithmetic overflowed.
+    fn decide(
+        &self,
+        rec: &Record,
+        trace: &mut Trace,
+        scratch: &mut Vec<(Value, KeySet)>,
+        sweep: bool,
+    ) -> bool {
+        trace.nodes.resize(self.nodes.len(), Value::Absent);
+        trace.defines.clear();
+        trace
+            .defines
+            .resize(self.rules.defines.len(), Value::Absent);
+        let mut run = Run {
             program: self,
             rec,
-            defines: scratch,
-            overflow,
+            nodes: &mut trace.nodes,
+            defines: &mut trace.defines,
+            keyed: scratch,
+            keyed_ready: false,
+            sweep,
+            overflow: false,
         };
+        if sweep {
+            for &(from, to) in &self.always {
+                run.sweep(from, to);
+            }
+        }
+        // Definitions' values, in dependency order.
+        for &(d, root) in &self.defines {
+            let v = run.value(root);
+            run.defines[d] = v;
+        }
         trace.clauses.clear();
-        trace.defines.clear();
-        trace.defines.extend(scratch.iter().map(|d| d.0));
 
         let (mut any_basis_true, mut all_basis_false) = (false, true);
         let mut first_true_basis = None;
@@ -152,8 +358,7 @@ impl Program {
         for (i, c) in self.clauses.iter().enumerate() {
             let result = match (c.kind, c.condition) {
                 (ClauseKind::Basis | ClauseKind::Ground, Some(n)) => {
-                    let (v, keys) = ctx.eval(n);
-                    let status = match v {
+                    let status = match run.value(n) {
                         Value::Bool(true) => Status::True,
                         Value::Bool(false) => Status::False,
                         _ => Status::Unknown,
@@ -168,7 +373,7 @@ impl Program {
                         first_fired = Some(i);
                     }
                     let keys = if status == Status::Unknown {
-                        keys
+                        run.keyed(n).1
                     } else {
                         KeySet::EMPTY
                     };
@@ -180,7 +385,7 @@ impl Program {
                     }
                 }
                 (ClauseKind::Evidence, Some(n)) => {
-                    let (v, keys) = ctx.eval(n);
+                    let v = run.value(n);
                     if v == Value::Bool(true) {
                         ClauseResult {
                             status: Status::Met,
@@ -191,7 +396,7 @@ impl Program {
                     } else {
                         ClauseResult {
                             status: Status::Unmet,
-                            keys,
+                            keys: run.keyed(n).1,
                             due: Value::Absent,
                             open: v.is_absent(),
                         }
@@ -248,7 +453,10 @@ impl Program {
             if c.applies & bit == 0 {
                 continue;
             }
-            let (v, keys) = ctx.eval(n);
+            if sweep {
+                run.sweep(self.starts[n as usize], n);
+            }
+            let v = run.value(n);
             *r = match v {
                 Value::Date(_) => ClauseResult {
                     status: Status::Due,
@@ -258,16 +466,47 @@ impl Program {
                 },
                 _ => ClauseResult {
                     status: Status::Unknown,
-                    keys,
+                    keys: run.keyed(n).1,
                     due: Value::Absent,
                     open: true,
                 },
             };
         }
-        if ctx.overflow {
-            return Err(DateOutOfRange);
-        }
-        Ok(())
+        !run.overflow
+    }
+}
+
+fn holds(op: CmpOp, ord: Option<std::cmp::Ordering>) -> bool {
+    match (op, ord) {
+        (CmpOp::Eq, Some(o)) => o.is_eq(),
+        (CmpOp::Ne, Some(o)) => o.is_ne(),
+        (CmpOp::Lt, Some(o)) => o.is_lt(),
+        (CmpOp::Le, Some(o)) => o.is_le(),
+        (CmpOp::Gt, Some(o)) => o.is_gt(),
+        (CmpOp::Ge, Some(o)) => o.is_ge(),
+        (CmpOp::Ne, None) => true,
+        (_, None) => false,
+    }
+}
+
+fn text<'a>(p: &'a Program, rec: &'a Record, v: Value) -> Option<&'a str> {
+    match v {
+        Value::Text(r) => Some(rec.text(r)),
+        Value::Lit(i) => Some(p.text_constant(i)),
+        _ => None,
+    }
+}
+
+#[inline]
+fn compare(p: &Program, rec: &Record, a: Value, b: Value) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) | (Value::Dec(x), Value::Dec(y)) => Some(x.cmp(&y)),
+        (Value::Int(x), Value::Dec(y)) => Some((i128::from(x) * 100).cmp(&i128::from(y))),
+        (Value::Dec(x), Value::Int(y)) => Some(i128::from(x).cmp(&(i128::from(y) * 100))),
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(&y)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(&y)),
+        (Value::Enum(x), Value::Enum(y)) => Some(x.cmp(&y)),
+        _ => Some(text(p, rec, a)?.cmp(text(p, rec, b)?)),
     }
 }
 
@@ -290,6 +529,20 @@ impl Ctx<'_> {
                 }
             }
             Node::Define(d) => self.defines[d as usize],
+            Node::FieldCmp(op, slot, c) => match self.rec.get(slot as usize) {
+                Value::Absent => (Value::Absent, KeySet::one(slot as usize)),
+                v => self.condition(holds(op, compare(p, self.rec, v, c)), n),
+            },
+            Node::FieldInSet(slot, set, negated) => match self.rec.get(slot as usize) {
+                Value::Enum(e) => self.condition((set >> e & 1 == 1) != negated, n),
+                Value::Absent => (Value::Absent, KeySet::one(slot as usize)),
+                other => (other, KeySet::EMPTY),
+            },
+            Node::FieldContainsAny(slot, set) => match self.rec.get(slot as usize) {
+                Value::Set(s) => self.condition(s & set != 0, n),
+                Value::Absent => (Value::Absent, KeySet::one(slot as usize)),
+                other => (other, KeySet::EMPTY),
+            },
             Node::Present(set) => {
                 let absent = set.minus(self.rec.present());
                 if absent.is_empty() {
@@ -354,18 +607,7 @@ impl Ctx<'_> {
                 if va.is_absent() || vb.is_absent() {
                     return (Value::Absent, ka.union(kb));
                 }
-                let ord = self.compare(va, vb);
-                let holds = match (op, ord) {
-                    (CmpOp::Eq, Some(o)) => o.is_eq(),
-                    (CmpOp::Ne, Some(o)) => o.is_ne(),
-                    (CmpOp::Lt, Some(o)) => o.is_lt(),
-                    (CmpOp::Le, Some(o)) => o.is_le(),
-                    (CmpOp::Gt, Some(o)) => o.is_gt(),
-                    (CmpOp::Ge, Some(o)) => o.is_ge(),
-                    (CmpOp::Ne, None) => true,
-                    (_, None) => false,
-                };
-                self.condition(holds, n)
+                self.condition(holds(op, compare(p, self.rec, va, vb)), n)
             }
             Node::InSet(x, set, negated) => match self.eval(x) {
                 (Value::Enum(e), _) => self.condition((set >> e & 1 == 1) != negated, n),
@@ -378,7 +620,7 @@ impl Ctx<'_> {
                 }
                 let found = p.consts[start as usize..(start + len) as usize]
                     .iter()
-                    .any(|&c| self.compare(v, c).is_some_and(|o| o.is_eq()));
+                    .any(|&c| compare(p, self.rec, v, c).is_some_and(|o| o.is_eq()));
                 self.condition(found != negated, n)
             }
             Node::ContainsAny(x, set) => match self.eval(x) {
@@ -432,24 +674,44 @@ impl Ctx<'_> {
             (Value::Bool(false), self.program.reads[n as usize])
         }
     }
+}
 
-    fn text(&self, v: Value) -> Option<&str> {
-        match v {
-            Value::Text(r) => Some(self.rec.text(r)),
-            Value::Lit(i) => Some(self.program.text_constant(i)),
-            _ => None,
+#[cfg(test)]
+mod tests {
+    use crate::record::Record;
+    use crate::value::{Date, Value};
+
+    const RULES: &str = r#"
+rules "else" { version "1" }
+field a "甲" date
+field b "乙" date
+field n "数" integer
+basis "B" "依据" { when true }
+deadline "D" "期限" { due d = a else (b + n years) }
+"#;
+
+    fn due(a: Option<Date>, n: i64) -> Result<Value, super::DateOutOfRange> {
+        let program = crate::load_rules("else.rules", RULES.as_bytes()).expect("rules load");
+        let mut rec = Record::new(program.rules.fields.len());
+        let slot = |k: &str| program.rules.field(k).unwrap();
+        if let Some(a) = a {
+            rec.set(slot("a"), Value::Date(a));
         }
+        rec.set(slot("b"), Value::Date(jiff::civil::date(2024, 1, 1)));
+        rec.set(slot("n"), Value::Int(n));
+        let trace = program.evaluate(&rec)?;
+        Ok(trace.clauses[1].due)
     }
 
-    fn compare(&self, a: Value, b: Value) -> Option<std::cmp::Ordering> {
-        match (a, b) {
-            (Value::Int(x), Value::Int(y)) | (Value::Dec(x), Value::Dec(y)) => Some(x.cmp(&y)),
-            (Value::Int(x), Value::Dec(y)) => Some((i128::from(x) * 100).cmp(&i128::from(y))),
-            (Value::Dec(x), Value::Int(y)) => Some(i128::from(x).cmp(&(i128::from(y) * 100))),
-            (Value::Date(x), Value::Date(y)) => Some(x.cmp(&y)),
-            (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(&y)),
-            (Value::Enum(x), Value::Enum(y)) => Some(x.cmp(&y)),
-            _ => Some(self.text(a)?.cmp(self.text(b)?)),
-        }
+    /// `else` evaluates its right side only when the left is absent, so
+    /// arithmetic that would overflow there is no error when it is not
+    /// needed (the evaluator's sweep computes both sides, and must not
+    /// report what the language does not evaluate).
+    #[test]
+    fn overflow_on_the_side_else_does_not_need_is_no_error() {
+        let a = jiff::civil::date(2024, 3, 5);
+        assert_eq!(due(Some(a), 9_999_999_999), Ok(Value::Date(a)));
+        assert_eq!(due(None, 9_999_999_999), Err(super::DateOutOfRange));
+        assert_eq!(due(None, 1), Ok(Value::Date(jiff::civil::date(2025, 1, 1))));
     }
 }
