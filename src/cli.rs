@@ -116,30 +116,83 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
 }
 
-/// Loads the rule file named by `--rules`, or the built-in rules. Problems
-/// are printed; the error is the exit code.
-pub fn load_program(args: &RuleArgs, err: &mut dyn Write) -> Result<Program, u8> {
-    let loaded = match &args.rules {
-        None => crate::load_rules(BUILTIN_NAME, BUILTIN_RULES.as_bytes()),
+/// A rule file as loaded: its name, its text (for line numbers) and the
+/// compiled program.
+pub struct LoadedRules {
+    pub name: String,
+    pub text: String,
+    pub program: Program,
+}
+
+/// The rule file named positionally (`file`) or by `--rules` — never both —
+/// or else the built-in rules, as (name, bytes). Problems are printed; the
+/// error is the exit code.
+fn rule_bytes(
+    file: Option<&Path>,
+    args: &RuleArgs,
+    err: &mut dyn Write,
+) -> Result<(String, Vec<u8>), u8> {
+    if let (Some(_), Some(_)) = (file, &args.rules) {
+        let _ = writeln!(
+            err,
+            "{}",
+            match args.lang {
+                Lang::Zh =>
+                    "error: 规则文件只能指定一次（RULES 或 --rules）\n  give the rule file once (RULES or --rules)",
+                Lang::En => "error: give the rule file once (RULES or --rules)",
+            }
+        );
+        return Err(exit::UNUSABLE);
+    }
+    match file.or(args.rules.as_deref()) {
+        None => Ok((BUILTIN_NAME.to_string(), BUILTIN_RULES.as_bytes().to_vec())),
         Some(path) => match std::fs::read(path) {
-            Ok(bytes) => crate::load_rules(&path.display().to_string(), &bytes),
+            Ok(bytes) => Ok((path.display().to_string(), bytes)),
             Err(e) => {
                 let _ = writeln!(err, "{}", io_error(path, &e, args.lang));
-                return Err(exit::UNUSABLE);
+                Err(exit::UNUSABLE)
             }
         },
-    };
-    loaded.map_err(|RulesError { file, diagnostics }| {
-        print_diagnostics(
-            &diagnostics,
-            &file,
-            args.lang,
-            args.error_format,
-            false,
-            err,
-        );
-        exit::UNUSABLE
-    })
+    }
+}
+
+/// Reads, parses, checks and compiles the rule file (see [`rule_bytes`]).
+/// Problems are printed; the error is the exit code.
+pub fn load_rules(
+    file: Option<&Path>,
+    args: &RuleArgs,
+    err: &mut dyn Write,
+) -> Result<LoadedRules, u8> {
+    let (name, bytes) = rule_bytes(file, args, err)?;
+    match crate::load_rules(&name, &bytes) {
+        Ok(program) => {
+            let text = match record::decode(&bytes) {
+                Ok(text) => text.to_string(),
+                Err((_, lossy)) => lossy,
+            };
+            Ok(LoadedRules {
+                name,
+                text,
+                program,
+            })
+        }
+        Err(RulesError { file, diagnostics }) => {
+            print_diagnostics(
+                &diagnostics,
+                &file,
+                args.lang,
+                args.error_format,
+                false,
+                err,
+            );
+            Err(exit::UNUSABLE)
+        }
+    }
+}
+
+/// The rules of `--rules`, or the built-in rules, compiled.
+pub fn load_program(args: &RuleArgs, err: &mut dyn Write) -> Result<Program, u8> {
+    load_rules(None, args, err).map(|loaded| loaded.program)
 }
 
 fn io_error(path: &Path, e: &std::io::Error, lang: Lang) -> String {
@@ -295,43 +348,12 @@ pub struct ExplainArgs {
     pub output: Option<PathBuf>,
 }
 
-/// The rule file named positionally or by `--rules`, read; `None` for the
-/// built-in rules. Problems are printed; the error is the exit code.
-fn read_rule_file(
-    file: Option<&PathBuf>,
-    args: &RuleArgs,
-    err: &mut dyn Write,
-) -> Result<(String, Vec<u8>), u8> {
-    if let (Some(_), Some(_)) = (file, &args.rules) {
-        let _ = writeln!(
-            err,
-            "{}",
-            match args.lang {
-                Lang::Zh =>
-                    "error: 规则文件只能指定一次（RULES 或 --rules）\n  give the rule file once (RULES or --rules)",
-                Lang::En => "error: give the rule file once (RULES or --rules)",
-            }
-        );
-        return Err(exit::UNUSABLE);
-    }
-    match file.or(args.rules.as_ref()) {
-        None => Ok((BUILTIN_NAME.to_string(), BUILTIN_RULES.as_bytes().to_vec())),
-        Some(path) => match std::fs::read(path) {
-            Ok(bytes) => Ok((path.display().to_string(), bytes)),
-            Err(e) => {
-                let _ = writeln!(err, "{}", io_error(path, &e, args.lang));
-                Err(exit::UNUSABLE)
-            }
-        },
-    }
-}
-
 /// `shouli lint`: 0 clean, 1 warnings under `--deny-warnings`, 2 errors or
 /// an unusable file. Findings go to stdout; a file that cannot be used is
 /// reported on stderr like every other command's.
 fn lint_rules(args: &LintArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let lang = args.rules.lang;
-    let (name, bytes) = match read_rule_file(args.file.as_ref(), &args.rules, err) {
+    let (name, bytes) = match rule_bytes(args.file.as_deref(), &args.rules, err) {
         Ok(read) => read,
         Err(code) => return code,
     };
@@ -383,23 +405,9 @@ fn lint_rules(args: &LintArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 /// `shouli explain`: the rules as a Markdown or HTML document.
 fn explain_rules(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let lang = args.rules.lang;
-    let (name, bytes) = match read_rule_file(args.file.as_ref(), &args.rules, err) {
-        Ok(read) => read,
+    let program = match load_rules(args.file.as_deref(), &args.rules, err) {
+        Ok(loaded) => loaded.program,
         Err(code) => return code,
-    };
-    let program = match crate::load_rules(&name, &bytes) {
-        Ok(p) => p,
-        Err(RulesError { file, diagnostics }) => {
-            print_diagnostics(
-                &diagnostics,
-                &file,
-                lang,
-                args.rules.error_format,
-                false,
-                err,
-            );
-            return exit::UNUSABLE;
-        }
     };
     let doc = crate::explain::render(&program, args.format, lang);
     match &args.output {
@@ -408,16 +416,7 @@ fn explain_rules(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -
         }
         Some(path) => {
             if let Err(e) = std::fs::write(path, doc) {
-                let path = path.display();
-                let _ = writeln!(
-                    err,
-                    "{}",
-                    match lang {
-                        Lang::Zh =>
-                            format!("error: 无法写入 {path}：{e}\n  cannot write {path}: {e}"),
-                        Lang::En => format!("error: cannot write {path}: {e}"),
-                    }
-                );
+                let _ = writeln!(err, "{}", write_error(path, &e, lang));
                 return exit::UNUSABLE;
             }
         }
@@ -443,65 +442,15 @@ pub struct TestArgs {
     pub cases: Option<PathBuf>,
 }
 
-/// Loads a rule file (or the built-in rules) keeping its text, for line
-/// numbers. Problems are printed; the error is the exit code.
-fn load_rules_with_text(
-    path: Option<&Path>,
-    args: &RuleArgs,
-    err: &mut dyn Write,
-) -> Result<(String, String, Program), u8> {
-    let (name, bytes) = match path {
-        None => (BUILTIN_NAME.to_string(), BUILTIN_RULES.as_bytes().to_vec()),
-        Some(path) => match std::fs::read(path) {
-            Ok(bytes) => (path.display().to_string(), bytes),
-            Err(e) => {
-                let _ = writeln!(err, "{}", io_error(path, &e, args.lang));
-                return Err(exit::UNUSABLE);
-            }
-        },
-    };
-    match crate::load_rules(&name, &bytes) {
-        Ok(program) => {
-            let text = match record::decode(&bytes) {
-                Ok(text) => text.to_string(),
-                Err((_, lossy)) => lossy,
-            };
-            Ok((name, text, program))
-        }
-        Err(RulesError { file, diagnostics }) => {
-            print_diagnostics(
-                &diagnostics,
-                &file,
-                args.lang,
-                args.error_format,
-                false,
-                err,
-            );
-            Err(exit::UNUSABLE)
-        }
-    }
-}
-
 fn test_rules(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     use crate::examples::{self, CaseFile, Coverage, Origin};
     let lang = args.rules.lang;
     let zh = lang == Lang::Zh;
-    let path = match (&args.file, &args.rules.rules) {
-        (Some(_), Some(_)) => {
-            let _ = writeln!(
-                err,
-                "{}",
-                if zh {
-                    "error: 规则文件只能指定一次（RULES 或 --rules）\n  give the rule file once (RULES or --rules)"
-                } else {
-                    "error: give the rule file once (RULES or --rules)"
-                }
-            );
-            return exit::UNUSABLE;
-        }
-        (a, b) => a.as_deref().or(b.as_deref()),
-    };
-    let (name, text, program) = match load_rules_with_text(path, &args.rules, err) {
+    let LoadedRules {
+        name,
+        text,
+        program,
+    } = match load_rules(args.file.as_deref(), &args.rules, err) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
@@ -557,7 +506,12 @@ fn test_rules(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             let _ = writeln!(out, "✓ {}", r.name);
         } else {
             failed += 1;
-            let _ = write!(out, "✗ {}\n{place}{}", r.name, test_failure(r, lang));
+            let _ = write!(
+                out,
+                "✗ {}\n{place}{}",
+                r.name,
+                crate::report::examples::failure(r, lang)
+            );
         }
     };
     for r in &results {
@@ -616,7 +570,9 @@ fn test_rules(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 
     let mut tail = String::new();
     if args.coverage {
-        tail.push_str(&coverage_text(&program, &coverage, lang));
+        tail.push_str(&crate::report::examples::coverage(
+            &program, &coverage, lang,
+        ));
     }
     let total = passed + failed + unusable;
     tail.push_str(&if zh {
@@ -642,203 +598,6 @@ fn test_rules(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     } else {
         0
     }
-}
-
-/// Expected against actual, one aspect per line; `≠` marks what differs.
-fn test_failure(r: &crate::examples::TestResult, lang: Lang) -> String {
-    use crate::examples::Aspect;
-    let zh = lang == Lang::Zh;
-    let actual = match &r.actual {
-        Ok(a) => a,
-        Err(e) => {
-            return if zh {
-                format!("    日期计算超出范围（{e}）\n")
-            } else {
-                format!("    {e}\n")
-            };
-        }
-    };
-    let e = &r.expected;
-    let unstated = if zh { "（未写）" } else { "(not stated)" };
-    let list = |v: &[String]| format!("[{}]", v.join(", "));
-    let outcome = |o: crate::model::Outcome| match lang {
-        Lang::Zh => format!("{}（{}）", o.label(Lang::Zh), o.code()),
-        Lang::En => o.code().to_string(),
-    };
-    let mut rows: Vec<(bool, &str, String, String)> = vec![
-        (
-            r.mismatches.contains(&Aspect::Outcome),
-            if zh { "结论 expect" } else { "outcome" },
-            outcome(e.outcome),
-            outcome(actual.outcome),
-        ),
-        (
-            r.mismatches.contains(&Aspect::Deciding),
-            if zh {
-                "决定条款 by"
-            } else {
-                "deciding clause"
-            },
-            e.deciding.clone().unwrap_or_else(|| unstated.to_string()),
-            actual.deciding.clone(),
-        ),
-        (
-            r.mismatches.contains(&Aspect::Fired),
-            if zh {
-                "成立的情形 fired"
-            } else {
-                "fired grounds"
-            },
-            e.fired
-                .as_deref()
-                .map_or_else(|| unstated.to_string(), list),
-            list(&actual.fired),
-        ),
-        (
-            r.mismatches.contains(&Aspect::Missing),
-            if zh {
-                "待补正项 missing"
-            } else {
-                "missing keys"
-            },
-            e.missing
-                .as_deref()
-                .map_or_else(|| unstated.to_string(), list),
-            list(&actual.missing),
-        ),
-    ];
-    for (name, date) in &e.deadlines {
-        let got = actual
-            .deadlines
-            .iter()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, d)| d.clone());
-        rows.push((
-            r.mismatches.contains(&Aspect::Deadline(name.clone())),
-            name,
-            date.clone().unwrap_or_else(|| "null".to_string()),
-            got.unwrap_or_else(|| "null".to_string()),
-        ));
-    }
-    let width = rows.iter().map(|r| text_width(r.1)).max().unwrap_or(0);
-    let (want, got) = if zh {
-        ("预期", "实际")
-    } else {
-        ("expected", "actual")
-    };
-    let want_width = rows
-        .iter()
-        .map(|r| text_width(&r.2))
-        .chain([text_width(want)])
-        .max()
-        .unwrap_or(0);
-    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w - text_width(s)));
-    let mut s = format!("    {}  {}  {got}\n", pad("", width), pad(want, want_width));
-    for (differs, label, expected, actual) in rows {
-        let mark = if differs { "≠" } else { " " };
-        s.push_str(&format!(
-            "  {mark} {}  {}  {actual}\n",
-            pad(label, width),
-            pad(&expected, want_width)
-        ));
-    }
-    s
-}
-
-fn text_width(s: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(s)
-}
-
-/// Per clause, how many tests put it in each state; then what no test did.
-fn coverage_text(program: &Program, coverage: &crate::examples::Coverage, lang: Lang) -> String {
-    let zh = lang == Lang::Zh;
-    let rules = &program.rules;
-    let mut s = String::from(if zh {
-        "\n覆盖情况（各状态出现的次数）：\n"
-    } else {
-        "\ncoverage (how many tests put each clause in each state):\n"
-    });
-    let id_width = coverage
-        .clauses
-        .iter()
-        .map(|c| text_width(&rules.clauses[c.clause].id))
-        .chain(rules.scope.as_ref().map(|sc| text_width(&sc.id)))
-        .max()
-        .unwrap_or(0);
-    let mut rows: Vec<(String, String, String)> = Vec::new();
-    if let (Some(scope), Some(n)) = (&rules.scope, coverage.scope) {
-        let state = if zh {
-            "判定为范围外"
-        } else {
-            "out of scope"
-        };
-        rows.push((
-            scope.id.clone(),
-            format!("{state} {n}"),
-            scope.title.get(lang).to_string(),
-        ));
-    }
-    for c in &coverage.clauses {
-        let clause = &rules.clauses[c.clause];
-        let counts: Vec<String> = c
-            .states
-            .iter()
-            .map(|(state, n)| format!("{} {n}", state.label(lang)))
-            .collect();
-        rows.push((
-            clause.id.clone(),
-            counts.join(" · "),
-            clause.title.get(lang).to_string(),
-        ));
-    }
-    let counts_width = rows.iter().map(|r| text_width(&r.1)).max().unwrap_or(0);
-    for (id, counts, title) in &rows {
-        let pad_id = " ".repeat(id_width - text_width(id));
-        let pad_counts = " ".repeat(counts_width - text_width(counts));
-        s.push_str(&format!("  {id}{pad_id}  {counts}{pad_counts}  {title}\n"));
-    }
-    let mut gaps = Vec::new();
-    if let (Some(scope), Some(0)) = (&rules.scope, coverage.scope) {
-        gaps.push(format!(
-            "  {}：{}",
-            scope.id,
-            if zh {
-                "判定为范围外"
-            } else {
-                "out of scope"
-            }
-        ));
-    }
-    for c in &coverage.clauses {
-        let never: Vec<&str> = c.never().map(|st| st.label(lang)).collect();
-        if !never.is_empty() {
-            let sep = if zh { "、" } else { ", " };
-            let colon = if zh { "：" } else { ": " };
-            gaps.push(format!(
-                "  {}{colon}{}",
-                rules.clauses[c.clause].id,
-                never.join(sep)
-            ));
-        }
-    }
-    if gaps.is_empty() {
-        s.push_str(if zh {
-            "每条条款的每种状态都有示例覆盖。\n"
-        } else {
-            "every clause was seen in every state.\n"
-        });
-    } else {
-        s.push_str(if zh {
-            "从未出现的状态：\n"
-        } else {
-            "states no test produced:\n"
-        });
-        for g in gaps {
-            s.push_str(&g);
-            s.push('\n');
-        }
-    }
-    s
 }
 
 // ---- shouli fmt --------------------------------------------------------------
@@ -939,25 +698,13 @@ fn fmt_rules(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     if unchanged {
         return 0;
     }
-    // Write beside the file, then rename over it: never a half-written file.
-    let dir = args
-        .file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = args
-        .file
-        .file_name()
-        .map_or_else(|| "rules".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{file_name}.shouli-fmt-{}", std::process::id()));
-    let written = std::fs::write(&tmp, formatted.as_bytes()).and_then(|()| {
-        if let Ok(meta) = std::fs::metadata(&args.file) {
-            let _ = std::fs::set_permissions(&tmp, meta.permissions());
-        }
-        std::fs::rename(&tmp, &args.file)
+    // Never a half-written rule file.
+    let written = crate::atomic::AtomicFile::create(&args.file).and_then(|mut file| {
+        file.keep_permissions_of(&args.file);
+        file.write_all(formatted.as_bytes())?;
+        file.commit()
     });
     if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
         let _ = writeln!(err, "{}", write_error(&args.file, &e, lang));
         return exit::UNUSABLE;
     }

@@ -10,6 +10,7 @@
 // only when something is wrong, so their size costs nothing on the hot path.
 #![allow(clippy::result_large_err)]
 
+pub mod atomic;
 pub mod audit;
 pub mod batch;
 pub mod check;

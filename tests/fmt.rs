@@ -329,7 +329,7 @@ fn comments_at_random_places_survive() {
     }
     let layout =
         std::fs::read_to_string(support::root().join("tests/fixtures/fmt/layout.rules")).unwrap();
-    let mut seed: u64 = 0x5EED_0F_5E1;
+    let mut seed: u64 = 0x0005_EED0_F5E1;
     let mut next = |n: usize| {
         seed = seed
             .wrapping_mul(6364136223846793005)

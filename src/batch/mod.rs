@@ -39,8 +39,8 @@ use crate::record::toml::MAX_RECORD;
 use crate::record::{Record, RecordError};
 use crate::value::{Date, KeySet, Value};
 
+pub use crate::atomic::AtomicFile;
 pub use input::Input;
-pub use output::AtomicFile;
 pub use summary::Summary;
 
 use input::{Chunk, Job, Reader};

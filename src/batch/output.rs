@@ -1,11 +1,8 @@
 //! Batch outputs: JSON Lines (written per record by the workers), CSV and
-//! an aligned table (written in order from the chunk's rows), and the
-//! atomic output file.
+//! an aligned table (written in order from the chunk's rows).
 
 use std::fmt::Write as _;
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
 
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
@@ -550,74 +547,6 @@ fn csv_field(out: &mut String, text: &str) {
     }
 }
 
-/// A file that appears under its name only when complete: written to a
-/// temporary file beside it, renamed over it by [`AtomicFile::commit`], and
-/// removed if dropped before that.
-#[derive(Debug)]
-pub struct AtomicFile {
-    tmp: PathBuf,
-    dest: PathBuf,
-    file: Option<BufWriter<File>>,
-}
-
-impl AtomicFile {
-    pub fn create(dest: &Path) -> io::Result<AtomicFile> {
-        if dest.is_dir() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "is a directory",
-            ));
-        }
-        let name = dest
-            .file_name()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
-        let dir = dest.parent().filter(|p| !p.as_os_str().is_empty());
-        let mut tmp_name = std::ffi::OsString::from(".");
-        tmp_name.push(name);
-        tmp_name.push(format!(".{}.tmp", std::process::id()));
-        let tmp = dir.map_or_else(|| PathBuf::from(&tmp_name), |d| d.join(&tmp_name));
-        let file = File::options().write(true).create_new(true).open(&tmp)?;
-        Ok(AtomicFile {
-            tmp,
-            dest: dest.to_path_buf(),
-            file: Some(BufWriter::new(file)),
-        })
-    }
-
-    /// Flushes, syncs and renames the file into place.
-    pub fn commit(mut self) -> io::Result<()> {
-        let file = self.file.take().expect("not yet committed");
-        let file = file.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&self.tmp, &self.dest)
-    }
-}
-
-impl Write for AtomicFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match &mut self.file {
-            Some(f) => f.write(buf),
-            None => Err(io::Error::other("file already committed")),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match &mut self.file {
-            Some(f) => f.flush(),
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -631,24 +560,5 @@ mod tests {
         s.push('|');
         csv_field(&mut s, "say \"hi\"");
         assert_eq!(s, "plain|\"a,b\"|\"say \"\"hi\"\"\"");
-    }
-
-    #[test]
-    fn an_atomic_file_appears_only_on_commit() {
-        let dir = std::env::temp_dir().join(format!("shouli-atomic-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let dest = dir.join("out.jsonl");
-        let _ = std::fs::remove_file(&dest);
-        let mut f = AtomicFile::create(&dest).unwrap();
-        f.write_all(b"half").unwrap();
-        assert!(!dest.exists());
-        drop(f);
-        assert!(!dest.exists());
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "temp removed");
-        let mut f = AtomicFile::create(&dest).unwrap();
-        f.write_all(b"whole\n").unwrap();
-        f.commit().unwrap();
-        assert_eq!(std::fs::read(&dest).unwrap(), b"whole\n");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -2,6 +2,7 @@
 //! trace's statuses and values, fills in the rule file's templates, and
 //! lays the result out as JSON (SPEC §4) or text.
 
+pub mod examples;
 pub mod text;
 
 use std::collections::BTreeMap;

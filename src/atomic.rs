@@ -1,0 +1,108 @@
+//! Files that appear under their name only when complete: written to a
+//! temporary file beside the destination and renamed over it, so an
+//! interrupted run never leaves a half file that looks whole. Used by
+//! `batch -o`, `batch --summary` and `fmt`.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// A file that appears under its name only when complete: written to a
+/// temporary file beside it, renamed over it by [`AtomicFile::commit`], and
+/// removed if dropped before that.
+#[derive(Debug)]
+pub struct AtomicFile {
+    tmp: PathBuf,
+    dest: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    pub fn create(dest: &Path) -> io::Result<AtomicFile> {
+        if dest.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "is a directory",
+            ));
+        }
+        let name = dest
+            .file_name()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
+        let dir = dest.parent().filter(|p| !p.as_os_str().is_empty());
+        let mut tmp_name = std::ffi::OsString::from(".");
+        tmp_name.push(name);
+        tmp_name.push(format!(".{}.tmp", std::process::id()));
+        let tmp = dir.map_or_else(|| PathBuf::from(&tmp_name), |d| d.join(&tmp_name));
+        let file = File::options().write(true).create_new(true).open(&tmp)?;
+        Ok(AtomicFile {
+            tmp,
+            dest: dest.to_path_buf(),
+            file: Some(BufWriter::new(file)),
+        })
+    }
+
+    /// Gives the file the permissions of `path` (when rewriting a file in
+    /// place, so it keeps them).
+    pub fn keep_permissions_of(&self, path: &Path) {
+        if let Ok(meta) = std::fs::metadata(path) {
+            let _ = std::fs::set_permissions(&self.tmp, meta.permissions());
+        }
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(mut self) -> io::Result<()> {
+        let file = self.file.take().expect("not yet committed");
+        let file = file.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&self.tmp, &self.dest)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(io::Error::other("file already committed")),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_atomic_file_appears_only_on_commit() {
+        let dir = std::env::temp_dir().join(format!("shouli-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let dest = dir.join("out.jsonl");
+        let _ = std::fs::remove_file(&dest);
+        let mut f = AtomicFile::create(&dest).unwrap();
+        f.write_all(b"half").unwrap();
+        assert!(!dest.exists());
+        drop(f);
+        assert!(!dest.exists());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "temp removed");
+        let mut f = AtomicFile::create(&dest).unwrap();
+        f.write_all(b"whole\n").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"whole\n");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
