@@ -36,6 +36,15 @@ fn baseline_agrees_with_shouli_reading_toml() {
 }
 
 #[test]
+fn baseline_agrees_with_shouli_reading_json_lines() {
+    let program = program();
+    let reader = shouli::record::json::JsonReader::new(&program.rules);
+    let mix = agree::check_archive(&program, generate::SEED, RECORDS, agree::load_json(&reader))
+        .unwrap_or_else(|d| panic!("disagreement: {d:#?}"));
+    assert_eq!(mix.records, RECORDS);
+}
+
+#[test]
 fn the_generator_is_deterministic_and_every_line_parses() {
     let a = generate::jsonl(generate::SEED, 300);
     let b = generate::jsonl(generate::SEED, 300);
@@ -120,4 +129,22 @@ fn baseline_kleene_examples_from_the_spec() {
         Day::new(2023, 12, 30).unwrap().plus_days(3),
         Day::new(2024, 1, 2).unwrap()
     );
+}
+
+/// The baseline's end-to-end run writes one row per record, in input
+/// order, however many threads share the work.
+#[test]
+fn baseline_end_to_end_keeps_order_across_threads() {
+    let input = generate::jsonl(generate::SEED, RECORDS);
+    let mut one = Vec::new();
+    let n = baseline::end_to_end(&input[..], 1, &mut one).unwrap();
+    assert_eq!(n, RECORDS);
+    assert_eq!(one.iter().filter(|&&b| b == b'\n').count(), RECORDS);
+    for threads in [2, 3, 7] {
+        let mut many = Vec::new();
+        baseline::end_to_end(&input[..], threads, &mut many).unwrap();
+        assert!(one == many, "{threads} threads changed the output");
+    }
+    let first = std::str::from_utf8(&one).unwrap().lines().next().unwrap();
+    assert!(first.starts_with("2024-0000001,"), "{first}");
 }

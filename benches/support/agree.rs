@@ -197,3 +197,21 @@ pub fn load_toml(program: &Program) -> impl FnMut(&[u8], &str, &mut Record) -> R
             .map_err(|e| format!("{:?}", e.diagnostics))
     }
 }
+
+/// shouli's JSON Lines reader, as `check_archive` wants it.
+pub fn load_json<'r>(
+    reader: &'r shouli::record::json::JsonReader<'r>,
+) -> impl FnMut(&[u8], &str, &mut Record) -> Result<(), String> + 'r {
+    let mut scratch = shouli::record::json::JsonScratch::default();
+    let mut problems = Vec::new();
+    move |line, _, rec| {
+        problems.clear();
+        let line = std::str::from_utf8(line).map_err(|e| e.to_string())?;
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        if reader.load(line, rec, &mut scratch, &mut problems) && problems.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{problems:?}"))
+        }
+    }
+}
