@@ -17,9 +17,11 @@ use std::time::{Duration, Instant};
 
 use divan::Bencher;
 use divan::counter::ItemsCount;
+use shouli::batch::{Format, Input, Options};
 use shouli::compile::Program;
 use shouli::eval::Trace;
 use shouli::record::Record;
+use shouli::record::json::{JsonReader, JsonScratch};
 use shouli::value::{KeySet, Value};
 
 /// `Program::evaluate_into`'s reusable buffer.
@@ -29,6 +31,11 @@ use support::{agree, baseline, generate};
 
 /// Records evaluated per iteration of the evaluation benches.
 const EVAL_RECORDS: usize = 4096;
+/// Records per iteration of the end-to-end batch benches (per-record time
+/// is what counts; the 1,000,000-record run is in BENCHMARKS.md).
+const BATCH_RECORDS: usize = 50_000;
+/// TOML files in the directory batch bench.
+const TOML_FILES: usize = 10_000;
 
 struct Fixture {
     program: Program,
@@ -38,6 +45,12 @@ struct Fixture {
     complaints: Vec<baseline::Complaint<'static>>,
     /// One TOML record file, for `check` as a process.
     check_file: PathBuf,
+    /// `EVAL_RECORDS` JSON lines (without their line ends).
+    json_lines: Vec<&'static str>,
+    /// `BATCH_RECORDS` records as JSON Lines.
+    batch_jsonl: &'static [u8],
+    /// A directory of `TOML_FILES` record files.
+    toml_dir: PathBuf,
     work_dir: PathBuf,
 }
 
@@ -57,9 +70,27 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     .unwrap_or_else(|d| {
         panic!("ABORT: the baseline disagrees with shouli, nothing was measured: {d:#?}")
     });
-    eprintln!("setup: baseline agrees with shouli on {EVAL_RECORDS} records: {mix:?}");
+    eprintln!("setup: baseline agrees with shouli on {EVAL_RECORDS} TOML records: {mix:?}");
+    let reader = shouli::record::json::JsonReader::new(&program.rules);
+    let mix = agree::check_archive(
+        &program,
+        generate::SEED,
+        BATCH_RECORDS,
+        agree::load_json(&reader),
+    )
+    .unwrap_or_else(|d| {
+        panic!("ABORT: the baseline disagrees with shouli, nothing was measured: {d:#?}")
+    });
+    eprintln!("setup: baseline agrees with shouli on {BATCH_RECORDS} JSON lines: {mix:?}");
+    let batch_jsonl: &'static [u8] = generate::jsonl(generate::SEED, BATCH_RECORDS).leak();
+    let toml_dir = work_dir.join("toml");
+    generate::write_toml_dir(generate::SEED, TOML_FILES, &toml_dir).expect("TOML files written");
 
     let lines: &'static [u8] = generate::jsonl(generate::SEED, EVAL_RECORDS).leak();
+    let json_lines = std::str::from_utf8(lines)
+        .expect("generated JSON is UTF-8")
+        .lines()
+        .collect();
     let complaints = lines
         .split(|&b| b == b'\n')
         .filter(|l| !l.is_empty())
@@ -86,6 +117,9 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
         records,
         complaints,
         check_file: work_dir.join("record.toml"),
+        json_lines,
+        batch_jsonl,
+        toml_dir,
         work_dir,
     }
 });
@@ -97,7 +131,8 @@ fn main() {
         LazyLock::force(&FIXTURE);
     }
     divan::main();
-    if !quick {
+    // SHOULI_BENCH_SUMMARY=0 skips the summary (when profiling one bench).
+    if !quick && std::env::var_os("SHOULI_BENCH_SUMMARY").is_none_or(|v| v != "0") {
         summary();
         let _ = std::fs::remove_dir_all(&FIXTURE.work_dir);
     }
@@ -150,6 +185,140 @@ mod evaluate {
         let fx = &*FIXTURE;
         b.counter(ItemsCount::new(EVAL_RECORDS))
             .bench_local(|| baseline_evaluate_all(fx));
+    }
+}
+
+// ---- (3) parse + evaluate one JSON line ------------------------------------------
+
+fn shouli_parse_evaluate_all(
+    fx: &Fixture,
+    reader: &JsonReader,
+    rec: &mut Record,
+    json: &mut JsonScratch,
+    trace: &mut Trace,
+    scratch: &mut Scratch,
+) {
+    let mut problems = Vec::new();
+    for line in &fx.json_lines {
+        problems.clear();
+        assert!(reader.load(black_box(line), rec, json, &mut problems));
+        fx.program
+            .evaluate_into(rec, trace, scratch)
+            .expect("evaluates");
+        black_box(trace.outcome);
+    }
+}
+
+fn baseline_parse_evaluate_all(fx: &Fixture) {
+    for line in &fx.json_lines {
+        let c = baseline::Complaint::from_json(black_box(line.as_bytes())).expect("parses");
+        black_box(baseline::evaluate(&c));
+    }
+}
+
+#[divan::bench_group(name = "parse_and_evaluate_json_line")]
+mod parse_evaluate {
+    use super::*;
+
+    #[divan::bench]
+    fn shouli(b: Bencher) {
+        let fx = &*FIXTURE;
+        let reader = JsonReader::new(&fx.program.rules);
+        let mut rec = Record::new(fx.program.rules.fields.len());
+        let (mut json, mut trace, mut scratch) =
+            (JsonScratch::default(), Trace::default(), Vec::new());
+        b.counter(ItemsCount::new(EVAL_RECORDS)).bench_local(|| {
+            shouli_parse_evaluate_all(fx, &reader, &mut rec, &mut json, &mut trace, &mut scratch)
+        });
+    }
+
+    #[divan::bench]
+    fn baseline(b: Bencher) {
+        let fx = &*FIXTURE;
+        b.counter(ItemsCount::new(EVAL_RECORDS))
+            .bench_local(|| baseline_parse_evaluate_all(fx));
+    }
+}
+
+// ---- (4), (5) batch end to end ------------------------------------------------------
+
+/// `shouli batch` on the in-memory JSON Lines, output to nowhere.
+fn shouli_batch_jsonl(fx: &Fixture, jobs: usize, format: Format) {
+    let input = Input::JsonLines {
+        name: "bench.jsonl".into(),
+        reader: Box::new(std::io::Cursor::new(fx.batch_jsonl)),
+    };
+    let opts = Options {
+        jobs,
+        format,
+        ..Options::default()
+    };
+    let summary = shouli::batch::run(&fx.program, vec![input], &opts, &mut std::io::sink())
+        .expect("the batch runs");
+    black_box(summary);
+}
+
+fn baseline_batch_jsonl(fx: &Fixture, threads: usize) {
+    let n = baseline::end_to_end(fx.batch_jsonl, threads, &mut std::io::sink()).expect("runs");
+    assert_eq!(n, BATCH_RECORDS);
+}
+
+fn shouli_batch_toml(fx: &Fixture, jobs: usize) {
+    let opts = Options {
+        jobs,
+        format: Format::Csv,
+        ..Options::default()
+    };
+    let input = Input::Path(fx.toml_dir.clone());
+    let summary = shouli::batch::run(&fx.program, vec![input], &opts, &mut std::io::sink())
+        .expect("the batch runs");
+    black_box(summary);
+}
+
+fn all_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[divan::bench_group(name = "batch_jsonl_end_to_end", sample_count = 10)]
+mod batch_jsonl {
+    use super::*;
+
+    /// `--format csv`: the same columns the baseline writes.
+    #[divan::bench(args = [1, 0])]
+    fn shouli_csv(b: Bencher, jobs: usize) {
+        let fx = &*FIXTURE;
+        b.counter(ItemsCount::new(BATCH_RECORDS))
+            .bench_local(|| shouli_batch_jsonl(fx, jobs, Format::Csv));
+    }
+
+    /// `--format jsonl`: SPEC §4 reports, explanations and all.
+    #[divan::bench(args = [1, 0])]
+    fn shouli_jsonl(b: Bencher, jobs: usize) {
+        let fx = &*FIXTURE;
+        b.counter(ItemsCount::new(BATCH_RECORDS))
+            .bench_local(|| shouli_batch_jsonl(fx, jobs, Format::Jsonl));
+    }
+
+    /// Threads: 1, and (0) all.
+    #[divan::bench(args = [1, 0])]
+    fn baseline(b: Bencher, threads: usize) {
+        let fx = &*FIXTURE;
+        let threads = if threads == 0 { all_threads() } else { threads };
+        b.counter(ItemsCount::new(BATCH_RECORDS))
+            .bench_local(|| baseline_batch_jsonl(fx, threads));
+    }
+}
+
+#[divan::bench_group(name = "batch_toml_directory", sample_count = 5)]
+mod batch_toml {
+    use super::*;
+
+    /// `--jobs`: 1, and (0) all.
+    #[divan::bench(args = [1, 0])]
+    fn shouli_csv(b: Bencher, jobs: usize) {
+        let fx = &*FIXTURE;
+        b.counter(ItemsCount::new(TOML_FILES))
+            .bench_local(|| shouli_batch_toml(fx, jobs));
     }
 }
 
@@ -255,6 +424,79 @@ fn summary() {
         met: ours.as_secs_f64() <= 2.0 * theirs.as_secs_f64(),
     });
 
+    let reader = JsonReader::new(&fx.program.rules);
+    let mut rec = Record::new(fx.program.rules.fields.len());
+    let mut json = JsonScratch::default();
+    let ours = per_item(EVAL_RECORDS, 11, || {
+        shouli_parse_evaluate_all(fx, &reader, &mut rec, &mut json, &mut trace, &mut scratch)
+    });
+    let theirs = per_item(EVAL_RECORDS, 11, || baseline_parse_evaluate_all(fx));
+    rows.push(Row {
+        what: "(3) parse + evaluate a JSON line, 1 thread (per record)",
+        shouli: ours,
+        baseline: Some(theirs),
+        target: "—",
+        met: true,
+    });
+
+    let all = all_threads();
+    let base_1 = per_item(BATCH_RECORDS, 5, || baseline_batch_jsonl(fx, 1));
+    let base_all = per_item(BATCH_RECORDS, 5, || baseline_batch_jsonl(fx, all));
+    let csv_1 = per_item(BATCH_RECORDS, 5, || shouli_batch_jsonl(fx, 1, Format::Csv));
+    let csv_all = per_item(BATCH_RECORDS, 5, || shouli_batch_jsonl(fx, 0, Format::Csv));
+    let jsonl_1 = per_item(BATCH_RECORDS, 5, || {
+        shouli_batch_jsonl(fx, 1, Format::Jsonl)
+    });
+    let jsonl_all = per_item(BATCH_RECORDS, 5, || {
+        shouli_batch_jsonl(fx, 0, Format::Jsonl)
+    });
+    let within =
+        |ours: Duration, theirs: Duration| ours.as_secs_f64() <= 1.3 * theirs.as_secs_f64();
+    rows.push(Row {
+        what: "(4) batch JSON Lines → CSV, 1 thread (per record)",
+        shouli: csv_1,
+        baseline: Some(base_1),
+        target: "≤ 1.3× baseline",
+        met: within(csv_1, base_1),
+    });
+    rows.push(Row {
+        what: "(4) batch JSON Lines → CSV, all threads (per record)",
+        shouli: csv_all,
+        baseline: Some(base_all),
+        target: "≤ 1.3× baseline",
+        met: within(csv_all, base_all),
+    });
+    rows.push(Row {
+        what: "(4) batch JSON Lines → JSON Lines reports, 1 thread (per record)",
+        shouli: jsonl_1,
+        baseline: Some(base_1),
+        target: "(baseline writes CSV rows)",
+        met: within(jsonl_1, base_1),
+    });
+    rows.push(Row {
+        what: "(4) batch JSON Lines → JSON Lines reports, all threads (per record)",
+        shouli: jsonl_all,
+        baseline: Some(base_all),
+        target: "(baseline writes CSV rows)",
+        met: within(jsonl_all, base_all),
+    });
+    let toml_1 = per_item(TOML_FILES, 3, || shouli_batch_toml(fx, 1));
+    let toml_all = per_item(TOML_FILES, 3, || shouli_batch_toml(fx, 0));
+    rows.push(Row {
+        what: "(5) batch a directory of 10,000 TOML files → CSV, 1 thread (per file)",
+        shouli: toml_1,
+        baseline: None,
+        target: "—",
+        met: true,
+    });
+    rows.push(Row {
+        what: "(5) batch a directory of 10,000 TOML files → CSV, all threads (per file)",
+        shouli: toml_all,
+        baseline: None,
+        target: "—",
+        met: true,
+    });
+
     let check = per_item(1, 21, || run_check(&fx.check_file));
     let floor = per_item(1, 21, run_true);
     rows.push(Row {
@@ -265,8 +507,18 @@ fn summary() {
         met: check < Duration::from_millis(15),
     });
 
+    let speedup = |one: Duration, many: Duration| one.as_secs_f64() / many.as_secs_f64();
     println!();
     println!("## shouli versus the hand-written baseline (median, same run)");
+    println!();
+    println!(
+        "Threads: {all}. Scaling from 1 to {all} threads (target ≥ 1.7× on 2 cores): \
+         shouli CSV {:.2}×, shouli JSON Lines {:.2}×, baseline {:.2}×, TOML directory {:.2}×.",
+        speedup(csv_1, csv_all),
+        speedup(jsonl_1, jsonl_all),
+        speedup(base_1, base_all),
+        speedup(toml_1, toml_all),
+    );
     println!();
     println!("| measurement | shouli | baseline | ratio | target | met |");
     println!("|---|---:|---:|---:|---|---|");
