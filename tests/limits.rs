@@ -478,3 +478,81 @@ fn huge_integers() {
     record::toml::load(text.as_bytes(), "q.toml", &program.rules, &mut rec).unwrap();
     program.evaluate(&rec).unwrap();
 }
+
+// ---- batch inputs ------------------------------------------------------------------
+
+/// Runs `shouli batch --format csv FILE` on bytes written to a scratch
+/// file; returns the exit code, stdout and stderr.
+fn batch_on(name: &str, bytes: Vec<u8>) -> (u8, String, String) {
+    use clap::Parser as _;
+    let dir = std::env::temp_dir().join(format!("shouli-limits-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let path_str = path.to_str().unwrap().to_string();
+    let out = bounded(60, move || {
+        let cli = shouli::cli::Cli::try_parse_from([
+            "shouli", "batch", "--format", "csv", "--lang", "en", &path_str,
+        ])
+        .unwrap();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = shouli::cli::run(cli, &mut out, &mut err);
+        (
+            code,
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    });
+    let _ = std::fs::remove_file(&path);
+    out
+}
+
+/// A JSON Lines line longer than a record may be (1 MiB) is an error for
+/// that line; the lines around it are checked.
+#[test]
+fn jsonl_line_over_the_limit() {
+    let mut bytes = b"{\"id\": \"before\", \"received\": \"2024-03-05\"}\n{\"id\": \"huge\", \"claim\": {\"facts\": \"".to_vec();
+    bytes.extend(std::iter::repeat_n(b'x', record::toml::MAX_RECORD + 10));
+    bytes.extend(b"\"}}\n{\"id\": \"after\", \"received\": \"2024-03-05\"}\n");
+    let (code, out, err) = batch_on("long.jsonl", bytes);
+    assert_eq!(code, 4, "{err}");
+    let rows: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    assert!(rows[0].starts_with("before,"), "{out}");
+    assert!(rows[1].contains(",error,"), "{out}");
+    assert!(rows[1].contains("long.jsonl:2"), "{out}");
+    assert!(rows[2].starts_with("after,"), "{out}");
+}
+
+/// A JSON Lines line of 100,000 nested arrays: an error for the line, not
+/// a stack overflow.
+#[test]
+fn jsonl_deeply_nested_line() {
+    let n = 100_000;
+    let mut line = String::from("{\"claim\": {\"evidence\": ");
+    line.push_str(&"[".repeat(n));
+    line.push_str(&"]".repeat(n));
+    line.push_str("}}\n{\"x\": ");
+    line.push_str(&"{\"a\": ".repeat(n));
+    line.push_str(&"}".repeat(n));
+    line.push_str("}\n");
+    let (code, out, _) = batch_on("deep.jsonl", line.into_bytes());
+    assert_eq!(code, 4);
+    assert_eq!(
+        out.lines().filter(|l| l.contains(",error,")).count(),
+        2,
+        "{out}"
+    );
+}
+
+/// A CSV cell of 2 MiB: an error for its row or a checked row, promptly;
+/// never unbounded.
+#[test]
+fn csv_huge_cell() {
+    let mut bytes = b"id,claim.facts,received\nbig,\"".to_vec();
+    bytes.extend(std::iter::repeat_n(b'x', 2 << 20));
+    bytes.extend(b"\",2024-03-05\nsmall,,2024-03-05\n");
+    let (code, out, err) = batch_on("huge.csv", bytes);
+    assert!(code == 0 || code == 4, "{code}: {err}");
+    assert!(out.lines().any(|l| l.starts_with("small,")), "{out}");
+}
