@@ -54,9 +54,27 @@ fn bad_records() {
     insta::glob!("bad/*.toml", |path| {
         let file = relative(path);
         let (code, out, err) = shouli(&["check", &file]);
-        // Never a panic, and an error always names the file.
+        // Never a panic, and an error always names the file; each error
+        // names its key and points at its line, except the errors about
+        // the file as a whole (its encoding).
         if code == cli::exit::UNUSABLE {
             assert!(err.contains(&file), "{file}: the message names the file");
+            let blocks: Vec<&str> = err
+                .split("\n\n")
+                .filter(|b| b.starts_with("error["))
+                .collect();
+            assert!(!blocks.is_empty(), "{file}: an error is shown");
+            for block in blocks {
+                if block.starts_with("error[not-utf8]") {
+                    continue;
+                }
+                let head = block.lines().next().unwrap_or_default();
+                assert!(head.contains('`'), "{file}: names the key: {head}");
+                assert!(
+                    block.contains(&format!("--> {file}:")),
+                    "{file}: points at a line: {block}"
+                );
+            }
         }
         insta::assert_snapshot!(seen(code, &out, &err));
     });
