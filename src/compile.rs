@@ -29,6 +29,9 @@ pub(crate) enum Node {
     // constants: one node where the general form takes two or three.
     /// `Cmp(op, Field(slot), Const(value))`.
     FieldCmp(CmpOp, u16, Value),
+    /// `Cmp(==, Field(slot), Const(value))` for a boolean or enum constant
+    /// (`!=` when negated): equal exactly when the values are.
+    FieldEq(u16, Value, bool),
     /// `InSet(Field(slot), set, negated)`.
     FieldInSet(u16, u64, bool),
     /// `ContainsAny(Field(slot), set)`.
@@ -157,7 +160,13 @@ impl Program {
                 let (f, ExprKind::Const(c)) = (field(a)?, &b.kind) else {
                     return None;
                 };
-                (Node::FieldCmp(*op, f as u16, self.constant(c)), f)
+                let c = self.constant(c);
+                match (op, c) {
+                    (CmpOp::Eq | CmpOp::Ne, Value::Bool(_) | Value::Enum(_)) => {
+                        (Node::FieldEq(f as u16, c, *op == CmpOp::Ne), f)
+                    }
+                    _ => (Node::FieldCmp(*op, f as u16, c), f),
+                }
             }
             ExprKind::InSet {
                 value,

@@ -176,15 +176,21 @@ impl Run<'_> {
     fn sweep(&mut self, from: u32, to: u32) {
         let p = self.program;
         let rec = self.rec;
-        let vals = &mut self.nodes[..];
-        for i in from as usize..=to as usize {
-            let v = match p.nodes[i] {
+        let (from, to) = (from as usize, to as usize);
+        let vals = &mut self.nodes[..=to];
+        let nodes = &p.nodes[..=to];
+        for i in from..vals.len() {
+            let v = match nodes[i] {
                 Node::Const(v) => v,
                 Node::Field(slot) => rec.get(slot as usize),
                 Node::Define(d) => vals[p.define_roots[d as usize] as usize],
                 Node::FieldCmp(op, slot, c) => match rec.get(slot as usize) {
                     Value::Absent => Value::Absent,
                     v => Value::Bool(holds(op, compare(p, rec, v, c))),
+                },
+                Node::FieldEq(slot, c, negated) => match rec.get(slot as usize) {
+                    Value::Absent => Value::Absent,
+                    v => Value::Bool((v == c) != negated),
                 },
                 Node::FieldInSet(slot, set, negated) => match rec.get(slot as usize) {
                     Value::Enum(e) => Value::Bool((set >> e & 1 == 1) != negated),
@@ -532,6 +538,10 @@ impl Ctx<'_> {
             Node::FieldCmp(op, slot, c) => match self.rec.get(slot as usize) {
                 Value::Absent => (Value::Absent, KeySet::one(slot as usize)),
                 v => self.condition(holds(op, compare(p, self.rec, v, c)), n),
+            },
+            Node::FieldEq(slot, c, negated) => match self.rec.get(slot as usize) {
+                Value::Absent => (Value::Absent, KeySet::one(slot as usize)),
+                v => self.condition((v == c) != negated, n),
             },
             Node::FieldInSet(slot, set, negated) => match self.rec.get(slot as usize) {
                 Value::Enum(e) => self.condition((set >> e & 1 == 1) != negated, n),
