@@ -129,6 +129,11 @@ fn char_width(c: char) -> usize {
     if c == '\t' { 4 } else { c.width().unwrap_or(0) }
 }
 
+/// How many characters of a long source line a code frame shows before
+/// and after the start of the span.
+const WINDOW_BEFORE: usize = 60;
+const WINDOW_AFTER: usize = 100;
+
 /// Renders a diagnostic as a code frame. Chinese first with the English on
 /// the next line, or English only.
 pub fn render(diag: &Diagnostic, source: &Source, lang: Lang) -> String {
@@ -152,20 +157,41 @@ pub fn render(diag: &Diagnostic, source: &Source, lang: Lang) -> String {
             let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
             let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
             let line_text = text[line_start..line_end].trim_end_matches('\r');
-            let shown: String = line_text
-                .chars()
-                .map(|c| {
-                    if c == '\t' {
-                        "    ".to_string()
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect();
-            let lead: usize = text[line_start..start].chars().map(char_width).sum();
+            let line_end = line_start + line_text.len();
+            // A long line (a record exported on one line, a minified file) is
+            // shown as a window around the span, `…` marking what is cut.
+            let from = text[line_start..start.min(line_end)]
+                .char_indices()
+                .rev()
+                .nth(WINDOW_BEFORE - 1)
+                .map_or(line_start, |(i, _)| line_start + i);
+            let to = text[start.min(line_end)..line_end]
+                .char_indices()
+                .nth(WINDOW_AFTER)
+                .map_or(line_end, |(i, _)| start.min(line_end) + i);
+            let (cut_before, cut_after) = (from > line_start, to < line_end);
+            let mut shown = String::new();
+            if cut_before {
+                shown.push('…');
+            }
+            for c in text[from..to].chars() {
+                if c == '\t' {
+                    shown.push_str("    ");
+                } else {
+                    shown.push(c);
+                }
+            }
+            if cut_after {
+                shown.push('…');
+            }
+            let lead: usize = usize::from(cut_before)
+                + text[from..start.max(from)]
+                    .chars()
+                    .map(char_width)
+                    .sum::<usize>();
             let end =
                 // A span may start past the shown line (at a trailing `\r`).
-                floor_char_boundary(text, span.end.min(line_start + line_text.len()).max(start));
+                floor_char_boundary(text, span.end.min(to).max(start));
             let under: usize = text[start..end].chars().map(char_width).sum();
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{line} | {shown}");
@@ -194,6 +220,41 @@ fn write_help(out: &mut String, pad: &str, help: &Msg, lang: Lang) {
     if lang == Lang::Zh {
         let _ = writeln!(out, "{pad}         {}", help.en);
     }
+}
+
+/// The most diagnostics reported for one file (or one line of a batch
+/// input). Past it one more says how many were left out: ten thousand
+/// copies of one mistake help nobody, and printing each would take long.
+pub const MAX_DIAGNOSTICS: usize = 100;
+
+/// Keeps the first [`MAX_DIAGNOSTICS`] of `diags[from..]` and adds a note
+/// saying how many more there were.
+pub fn cap(diags: &mut Vec<Diagnostic>, from: usize) {
+    let from = from.min(diags.len());
+    // A note already made (the parser says where it stopped) is not counted.
+    let noted = diags[from..]
+        .last()
+        .is_some_and(|d| d.code == "too-many-problems");
+    if diags.len() - from <= MAX_DIAGNOSTICS + usize::from(noted) {
+        return;
+    }
+    let keep = from + MAX_DIAGNOSTICS;
+    let more = diags.len() - keep;
+    let any_error = diags[keep..].iter().any(Diagnostic::is_error);
+    diags.truncate(keep);
+    let message = Msg::new(
+        format!("还有 {more} 个问题未列出（只列出前 {MAX_DIAGNOSTICS} 个）"),
+        format!("{more} more problems not shown (only the first {MAX_DIAGNOSTICS} are)"),
+    );
+    let note = if any_error {
+        Diagnostic::error("too-many-problems", None, message)
+    } else {
+        Diagnostic::warning("too-many-problems", None, message)
+    };
+    diags.push(note.with_help(Msg::new(
+        "先改正上面列出的问题，再重新运行",
+        "fix the problems above and run again",
+    )));
 }
 
 /// Renders every diagnostic, a blank line between them.

@@ -72,17 +72,22 @@ pub fn load_rules(name: &str, bytes: &[u8]) -> Result<Program, RulesError> {
     let source = Source::new(name, text);
     let parsed = syntax::parse(text);
     let Some(file) = parsed.file else {
+        let mut diagnostics = parsed.diagnostics;
+        diag::cap(&mut diagnostics, 0);
         return Err(RulesError {
             file: source,
-            diagnostics: parsed.diagnostics,
+            diagnostics,
         });
     };
     match check::check_source(&file, text, digest(bytes)) {
         Ok(rules) => Ok(compile::compile(rules)),
-        Err(diagnostics) => Err(RulesError {
-            file: source,
-            diagnostics,
-        }),
+        Err(mut diagnostics) => {
+            diag::cap(&mut diagnostics, 0);
+            Err(RulesError {
+                file: source,
+                diagnostics,
+            })
+        }
     }
 }
 

@@ -556,3 +556,105 @@ fn csv_huge_cell() {
     assert!(code == 0 || code == 4, "{code}: {err}");
     assert!(out.lines().any(|l| l.starts_with("small,")), "{out}");
 }
+
+// ---- many problems -----------------------------------------------------------------
+
+/// `shouli check` on a record and, optionally, a rule file, both written to
+/// scratch files; returns (exit code, stderr), within `secs` seconds.
+fn check_files(name: &str, rules: Option<String>, record: Vec<u8>, secs: u64) -> (u8, String) {
+    use clap::Parser as _;
+    let dir =
+        std::env::temp_dir().join(format!("shouli-limits-many-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rec = dir.join(format!("{name}.toml"));
+    std::fs::write(&rec, record).unwrap();
+    let mut args = vec!["shouli".to_string(), "check".to_string()];
+    if let Some(text) = rules {
+        let path = dir.join(format!("{name}.rules"));
+        std::fs::write(&path, text).unwrap();
+        args.extend(["--rules".to_string(), path.display().to_string()]);
+    }
+    args.push(rec.display().to_string());
+    let out = bounded(secs, move || {
+        let cli = shouli::cli::Cli::try_parse_from(args).unwrap();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = shouli::cli::run(cli, &mut out, &mut err);
+        (code, String::from_utf8(err).unwrap())
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
+
+fn count(err: &str, what: &str) -> usize {
+    err.lines().filter(|l| l.starts_with(what)).count()
+}
+
+/// 20,000 broken items: the parser stops after 100 errors and says where,
+/// instead of spending minutes on a message nobody reads.
+#[test]
+fn twenty_thousand_syntax_errors() {
+    let text = format!("{HEAD}{}", "field a \"甲\" bool )\n".repeat(20_000));
+    let (code, err) = check_files("syntax", Some(text), b"a = true\n".to_vec(), 20);
+    assert_eq!(code, shouli::cli::exit::UNUSABLE);
+    assert_eq!(
+        count(&err, "error["),
+        shouli::diag::MAX_DIAGNOSTICS + 1,
+        "{err}"
+    );
+    assert!(err.contains("error[too-many-problems]"), "{err}");
+    assert!(err.contains("stopped reading at line"), "{err}");
+}
+
+/// 20,000 full-width commas, each a lexical error: 100 are shown.
+#[test]
+fn twenty_thousand_full_width_commas() {
+    let text = format!("{HEAD}{}", "，\n".repeat(20_000));
+    let (_, err) = check_files("ime", Some(text), b"a = true\n".to_vec(), 20);
+    assert!(
+        count(&err, "error[") <= shouli::diag::MAX_DIAGNOSTICS + 2,
+        "{err}"
+    );
+    assert!(err.contains("error[too-many-problems]"), "{err}");
+}
+
+/// 20,000 clauses naming undeclared keys: checked, and 100 reported.
+#[test]
+fn twenty_thousand_check_errors() {
+    let mut text = HEAD.to_string();
+    for i in 0..20_000 {
+        text.push_str(&format!("ground \"g{i}\" \"t\" {{ when zz{i} == true }}\n"));
+    }
+    let (code, err) = check_files("check", Some(text), b"a = true\n".to_vec(), 30);
+    assert_eq!(code, shouli::cli::exit::UNUSABLE);
+    assert_eq!(count(&err, "error["), shouli::diag::MAX_DIAGNOSTICS + 1);
+    assert!(err.contains("19900 more problems not shown"), "{err}");
+}
+
+/// 60,000 undeclared keys in a record: a hundred warnings and a note; the
+/// record is still checked.
+#[test]
+fn sixty_thousand_unknown_keys_in_a_record() {
+    let record: String = (0..60_000).map(|i| format!("k{i} = 1\n")).collect();
+    let (code, err) = check_files("unknown", None, record.into_bytes(), 20);
+    assert_ne!(code, shouli::cli::exit::UNUSABLE);
+    assert_eq!(count(&err, "warning["), shouli::diag::MAX_DIAGNOSTICS + 1);
+    assert!(err.contains("59900 more problems not shown"), "{err}");
+}
+
+/// One line of 60,000 bad list items (650 KB): errors are capped and each
+/// code frame shows a window of the line, so the message stays small.
+#[test]
+fn one_long_line_of_bad_values() {
+    let items = vec!["\"bad\""; 60_000].join(", ");
+    let record = format!("[claim]\nevidence = [{items}]\n");
+    let (code, err) = check_files("long-line", None, record.into_bytes(), 20);
+    assert_eq!(code, shouli::cli::exit::UNUSABLE);
+    assert_eq!(count(&err, "error["), shouli::diag::MAX_DIAGNOSTICS + 1);
+    assert!(err.len() < 200_000, "stderr is {} bytes", err.len());
+    let widest = err.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest < 400, "a line of {widest} characters");
+    assert!(
+        err.contains("2 | …"),
+        "the frame is cut before the span: {err}"
+    );
+}

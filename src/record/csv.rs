@@ -171,6 +171,7 @@ impl CsvColumns {
             return false;
         }
         let mut ok = true;
+        let first = problems.len();
         for (cell, slot) in row.iter().zip(&self.slots) {
             let Some(slot) = *slot else { continue };
             let field = &rules.fields[slot];
@@ -216,6 +217,7 @@ impl CsvColumns {
                 }
             }
         }
+        crate::diag::cap(problems, first);
         ok
     }
 }

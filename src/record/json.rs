@@ -111,6 +111,7 @@ impl<'r> JsonReader<'r> {
     ) -> bool {
         rec.clear();
         scratch.key.clear();
+        let first = problems.len();
         let errors_before = problems.iter().filter(|d| d.is_error()).count();
         let mut st = State {
             reader: self,
@@ -126,6 +127,7 @@ impl<'r> JsonReader<'r> {
         if let Err(e) = parsed {
             problems.push(syntax_error(&e, line));
         }
+        crate::diag::cap(problems, first);
         problems.iter().filter(|d| d.is_error()).count() == errors_before
     }
 }

@@ -69,10 +69,13 @@ pub fn load(
     };
     loader.table(table.get_ref(), "");
     if loader.errors.is_empty() {
-        Ok((source, loader.warnings))
+        let mut warnings = loader.warnings;
+        crate::diag::cap(&mut warnings, 0);
+        Ok((source, warnings))
     } else {
         let mut diagnostics = loader.errors;
         diagnostics.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+        crate::diag::cap(&mut diagnostics, 0);
         Err(RecordError {
             source,
             diagnostics,

@@ -70,6 +70,9 @@ pub fn parse(text: &str) -> Parsed {
         };
     }
     let mut diagnostics = scan.diagnostics;
+    // Each diagnostic below costs a scan for its line: keep their number
+    // bounded, so a file of a hundred thousand mistakes is still quick.
+    crate::diag::cap(&mut diagnostics, 0);
     let lexical_lines: Vec<usize> = diagnostics
         .iter()
         .filter_map(|d| d.span.as_ref())
@@ -97,7 +100,12 @@ pub fn parse(text: &str) -> Parsed {
             pos = resume_point(text, at).unwrap_or(text.len());
         }
     }
+    let mut stopped_at = None;
     while pos < text.len() {
+        if grammar_errors.len() >= crate::diag::MAX_DIAGNOSTICS {
+            stopped_at = Some(pos);
+            break;
+        }
         let rest = &text[pos..];
         match RuleParser::parse(Rule::item_at, rest) {
             Ok(mut pairs) => {
@@ -134,6 +142,29 @@ pub fn parse(text: &str) -> Parsed {
     });
     diagnostics.extend(grammar_errors);
     diagnostics.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    if let Some(at) = stopped_at {
+        let line = crate::diag::line_col(text, at).0;
+        diagnostics.push(
+            Diagnostic::error(
+                "too-many-problems",
+                None,
+                Msg::new(
+                    format!(
+                        "语法错误超过 {} 个，读到第 {line} 行为止",
+                        crate::diag::MAX_DIAGNOSTICS
+                    ),
+                    format!(
+                        "more than {} syntax errors: stopped reading at line {line}",
+                        crate::diag::MAX_DIAGNOSTICS
+                    ),
+                ),
+            )
+            .with_help(Msg::new(
+                "先改正上面列出的问题，再重新运行",
+                "fix the problems above and run again",
+            )),
+        );
+    }
     let file = match header {
         Some(header) if diagnostics.iter().all(|d| !d.is_error()) => {
             Some(RuleFile { header, items })
