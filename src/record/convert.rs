@@ -282,6 +282,19 @@ fn date_text(s: &str) -> Result<Date, ValueError> {
             }
         });
     if iso {
+        // The digits are known: read them directly (the general parser
+        // took a tenth of a JSON line's conversion time), and leave every
+        // error, and its wording, to it.
+        let b = s.as_bytes();
+        let num = |r: std::ops::Range<usize>| {
+            b[r].iter().fold(0i16, |n, &c| n * 10 + i16::from(c - b'0'))
+        };
+        let (y, m, d) = (num(0..4), num(5..7) as i8, num(8..10) as i8);
+        if crate::syntax::YEARS.contains(&y)
+            && let Ok(date) = Date::new(y, m, d)
+        {
+            return Ok(date);
+        }
         return build_parse_date(s).map_err(ValueError::new);
     }
     let digits: Vec<&str> = s
