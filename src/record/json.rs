@@ -238,7 +238,13 @@ impl State<'_, '_> {
                 format!("the rules do not declare `{key}`; it is ignored"),
             ),
         );
-        if let Some(close) = did_you_mean(key, self.rules().fields.iter().map(|f| f.key.as_str())) {
+        // Only the first problems of a line are shown (`diag::cap`); the
+        // rest need no suggestion.
+        let shown = self.problems.len() < crate::diag::MAX_DIAGNOSTICS;
+        let close = shown
+            .then(|| did_you_mean(key, self.rules().fields.iter().map(|f| f.key.as_str())))
+            .flatten();
+        if let Some(close) = close {
             d = d.with_help(Msg::new(
                 format!("是否想写 `{close}`？"),
                 format!("did you mean `{close}`?"),

@@ -250,7 +250,13 @@ impl Loader<'_> {
                 format!("the rules do not declare `{key}`; it is ignored"),
             ),
         );
-        if let Some(close) = did_you_mean(key, self.rules.fields.iter().map(|f| f.key.as_str())) {
+        // Only the first warnings are shown (`diag::cap`): the rest need no
+        // suggestion, and searching for one per key is what would be slow.
+        let shown = self.warnings.len() < crate::diag::MAX_DIAGNOSTICS;
+        let close = shown
+            .then(|| did_you_mean(key, self.rules.fields.iter().map(|f| f.key.as_str())))
+            .flatten();
+        if let Some(close) = close {
             diag = diag.with_help(Msg::new(
                 format!("是否想写 `{close}`？"),
                 format!("did you mean `{close}`?"),
