@@ -129,10 +129,12 @@ fn char_width(c: char) -> usize {
     if c == '\t' { 4 } else { c.width().unwrap_or(0) }
 }
 
-/// How many characters of a long source line a code frame shows before
-/// and after the start of the span.
-const WINDOW_BEFORE: usize = 60;
-const WINDOW_AFTER: usize = 100;
+/// A source line longer than this many characters is shown as a window of
+/// `WINDOW_BEFORE` characters before the start of the span and
+/// `WINDOW_AFTER` from it.
+const LONG_LINE: usize = 240;
+const WINDOW_BEFORE: usize = 80;
+const WINDOW_AFTER: usize = 120;
 
 /// Renders a diagnostic as a code frame. Chinese first with the English on
 /// the next line, or English only.
@@ -160,14 +162,17 @@ pub fn render(diag: &Diagnostic, source: &Source, lang: Lang) -> String {
             let line_end = line_start + line_text.len();
             // A long line (a record exported on one line, a minified file) is
             // shown as a window around the span, `…` marking what is cut.
+            let long = line_text.chars().nth(LONG_LINE).is_some();
             let from = text[line_start..start.min(line_end)]
                 .char_indices()
                 .rev()
                 .nth(WINDOW_BEFORE - 1)
+                .filter(|_| long)
                 .map_or(line_start, |(i, _)| line_start + i);
             let to = text[start.min(line_end)..line_end]
                 .char_indices()
                 .nth(WINDOW_AFTER)
+                .filter(|_| long)
                 .map_or(line_end, |(i, _)| start.min(line_end) + i);
             let (cut_before, cut_after) = (from > line_start, to < line_end);
             let mut shown = String::new();
