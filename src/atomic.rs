@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 /// removed if dropped before that.
 #[derive(Debug)]
 pub struct AtomicFile {
-    tmp: PathBuf,
+    /// The temporary file; `None` when writing straight to a destination
+    /// that is not a regular file (`/dev/null`, a pipe), which must never be
+    /// replaced by a rename.
+    tmp: Option<PathBuf>,
     dest: PathBuf,
     file: Option<BufWriter<File>>,
 }
@@ -25,6 +28,20 @@ impl AtomicFile {
                 "is a directory",
             ));
         }
+        // A symbolic link stays a link: the file it points to is replaced.
+        let dest = match std::fs::symlink_metadata(dest) {
+            Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(dest)?,
+            _ => dest.to_path_buf(),
+        };
+        if std::fs::metadata(&dest).is_ok_and(|meta| !meta.is_file()) {
+            let file = File::options().write(true).open(&dest)?;
+            return Ok(AtomicFile {
+                tmp: None,
+                dest,
+                file: Some(BufWriter::new(file)),
+            });
+        }
+        let dest = dest.as_path();
         let name = dest
             .file_name()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
@@ -35,7 +52,7 @@ impl AtomicFile {
         let tmp = dir.map_or_else(|| PathBuf::from(&tmp_name), |d| d.join(&tmp_name));
         let file = File::options().write(true).create_new(true).open(&tmp)?;
         Ok(AtomicFile {
-            tmp,
+            tmp: Some(tmp),
             dest: dest.to_path_buf(),
             file: Some(BufWriter::new(file)),
         })
@@ -44,18 +61,22 @@ impl AtomicFile {
     /// Gives the file the permissions of `path` (when rewriting a file in
     /// place, so it keeps them).
     pub fn keep_permissions_of(&self, path: &Path) {
-        if let Ok(meta) = std::fs::metadata(path) {
-            let _ = std::fs::set_permissions(&self.tmp, meta.permissions());
+        if let (Some(tmp), Ok(meta)) = (&self.tmp, std::fs::metadata(path)) {
+            let _ = std::fs::set_permissions(tmp, meta.permissions());
         }
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Flushes, syncs and renames the file into place (or only flushes,
+    /// for a destination that is not a regular file).
     pub fn commit(mut self) -> io::Result<()> {
         let file = self.file.take().expect("not yet committed");
         let file = file.into_inner().map_err(|e| e.into_error())?;
+        let Some(tmp) = &self.tmp else {
+            return Ok(());
+        };
         file.sync_all()?;
         drop(file);
-        std::fs::rename(&self.tmp, &self.dest)
+        std::fs::rename(tmp, &self.dest)
     }
 }
 
@@ -78,7 +99,9 @@ impl Write for AtomicFile {
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         if self.file.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
+            if let Some(tmp) = &self.tmp {
+                let _ = std::fs::remove_file(tmp);
+            }
         }
     }
 }
@@ -86,6 +109,42 @@ impl Drop for AtomicFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_device_is_written_to_not_replaced() {
+        let null = Path::new("/dev/null");
+        if !null.exists() {
+            return;
+        }
+        let mut f = AtomicFile::create(null).unwrap();
+        f.write_all(b"gone").unwrap();
+        f.commit().unwrap();
+        let meta = std::fs::metadata(null).unwrap();
+        assert!(!meta.is_file(), "/dev/null is still a device");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_stays_a_link() {
+        let dir = std::env::temp_dir().join(format!("shouli-atomic-link-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("target.rules");
+        let link = dir.join("link.rules");
+        std::fs::write(&target, "old").unwrap();
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let mut f = AtomicFile::create(&link).unwrap();
+        f.write_all(b"new").unwrap();
+        f.commit().unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn an_atomic_file_appears_only_on_commit() {
