@@ -98,10 +98,10 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
-            if let Some(tmp) = &self.tmp {
-                let _ = std::fs::remove_file(tmp);
-            }
+        if self.file.take().is_some()
+            && let Some(tmp) = &self.tmp
+        {
+            let _ = std::fs::remove_file(tmp);
         }
     }
 }
