@@ -131,9 +131,11 @@ fn main() {
         LazyLock::force(&FIXTURE);
     }
     divan::main();
-    // SHOULI_BENCH_SUMMARY=0 skips the summary (when profiling one bench).
-    if !quick && std::env::var_os("SHOULI_BENCH_SUMMARY").is_none_or(|v| v != "0") {
-        summary();
+    if !quick {
+        // SHOULI_BENCH_SUMMARY=0 skips the summary (when profiling one bench).
+        if std::env::var_os("SHOULI_BENCH_SUMMARY").is_none_or(|v| v != "0") {
+            summary();
+        }
         let _ = std::fs::remove_dir_all(&FIXTURE.work_dir);
     }
 }
