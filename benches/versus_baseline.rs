@@ -57,7 +57,6 @@ struct Fixture {
 static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     let program = shouli::builtin().expect("the built-in rules load");
     let work_dir = std::env::temp_dir().join(format!("shouli-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&work_dir).expect("a work directory");
 
     // The baseline must decide every record as shouli does, or the
     // comparison means nothing.
@@ -82,6 +81,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
         panic!("ABORT: the baseline disagrees with shouli, nothing was measured: {d:#?}")
     });
     eprintln!("setup: baseline agrees with shouli on {BATCH_RECORDS} JSON lines: {mix:?}");
+    std::fs::create_dir_all(&work_dir).expect("a work directory");
     let batch_jsonl: &'static [u8] = generate::jsonl(generate::SEED, BATCH_RECORDS).leak();
     let toml_dir = work_dir.join("toml");
     generate::write_toml_dir(generate::SEED, TOML_FILES, &toml_dir).expect("TOML files written");
