@@ -5,7 +5,6 @@
 use crate::compile::{Node, Program, outcome_bit};
 use crate::model::{ClauseKind, Outcome};
 use crate::record::Record;
-use crate::syntax::CmpOp;
 use crate::value::{KeySet, Value, shift_date};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,7 +185,7 @@ impl Run<'_> {
                 Node::Define(d) => vals[p.define_roots[d as usize] as usize],
                 Node::FieldCmp(op, slot, c) => match rec.get(slot as usize) {
                     Value::Absent => Value::Absent,
-                    v => Value::Bool(holds(op, compare(p, rec, v, c))),
+                    v => Value::Bool(op.holds(compare(p, rec, v, c))),
                 },
                 Node::FieldEq(slot, c, negated) => match rec.get(slot as usize) {
                     Value::Absent => Value::Absent,
@@ -244,7 +243,7 @@ impl Run<'_> {
                     if va.is_absent() || vb.is_absent() {
                         Value::Absent
                     } else {
-                        Value::Bool(holds(op, compare(p, rec, va, vb)))
+                        Value::Bool(op.holds(compare(p, rec, va, vb)))
                     }
                 }
                 Node::InSet(x, set, negated) => match vals[x as usize] {
@@ -482,19 +481,6 @@ impl Program {
     }
 }
 
-fn holds(op: CmpOp, ord: Option<std::cmp::Ordering>) -> bool {
-    match (op, ord) {
-        (CmpOp::Eq, Some(o)) => o.is_eq(),
-        (CmpOp::Ne, Some(o)) => o.is_ne(),
-        (CmpOp::Lt, Some(o)) => o.is_lt(),
-        (CmpOp::Le, Some(o)) => o.is_le(),
-        (CmpOp::Gt, Some(o)) => o.is_gt(),
-        (CmpOp::Ge, Some(o)) => o.is_ge(),
-        (CmpOp::Ne, None) => true,
-        (_, None) => false,
-    }
-}
-
 fn text<'a>(p: &'a Program, rec: &'a Record, v: Value) -> Option<&'a str> {
     match v {
         Value::Text(r) => Some(rec.text(r)),
@@ -537,7 +523,7 @@ impl Ctx<'_> {
             Node::Define(d) => self.defines[d as usize],
             Node::FieldCmp(op, slot, c) => match self.rec.get(slot as usize) {
                 Value::Absent => (Value::Absent, KeySet::one(slot as usize)),
-                v => self.condition(holds(op, compare(p, self.rec, v, c)), n),
+                v => self.condition(op.holds(compare(p, self.rec, v, c)), n),
             },
             Node::FieldEq(slot, c, negated) => match self.rec.get(slot as usize) {
                 Value::Absent => (Value::Absent, KeySet::one(slot as usize)),
@@ -617,7 +603,7 @@ impl Ctx<'_> {
                 if va.is_absent() || vb.is_absent() {
                     return (Value::Absent, ka.union(kb));
                 }
-                self.condition(holds(op, compare(p, self.rec, va, vb)), n)
+                self.condition(op.holds(compare(p, self.rec, va, vb)), n)
             }
             Node::InSet(x, set, negated) => match self.eval(x) {
                 (Value::Enum(e), _) => self.condition((set >> e & 1 == 1) != negated, n),

@@ -1274,16 +1274,7 @@ impl Search<'_, '_> {
                         (Text(_), Text(_)) => None,
                         _ => None,
                     };
-                    cond(match (op, ord) {
-                        (CmpOp::Eq, Some(o)) => o.is_eq(),
-                        (CmpOp::Ne, Some(o)) => o.is_ne(),
-                        (CmpOp::Lt, Some(o)) => o.is_lt(),
-                        (CmpOp::Le, Some(o)) => o.is_le(),
-                        (CmpOp::Gt, Some(o)) => o.is_gt(),
-                        (CmpOp::Ge, Some(o)) => o.is_ge(),
-                        (CmpOp::Ne, None) => true,
-                        (_, None) => false,
-                    })
+                    cond(op.holds(ord))
                 }
             },
             Node::InSet(x, set, negated) => match self.eval(x) {

@@ -3,21 +3,7 @@
 
 mod support;
 
-use clap::Parser as _;
-use shouli::cli::{Cli, run};
-
-/// Runs shouli in-process; returns (exit code, stdout, stderr).
-fn shouli(args: &[&str]) -> (u8, String, String) {
-    let cli = Cli::try_parse_from(std::iter::once("shouli").chain(args.iter().copied()))
-        .expect("arguments parse");
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run(cli, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).expect("stdout is UTF-8"),
-        String::from_utf8(err).expect("stderr is UTF-8"),
-    )
-}
+use support::shouli;
 
 fn example(name: &str) -> String {
     support::root()

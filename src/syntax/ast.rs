@@ -176,6 +176,22 @@ pub enum CmpOp {
 }
 
 impl CmpOp {
+    /// Whether the comparison holds for an ordering of its two sides;
+    /// `None` (values that cannot be ordered, e.g. different texts) is
+    /// "not equal".
+    pub fn holds(self, ord: Option<std::cmp::Ordering>) -> bool {
+        match (self, ord) {
+            (CmpOp::Eq, Some(o)) => o.is_eq(),
+            (CmpOp::Ne, Some(o)) => o.is_ne(),
+            (CmpOp::Lt, Some(o)) => o.is_lt(),
+            (CmpOp::Le, Some(o)) => o.is_le(),
+            (CmpOp::Gt, Some(o)) => o.is_gt(),
+            (CmpOp::Ge, Some(o)) => o.is_ge(),
+            (CmpOp::Ne, None) => true,
+            (_, None) => false,
+        }
+    }
+
     pub fn symbol(self) -> &'static str {
         match self {
             CmpOp::Eq => "==",

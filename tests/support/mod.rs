@@ -37,3 +37,19 @@ pub fn zh() -> Options {
 pub fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Runs shouli in-process, as the command line would; returns (exit code,
+/// stdout, stderr).
+pub fn shouli(args: &[&str]) -> (u8, String, String) {
+    use clap::Parser as _;
+    let cli =
+        shouli::cli::Cli::try_parse_from(std::iter::once("shouli").chain(args.iter().copied()))
+            .expect("arguments parse");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = shouli::cli::run(cli, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8(out).expect("stdout is UTF-8"),
+        String::from_utf8(err).expect("stderr is UTF-8"),
+    )
+}
