@@ -4,10 +4,8 @@
 #![allow(dead_code)]
 
 use shouli::compile::Program;
-use shouli::eval::{Deciding, Trace};
-use shouli::model::ClauseKind;
+use shouli::eval::Trace;
 use shouli::record::Record;
-use shouli::value::Value;
 
 use super::baseline::{self, Decision};
 use super::generate::Archive;
@@ -23,46 +21,23 @@ pub struct Outputs {
     pub resolve_by: Option<String>,
 }
 
+/// shouli's side, read off the trace the way `shouli test` reads it.
 pub fn of_trace(program: &Program, trace: &Trace) -> Outputs {
-    let rules = &program.rules;
-    let deciding = match trace.deciding {
-        Deciding::Clause(i) => rules.clauses[i].id.clone(),
-        Deciding::Scope => rules
-            .scope
-            .as_ref()
-            .map_or_else(|| "1.0".to_string(), |s| s.id.clone()),
+    let actual = shouli::examples::actual_of(program, trace);
+    let deadline = |name: &str| {
+        actual
+            .deadlines
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, d)| d.clone())
     };
-    let mut missing: Vec<String> = trace
-        .missing
-        .iter()
-        .map(|slot| rules.fields[slot].key.clone())
-        .collect();
-    missing.sort();
-    let (mut notify_by, mut resolve_by) = (None, None);
-    for (c, r) in rules.clauses.iter().zip(&trace.clauses) {
-        if c.kind != ClauseKind::Deadline {
-            continue;
-        }
-        let date = match r.due {
-            Value::Date(d) => Some(d.to_string()),
-            _ => None,
-        };
-        match c.due.as_ref().map(|d| d.name.as_str()) {
-            Some("notify_by") => notify_by = date,
-            Some("resolve_by") => resolve_by = date,
-            _ => {}
-        }
-    }
     Outputs {
-        outcome: trace.outcome.code(),
-        deciding,
-        fired: trace
-            .fired(program)
-            .map(|i| rules.clauses[i].id.clone())
-            .collect(),
-        missing,
-        notify_by,
-        resolve_by,
+        outcome: actual.outcome.code(),
+        notify_by: deadline("notify_by"),
+        resolve_by: deadline("resolve_by"),
+        deciding: actual.deciding,
+        fired: actual.fired,
+        missing: actual.missing,
     }
 }
 
