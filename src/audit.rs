@@ -4,7 +4,7 @@
 //! text, no allocation; `batch` turns the result into words and flags.
 
 use crate::compile::Program;
-use crate::eval::{Deciding, Status, Trace};
+use crate::eval::{Status, Trace};
 use crate::model::{FieldId, FieldType, Outcome};
 use crate::record::Record;
 use crate::value::{Date, TextRef, Value};
@@ -178,10 +178,7 @@ pub fn audit(fields: &AuditFields, program: &Program, rec: &Record, trace: &Trac
     {
         audit.recorded_clause = Some(r);
         let cited = rec.text(r);
-        let deciding = match trace.deciding {
-            Deciding::Clause(i) => rules.clauses[i].id.as_str(),
-            Deciding::Scope => rules.scope.as_ref().map_or("1.0", |s| s.id.as_str()),
-        };
+        let deciding = program.deciding_id(trace.deciding);
         let agrees = same_clause(cited, deciding)
             || (trace.outcome == Outcome::Rejected
                 && trace

@@ -60,6 +60,32 @@ pub enum Deciding {
     Scope,
 }
 
+/// The clause id SPEC §2 cites when every basis is false and the rule file
+/// declares no `scope` clause of its own.
+pub const SCOPE_ID: &str = "1.0";
+
+impl Program {
+    /// The id of the clause that decided (`"1.3(2)"`, or the scope clause's).
+    pub fn deciding_id(&self, d: Deciding) -> &str {
+        match d {
+            Deciding::Clause(i) => &self.rules.clauses[i].id,
+            Deciding::Scope => self
+                .rules
+                .scope
+                .as_ref()
+                .map_or(SCOPE_ID, |s| s.id.as_str()),
+        }
+    }
+
+    /// The deciding clause's title, empty for an undeclared scope clause.
+    pub fn deciding_title(&self, d: Deciding, lang: crate::diag::Lang) -> &str {
+        match d {
+            Deciding::Clause(i) => self.rules.clauses[i].title.get(lang),
+            Deciding::Scope => self.rules.scope.as_ref().map_or("", |s| s.title.get(lang)),
+        }
+    }
+}
+
 /// Everything evaluation found; reusable across records.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trace {

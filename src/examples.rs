@@ -204,13 +204,7 @@ fn run_one(
 /// of an evaluated record.
 pub fn actual_of(program: &Program, trace: &Trace) -> Actual {
     let rules = &program.rules;
-    let deciding = match trace.deciding {
-        Deciding::Clause(i) => rules.clauses[i].id.clone(),
-        Deciding::Scope => rules
-            .scope
-            .as_ref()
-            .map_or_else(|| "1.0".to_string(), |s| s.id.clone()),
-    };
+    let deciding = program.deciding_id(trace.deciding).to_string();
     let mut missing: Vec<String> = trace
         .missing
         .iter()

@@ -5,6 +5,7 @@
 
 #[path = "support/archive.rs"]
 mod archive;
+mod support;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -94,20 +95,6 @@ fn opts(format: Format, jobs: usize) -> Options {
         chunk: 256,
         ..Options::default()
     }
-}
-
-/// Runs `shouli ARGS` through the library's command line.
-fn cli(args: &[&str]) -> (u8, String, String) {
-    let cli =
-        shouli::cli::Cli::try_parse_from(std::iter::once("shouli").chain(args.iter().copied()))
-            .expect("arguments parse");
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = shouli::cli::run(cli, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
 }
 
 fn strings(v: &serde_json::Value) -> Vec<String> {
@@ -343,7 +330,7 @@ fn audit_flags_on_hand_made_cases() {
 /// `--only` writes the records asked for; the summary still counts all.
 #[test]
 fn only_filters_the_output_but_not_the_summary() {
-    let (code, out, err) = cli(&[
+    let (code, out, err) = support::shouli(&[
         "batch",
         "--format",
         "csv",
@@ -427,7 +414,7 @@ fn table_and_summary_of_a_hand_made_archive() {
 /// are checked, and the batch exits 4.
 #[test]
 fn bad_lines_are_errors_in_place_and_exit_4() {
-    let (code, out, err) = cli(&[
+    let (code, out, err) = support::shouli(&[
         "batch",
         "--format",
         "csv",
@@ -594,11 +581,11 @@ fn redaction_leaves_no_name_or_phone_in_any_output() {
 /// before it starts: exit 2, saying which.
 #[test]
 fn an_unusable_input_is_exit_2() {
-    let (code, out, err) = cli(&["batch", DESK, "tests/fixtures/batch/nowhere.jsonl"]);
+    let (code, out, err) = support::shouli(&["batch", DESK, "tests/fixtures/batch/nowhere.jsonl"]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(err.contains("nowhere.jsonl"), "{err}");
-    let (code, _, err) = cli(&["batch", "grammar/rules.pest"]);
+    let (code, _, err) = support::shouli(&["batch", "grammar/rules.pest"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("grammar/rules.pest"), "{err}");
     assert!(shouli::cli::Cli::try_parse_from(["shouli", "batch", "--jobs", "0", DESK]).is_err());

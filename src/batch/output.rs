@@ -15,15 +15,6 @@ use crate::model::Outcome;
 use crate::record::Record;
 use crate::report::{self, Report};
 
-/// The id of the deciding clause.
-fn deciding_id<'a>(ctx: &'a Ctx, d: Deciding) -> &'a str {
-    let rules = &ctx.program.rules;
-    match d {
-        Deciding::Clause(i) => &rules.clauses[i].id,
-        Deciding::Scope => rules.scope.as_ref().map_or("1.0", |s| s.id.as_str()),
-    }
-}
-
 #[derive(Serialize)]
 struct CheckedLine<'a> {
     #[serde(flatten)]
@@ -365,7 +356,7 @@ impl Writer {
         self.line.push_str(c.map_or("error", |c| c.outcome.code()));
         self.line.push(',');
         if let Some(c) = c {
-            csv_field(&mut self.line, deciding_id(ctx, c.deciding));
+            csv_field(&mut self.line, ctx.program.deciding_id(c.deciding));
         }
         self.line.push(',');
         self.cell.clear();
@@ -425,7 +416,7 @@ impl Writer {
                 .push_str(c.map_or(w.error, |c| c.outcome.label(lang))),
             2 => {
                 if let Some(c) = c {
-                    self.cell.push_str(deciding_id(ctx, c.deciding));
+                    self.cell.push_str(ctx.program.deciding_id(c.deciding));
                 }
             }
             3 | 4 => {
@@ -471,10 +462,7 @@ impl Writer {
             self.cell = text;
             return;
         };
-        let title = match c.deciding {
-            Deciding::Clause(i) => rules.clauses[i].title.get(lang),
-            Deciding::Scope => rules.scope.as_ref().map_or("", |s| s.title.get(lang)),
-        };
+        let title = ctx.program.deciding_title(c.deciding, lang);
         if c.outcome == Outcome::Incomplete && !c.missing.is_empty() {
             self.sort_missing(ctx, row);
             self.cell.push_str(w.missing);

@@ -136,28 +136,22 @@ pub fn build(
         });
     }
 
-    let (deciding, deciding_title, deciding_source, reason) = match trace.deciding {
-        Deciding::Clause(i) => {
-            let c = &rules.clauses[i];
-            (
-                c.id.clone(),
-                c.title.get(lang).to_string(),
-                c.source.clone(),
-                w.explanation(i).unwrap_or_default(),
-            )
-        }
-        Deciding::Scope => match &rules.scope {
-            Some(s) => (
-                s.id.clone(),
-                s.title.get(lang).to_string(),
-                s.source.clone(),
-                s.because
-                    .as_ref()
-                    .map_or_else(|| w.out_of_scope(), |t| w.fill(t, usize::MAX)),
-            ),
-            None => ("1.0".to_string(), String::new(), None, w.out_of_scope()),
-        },
+    let (deciding_source, reason) = match trace.deciding {
+        Deciding::Clause(i) => (
+            rules.clauses[i].source.clone(),
+            w.explanation(i).unwrap_or_default(),
+        ),
+        Deciding::Scope => (
+            rules.scope.as_ref().and_then(|s| s.source.clone()),
+            rules
+                .scope
+                .as_ref()
+                .and_then(|s| s.because.as_ref())
+                .map_or_else(|| w.out_of_scope(), |t| w.fill(t, usize::MAX)),
+        ),
     };
+    let deciding = program.deciding_id(trace.deciding).to_string();
+    let deciding_title = program.deciding_title(trace.deciding, lang).to_string();
 
     let missing_fields: Vec<&Field> = w.keys(trace.missing).collect();
     let mut missing: Vec<String> = missing_fields.iter().map(|f| f.key.clone()).collect();
