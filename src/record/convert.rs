@@ -68,10 +68,14 @@ pub fn describe_type(ty: &FieldType) -> Msg {
 }
 
 fn list_values(values: &[crate::model::EnumValue], zh: bool) -> String {
-    let sep = if zh { "、" } else { ", " };
+    let (sep, open, close) = if zh {
+        ("、", "（", "）")
+    } else {
+        (", ", " (", ")")
+    };
     values
         .iter()
-        .map(|v| format!("\"{}\"（{}）", v.code, v.label.zh))
+        .map(|v| format!("\"{}\"{open}{}{close}", v.code, v.label.zh))
         .collect::<Vec<_>>()
         .join(sep)
 }
