@@ -6,11 +6,32 @@ use crate::model::*;
 use crate::syntax::{CmpOp, Unit};
 use crate::value::{KeySet, Value};
 
+/// One step of a compiled expression. A node is either a *condition*,
+/// whose value is a [`crate::eval::Kleene`] truth value, or a *value* node,
+/// whose value is a [`Value`] ([`Node::is_condition`]). Every operand is of
+/// the kind its reader expects: the compiler puts [`Node::AsCondition`] or
+/// [`Node::AsValue`] between the two where a rule file mixes them (a
+/// boolean field under `and`, a comparison compared with `true`), so the
+/// evaluator never has to ask which kind an operand is.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Node {
+    // ---- value nodes
     Const(Value),
     Field(u16),
+    /// A definition whose root is a value node.
     Define(u16),
+    /// `Shift(date, amount, unit, negative)`.
+    Shift(u32, u32, Unit, bool),
+    /// A shift by a constant amount, its sign applied.
+    ShiftBy(u32, i64, Unit),
+    Else(u32, u32),
+    /// A condition's truth value as a value (`Bool` or `Absent`).
+    AsValue(u32),
+    // ---- condition nodes
+    /// A definition whose root is a condition.
+    DefineCondition(u16),
+    /// A boolean value node's truth value.
+    AsCondition(u32),
     /// Every slot in the set has a value.
     Present(KeySet),
     Not(u32),
@@ -23,25 +44,42 @@ pub(crate) enum Node {
     InList(u32, u32, u32, bool),
     ContainsAny(u32, u64),
     Contains(u32, u32),
-    Shift(u32, u32, Unit, bool),
-    Else(u32, u32),
     // Fused forms of the commonest conditions, a field tested against
     // constants: one node where the general form takes two or three.
     /// `Cmp(op, Field(slot), Const(value))`.
     FieldCmp(CmpOp, u16, Value),
-    /// `Cmp(==, Field(slot), Const(value))` for a boolean or enum constant
-    /// (`!=` when negated): equal exactly when the values are.
-    FieldEq(u16, Value, bool),
-    /// `InSet(Field(slot), set, negated)`.
+    /// A boolean field compared with a constant: `field == want` (and
+    /// `field != !want`).
+    FieldIs(u16, bool),
+    /// `InSet(Field(slot), set, negated)`, and an enum field compared with
+    /// one value (`==`, or `!=` negated).
     FieldInSet(u16, u64, bool),
     /// `ContainsAny(Field(slot), set)`.
     FieldContainsAny(u16, u64),
 }
 
+impl Node {
+    /// Whether the node's value is a truth value (else a [`Value`]).
+    pub(crate) fn is_condition(&self) -> bool {
+        !matches!(
+            self,
+            Node::Const(_)
+                | Node::Field(_)
+                | Node::Define(_)
+                | Node::Shift(..)
+                | Node::ShiftBy(..)
+                | Node::Else(..)
+                | Node::AsValue(_)
+        )
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledClause {
     pub kind: ClauseKind,
+    /// A condition node.
     pub condition: Option<u32>,
+    /// A value node.
     pub due: Option<u32>,
     /// Bit per [`Outcome`] the clause applies to (deadlines).
     pub applies: u8,
@@ -64,12 +102,18 @@ pub struct Program {
     pub(crate) texts: Vec<String>,
     /// (definition, root node), in an order where each comes after those it uses.
     pub(crate) defines: Vec<(usize, u32)>,
-    /// Each definition's root node, by definition id.
+    /// Each definition's root node (a condition or a value node, as the
+    /// definition's type is boolean or not), by definition id.
     pub(crate) define_roots: Vec<u32>,
-    /// The node ranges (inclusive) holding every definition and every
-    /// `when`/`require` condition: evaluated for every record, in one sweep
-    /// each. Deadlines' dates are evaluated only where they apply.
+    /// The node ranges (inclusive) holding every definition, condition and
+    /// deadline date: evaluated for every record, in one sweep each (in
+    /// practice one range, the whole program). A deadline's date is swept
+    /// even where the deadline does not apply: cheaper than a sweep of its
+    /// own when it does, and an overflow there only sends the record to the
+    /// keyed evaluator, which computes only what applies.
     pub(crate) always: Vec<(u32, u32)>,
+    /// The clauses with a `due` date, in clause order.
+    pub(crate) deadlines: Vec<usize>,
     pub(crate) clauses: Vec<CompiledClause>,
 }
 
@@ -88,6 +132,7 @@ pub fn compile(rules: RuleSet) -> Program {
         defines: Vec::new(),
         define_roots: vec![u32::MAX; rules.defines.len()],
         always: Vec::new(),
+        deadlines: Vec::new(),
         clauses: Vec::new(),
         rules: RuleSet {
             defines: Vec::new(),
@@ -104,11 +149,15 @@ pub fn compile(rules: RuleSet) -> Program {
         p.always(root);
     }
     for c in &rules.clauses {
-        let condition = c.condition.as_ref().map(|e| p.expr(e, &define_reads));
+        let condition = c.condition.as_ref().map(|e| p.condition(e, &define_reads));
         if let Some(n) = condition {
             p.always(n);
         }
-        let due = c.due.as_ref().map(|d| p.expr(&d.expr, &define_reads));
+        let due = c.due.as_ref().map(|d| p.value(&d.expr, &define_reads));
+        if let Some(n) = due {
+            p.always(n);
+            p.deadlines.push(p.clauses.len());
+        }
         let applies = match &c.applies {
             None => 0b111,
             Some(list) => list.iter().fold(0, |m, &o| m | outcome_bit(o)),
@@ -149,6 +198,33 @@ impl Program {
         n
     }
 
+    /// `e` as a condition node.
+    fn condition(&mut self, e: &Expr, define_reads: &[KeySet]) -> u32 {
+        let n = self.expr(e, define_reads);
+        if self.nodes[n as usize].is_condition() {
+            n
+        } else {
+            self.wrap(Node::AsCondition(n), n)
+        }
+    }
+
+    /// `e` as a value node.
+    fn value(&mut self, e: &Expr, define_reads: &[KeySet]) -> u32 {
+        let n = self.expr(e, define_reads);
+        if self.nodes[n as usize].is_condition() {
+            self.wrap(Node::AsValue(n), n)
+        } else {
+            n
+        }
+    }
+
+    /// A node over `inner` alone, its subtree beginning where inner's does.
+    fn wrap(&mut self, node: Node, inner: u32) -> u32 {
+        let n = self.push(node, self.reads[inner as usize]);
+        self.starts[n as usize] = self.starts[inner as usize];
+        n
+    }
+
     /// A field tested against constants, as one fused node.
     fn fused(&mut self, e: &Expr) -> Option<u32> {
         let field = |x: &Expr| match x.kind {
@@ -161,9 +237,13 @@ impl Program {
                     return None;
                 };
                 let c = self.constant(c);
+                let negated = *op == CmpOp::Ne;
                 match (op, c) {
-                    (CmpOp::Eq | CmpOp::Ne, Value::Bool(_) | Value::Enum(_)) => {
-                        (Node::FieldEq(f as u16, c, *op == CmpOp::Ne), f)
+                    (CmpOp::Eq | CmpOp::Ne, Value::Bool(b)) => {
+                        (Node::FieldIs(f as u16, b != negated), f)
+                    }
+                    (CmpOp::Eq | CmpOp::Ne, Value::Enum(e)) if e < 64 => {
+                        (Node::FieldInSet(f as u16, 1 << e, negated), f)
                     }
                     _ => (Node::FieldCmp(*op, f as u16, c), f),
                 }
@@ -189,8 +269,12 @@ impl Program {
         if let Some(n) = self.fused(e) {
             return n;
         }
-        let sub = |p: &mut Program, x: &Expr| {
-            let n = p.expr(x, define_reads);
+        let condition = |p: &mut Program, x: &Expr| {
+            let n = p.condition(x, define_reads);
+            (n, p.reads[n as usize])
+        };
+        let value = |p: &mut Program, x: &Expr| {
+            let n = p.value(x, define_reads);
             (n, p.reads[n as usize])
         };
         match &e.kind {
@@ -199,7 +283,14 @@ impl Program {
                 self.push(Node::Const(v), KeySet::EMPTY)
             }
             ExprKind::Field(f) => self.push(Node::Field(*f as u16), KeySet::one(*f)),
-            ExprKind::Define(d) => self.push(Node::Define(*d as u16), define_reads[*d]),
+            ExprKind::Define(d) => {
+                let node = if self.nodes[self.define_roots[*d] as usize].is_condition() {
+                    Node::DefineCondition(*d as u16)
+                } else {
+                    Node::Define(*d as u16)
+                };
+                self.push(node, define_reads[*d])
+            }
             ExprKind::Present(fs) => {
                 let set = fs
                     .iter()
@@ -207,7 +298,7 @@ impl Program {
                 self.push(Node::Present(set), set)
             }
             ExprKind::Not(x) => {
-                let (n, r) = sub(self, x);
+                let (n, r) = condition(self, x);
                 self.push(Node::Not(n), r)
             }
             ExprKind::And(xs) | ExprKind::Or(xs) => {
@@ -215,7 +306,7 @@ impl Program {
                 let ops: Vec<u32> = xs
                     .iter()
                     .map(|x| {
-                        let (n, r) = sub(self, x);
+                        let (n, r) = condition(self, x);
                         reads = reads.union(r);
                         n
                     })
@@ -231,24 +322,24 @@ impl Program {
                 self.push(node, reads)
             }
             ExprKind::Cmp(a, op, b) => {
-                let (a, ra) = sub(self, a);
-                let (b, rb) = sub(self, b);
+                let (a, ra) = value(self, a);
+                let (b, rb) = value(self, b);
                 self.push(Node::Cmp(*op, a, b), ra.union(rb))
             }
             ExprKind::InSet {
-                value,
+                value: x,
                 set,
                 negated,
             } => {
-                let (n, r) = sub(self, value);
+                let (n, r) = value(self, x);
                 self.push(Node::InSet(n, *set, *negated), r)
             }
             ExprKind::InList {
-                value,
+                value: x,
                 items,
                 negated,
             } => {
-                let (n, r) = sub(self, value);
+                let (n, r) = value(self, x);
                 let start = self.consts.len() as u32;
                 for c in items {
                     let v = self.constant(c);
@@ -257,12 +348,12 @@ impl Program {
                 self.push(Node::InList(n, start, items.len() as u32, *negated), r)
             }
             ExprKind::ContainsAny(list, set) => {
-                let (n, r) = sub(self, list);
+                let (n, r) = value(self, list);
                 self.push(Node::ContainsAny(n, *set), r)
             }
             ExprKind::Contains(list, item) => {
-                let (a, ra) = sub(self, list);
-                let (b, rb) = sub(self, item);
+                let (a, ra) = value(self, list);
+                let (b, rb) = value(self, item);
                 self.push(Node::Contains(a, b), ra.union(rb))
             }
             ExprKind::Shift {
@@ -271,13 +362,19 @@ impl Program {
                 amount,
                 unit,
             } => {
-                let (a, ra) = sub(self, date);
-                let (b, rb) = sub(self, amount);
+                let (a, ra) = value(self, date);
+                // A constant amount (`+ 3 days`) is part of the node.
+                if let ExprKind::Const(Const::Int(k)) = amount.kind
+                    && let Some(k) = if *negative { k.checked_neg() } else { Some(k) }
+                {
+                    return self.push(Node::ShiftBy(a, k, *unit), ra);
+                }
+                let (b, rb) = value(self, amount);
                 self.push(Node::Shift(a, b, *unit, *negative), ra.union(rb))
             }
             ExprKind::Else(a, b) => {
-                let (a, ra) = sub(self, a);
-                let (b, rb) = sub(self, b);
+                let (a, ra) = value(self, a);
+                let (b, rb) = value(self, b);
                 self.push(Node::Else(a, b), ra.union(rb))
             }
         }

@@ -38,6 +38,54 @@ impl Status {
     }
 }
 
+/// A Kleene truth value (SPEC §2), the value of a condition. Ordered so
+/// that `and` is the least of its operands and `or` the greatest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[repr(u8)]
+pub(crate) enum Kleene {
+    False = 0,
+    #[default]
+    Unknown = 1,
+    True = 2,
+}
+
+impl Kleene {
+    /// A boolean value's truth; anything else (absent) is unknown.
+    #[inline]
+    pub(crate) fn of(v: Value) -> Kleene {
+        match v {
+            Value::Bool(b) => Kleene::from(b),
+            _ => Kleene::Unknown,
+        }
+    }
+
+    #[inline]
+    fn not(self) -> Kleene {
+        match self {
+            Kleene::False => Kleene::True,
+            Kleene::Unknown => Kleene::Unknown,
+            Kleene::True => Kleene::False,
+        }
+    }
+
+    /// As a value: `Bool`, or `Absent` when unknown.
+    #[inline]
+    pub(crate) fn value(self) -> Value {
+        match self {
+            Kleene::False => Value::Bool(false),
+            Kleene::Unknown => Value::Absent,
+            Kleene::True => Value::Bool(true),
+        }
+    }
+}
+
+impl From<bool> for Kleene {
+    #[inline]
+    fn from(b: bool) -> Kleene {
+        if b { Kleene::True } else { Kleene::False }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ClauseResult {
     pub status: Status,
@@ -96,8 +144,10 @@ pub struct Trace {
     pub deciding: Deciding,
     /// The keys to ask for (incomplete only).
     pub missing: KeySet,
-    /// Each compiled node's value (a reusable buffer of the evaluator).
+    /// Each value node's value, each condition's truth (reusable buffers
+    /// of the evaluator; see [`Node::is_condition`]).
     nodes: Vec<Value>,
+    conditions: Vec<Kleene>,
 }
 
 impl Default for Trace {
@@ -109,6 +159,7 @@ impl Default for Trace {
             deciding: Deciding::Scope,
             missing: KeySet::EMPTY,
             nodes: Vec::new(),
+            conditions: Vec::new(),
         }
     }
 }
@@ -148,6 +199,7 @@ struct Run<'a> {
     program: &'a Program,
     rec: &'a Record,
     nodes: &'a mut Vec<Value>,
+    conditions: &'a mut Vec<Kleene>,
     defines: &'a mut Vec<Value>,
     keyed: &'a mut Vec<(Value, KeySet)>,
     keyed_ready: bool,
@@ -159,11 +211,31 @@ impl Run<'_> {
     /// A root node's value; in sweep mode, its subtree must have been swept.
     fn value(&mut self, n: u32) -> Value {
         if self.sweep {
-            let v = self.nodes[n as usize];
+            let v = if self.program.nodes[n as usize].is_condition() {
+                self.conditions[n as usize].value()
+            } else {
+                self.nodes[n as usize]
+            };
             debug_assert!(self.overflow || v == self.keyed(n).0, "node {n}");
             v
         } else {
             self.keyed(n).0
+        }
+    }
+
+    /// A root condition's truth; in sweep mode, its subtree must have been
+    /// swept.
+    fn truth(&mut self, n: u32) -> Kleene {
+        debug_assert!(self.program.nodes[n as usize].is_condition());
+        if self.sweep {
+            let k = self.conditions[n as usize];
+            debug_assert!(
+                self.overflow || k == Kleene::of(self.keyed(n).0),
+                "node {n}"
+            );
+            k
+        } else {
+            Kleene::of(self.keyed(n).0)
         }
     }
 
@@ -197,125 +269,142 @@ impl Run<'_> {
         v
     }
 
-    /// Computes the values of nodes `from..=to`, each after its operands.
+    /// Computes the values of nodes `from..=to`, each after its operands:
+    /// a value node's into `nodes`, a condition's into `conditions`.
     fn sweep(&mut self, from: u32, to: u32) {
+        use Kleene::Unknown;
         let p = self.program;
         let rec = self.rec;
-        let (from, to) = (from as usize, to as usize);
-        let vals = &mut self.nodes[..=to];
+        let to = to as usize;
         let nodes = &p.nodes[..=to];
-        for i in from..vals.len() {
-            let v = match nodes[i] {
-                Node::Const(v) => v,
-                Node::Field(slot) => rec.get(slot as usize),
-                Node::Define(d) => vals[p.define_roots[d as usize] as usize],
-                Node::FieldCmp(op, slot, c) => match rec.get(slot as usize) {
-                    Value::Absent => Value::Absent,
-                    v => Value::Bool(op.holds(compare(p, rec, v, c))),
-                },
-                Node::FieldEq(slot, c, negated) => match rec.get(slot as usize) {
-                    Value::Absent => Value::Absent,
-                    v => Value::Bool((v == c) != negated),
-                },
-                Node::FieldInSet(slot, set, negated) => match rec.get(slot as usize) {
-                    Value::Enum(e) => Value::Bool((set >> e & 1 == 1) != negated),
-                    other => other,
-                },
-                Node::FieldContainsAny(slot, set) => match rec.get(slot as usize) {
-                    Value::Set(s) => Value::Bool(s & set != 0),
-                    other => other,
-                },
-                Node::Present(set) => Value::Bool(set.minus(rec.present()).is_empty()),
-                Node::Not(x) => match vals[x as usize] {
-                    Value::Bool(b) => Value::Bool(!b),
-                    other => other,
-                },
-                Node::And(start, len) => {
-                    let (mut any_false, mut any_unknown) = (false, false);
-                    for &k in &p.kids[start as usize..(start + len) as usize] {
-                        match vals[k as usize] {
-                            Value::Bool(true) => {}
-                            Value::Bool(false) => any_false = true,
-                            _ => any_unknown = true,
-                        }
-                    }
-                    if any_false {
-                        Value::Bool(false)
-                    } else if any_unknown {
-                        Value::Absent
-                    } else {
-                        Value::Bool(true)
-                    }
-                }
-                Node::Or(start, len) => {
-                    let (mut any_true, mut any_unknown) = (false, false);
-                    for &k in &p.kids[start as usize..(start + len) as usize] {
-                        match vals[k as usize] {
-                            Value::Bool(true) => any_true = true,
-                            Value::Bool(false) => {}
-                            _ => any_unknown = true,
-                        }
-                    }
-                    if any_true {
-                        Value::Bool(true)
-                    } else if any_unknown {
-                        Value::Absent
-                    } else {
-                        Value::Bool(false)
-                    }
-                }
-                Node::Cmp(op, a, b) => {
-                    let (va, vb) = (vals[a as usize], vals[b as usize]);
-                    if va.is_absent() || vb.is_absent() {
-                        Value::Absent
-                    } else {
-                        Value::Bool(op.holds(compare(p, rec, va, vb)))
-                    }
-                }
-                Node::InSet(x, set, negated) => match vals[x as usize] {
-                    Value::Enum(e) => Value::Bool((set >> e & 1 == 1) != negated),
-                    other => other,
-                },
-                Node::InList(x, start, len, negated) => {
-                    let v = vals[x as usize];
-                    if v.is_absent() {
-                        v
-                    } else {
-                        let found = p.consts[start as usize..(start + len) as usize]
-                            .iter()
-                            .any(|&c| compare(p, rec, v, c).is_some_and(|o| o.is_eq()));
-                        Value::Bool(found != negated)
-                    }
-                }
-                Node::ContainsAny(x, set) => match vals[x as usize] {
-                    Value::Set(s) => Value::Bool(s & set != 0),
-                    other => other,
-                },
-                Node::Contains(list, item) => match (vals[list as usize], vals[item as usize]) {
-                    (Value::Set(s), Value::Enum(e)) => Value::Bool(s >> e & 1 == 1),
-                    _ => Value::Absent,
-                },
+        let vals = &mut self.nodes[..=to];
+        let conds = &mut self.conditions[..=to];
+        let mut overflow = false;
+        for i in from as usize..to + 1 {
+            match nodes[i] {
+                Node::Const(v) => vals[i] = v,
+                Node::Field(slot) => vals[i] = rec.get(slot as usize),
+                Node::Define(d) => vals[i] = vals[p.define_roots[d as usize] as usize],
                 Node::Shift(date, amount, unit, negative) => {
-                    match (vals[date as usize], vals[amount as usize]) {
+                    vals[i] = match (vals[date as usize], vals[amount as usize]) {
                         (Value::Date(d), Value::Int(a)) => {
                             let a = if negative { a.checked_neg() } else { Some(a) };
-                            match a.and_then(|a| shift_date(d, a, unit)) {
-                                Some(d) => Value::Date(d),
-                                None => {
-                                    self.overflow = true;
-                                    Value::Absent
-                                }
-                            }
+                            shifted(a.and_then(|a| shift_date(d, a, unit)), &mut overflow)
                         }
                         _ => Value::Absent,
                     }
                 }
-                Node::Else(a, b) => match vals[a as usize] {
-                    Value::Absent => vals[b as usize],
-                    va => va,
-                },
-            };
-            vals[i] = v;
+                Node::ShiftBy(date, amount, unit) => {
+                    vals[i] = match vals[date as usize] {
+                        Value::Date(d) => shifted(shift_date(d, amount, unit), &mut overflow),
+                        _ => Value::Absent,
+                    }
+                }
+                Node::Else(a, b) => {
+                    vals[i] = match vals[a as usize] {
+                        Value::Absent => vals[b as usize],
+                        va => va,
+                    }
+                }
+                Node::AsValue(x) => vals[i] = conds[x as usize].value(),
+                Node::DefineCondition(d) => {
+                    conds[i] = conds[p.define_roots[d as usize] as usize];
+                }
+                Node::AsCondition(x) => conds[i] = Kleene::of(vals[x as usize]),
+                Node::FieldCmp(op, slot, c) => {
+                    conds[i] = match rec.get(slot as usize) {
+                        Value::Absent => Unknown,
+                        v => Kleene::from(op.holds(compare(p, rec, v, c))),
+                    }
+                }
+                Node::FieldIs(slot, want) => {
+                    conds[i] = match rec.get(slot as usize) {
+                        Value::Bool(b) => Kleene::from(b == want),
+                        other => Kleene::of(other),
+                    }
+                }
+                Node::FieldInSet(slot, set, negated) => {
+                    conds[i] = match rec.get(slot as usize) {
+                        Value::Enum(e) => Kleene::from((set >> e & 1 == 1) != negated),
+                        other => Kleene::of(other),
+                    }
+                }
+                Node::FieldContainsAny(slot, set) => {
+                    conds[i] = match rec.get(slot as usize) {
+                        Value::Set(s) => Kleene::from(s & set != 0),
+                        other => Kleene::of(other),
+                    }
+                }
+                Node::Present(set) => {
+                    conds[i] = Kleene::from(set.minus(rec.present()).is_empty());
+                }
+                Node::Not(x) => conds[i] = conds[x as usize].not(),
+                Node::And(start, len) => {
+                    let kids = &p.kids[start as usize..(start + len) as usize];
+                    conds[i] = kids
+                        .iter()
+                        .map(|&k| conds[k as usize])
+                        .min()
+                        .unwrap_or(Kleene::True);
+                }
+                Node::Or(start, len) => {
+                    let kids = &p.kids[start as usize..(start + len) as usize];
+                    conds[i] = kids
+                        .iter()
+                        .map(|&k| conds[k as usize])
+                        .max()
+                        .unwrap_or(Kleene::False);
+                }
+                Node::Cmp(op, a, b) => {
+                    let (va, vb) = (vals[a as usize], vals[b as usize]);
+                    conds[i] = if va.is_absent() || vb.is_absent() {
+                        Unknown
+                    } else {
+                        Kleene::from(op.holds(compare(p, rec, va, vb)))
+                    }
+                }
+                Node::InSet(x, set, negated) => {
+                    conds[i] = match vals[x as usize] {
+                        Value::Enum(e) => Kleene::from((set >> e & 1 == 1) != negated),
+                        other => Kleene::of(other),
+                    }
+                }
+                Node::InList(x, start, len, negated) => {
+                    let v = vals[x as usize];
+                    conds[i] = if v.is_absent() {
+                        Unknown
+                    } else {
+                        let found = p.consts[start as usize..(start + len) as usize]
+                            .iter()
+                            .any(|&c| compare(p, rec, v, c).is_some_and(|o| o.is_eq()));
+                        Kleene::from(found != negated)
+                    }
+                }
+                Node::ContainsAny(x, set) => {
+                    conds[i] = match vals[x as usize] {
+                        Value::Set(s) => Kleene::from(s & set != 0),
+                        other => Kleene::of(other),
+                    }
+                }
+                Node::Contains(list, item) => {
+                    conds[i] = match (vals[list as usize], vals[item as usize]) {
+                        (Value::Set(s), Value::Enum(e)) => Kleene::from(s >> e & 1 == 1),
+                        _ => Unknown,
+                    }
+                }
+            }
+        }
+        self.overflow |= overflow;
+    }
+}
+
+/// A shifted date's value; an overflow is noted.
+fn shifted(date: Option<crate::value::Date>, overflow: &mut bool) -> Value {
+    match date {
+        Some(d) => Value::Date(d),
+        None => {
+            *overflow = true;
+            Value::Absent
         }
     }
 }
@@ -357,6 +446,7 @@ impl Program {
         sweep: bool,
     ) -> bool {
         trace.nodes.resize(self.nodes.len(), Value::Absent);
+        trace.conditions.resize(self.nodes.len(), Kleene::Unknown);
         trace.defines.clear();
         trace
             .defines
@@ -365,6 +455,7 @@ impl Program {
             program: self,
             rec,
             nodes: &mut trace.nodes,
+            conditions: &mut trace.conditions,
             defines: &mut trace.defines,
             keyed: scratch,
             keyed_ready: false,
@@ -381,43 +472,65 @@ impl Program {
             let v = run.value(root);
             run.defines[d] = v;
         }
-        trace.clauses.clear();
 
+        // Every clause's status, and what SPEC §2's precedence needs, in
+        // one pass: the first ground that holds, whether the bases are all
+        // false or one holds, and the first open clause with the keys
+        // behind the open ones (an unknown basis is open only when no basis
+        // holds, which is known at the end).
+        trace.clauses.clear();
         let (mut any_basis_true, mut all_basis_false) = (false, true);
-        let mut first_true_basis = None;
-        let mut first_fired = None;
+        let (mut first_true_basis, mut first_fired) = (None, None);
+        let (mut first_open_basis, mut basis_keys) = (None, KeySet::EMPTY);
+        let (mut first_open, mut open_keys) = (None, KeySet::EMPTY);
         for (i, c) in self.clauses.iter().enumerate() {
             let result = match (c.kind, c.condition) {
                 (ClauseKind::Basis | ClauseKind::Ground, Some(n)) => {
-                    let status = match run.value(n) {
-                        Value::Bool(true) => Status::True,
-                        Value::Bool(false) => Status::False,
-                        _ => Status::Unknown,
-                    };
-                    if c.kind == ClauseKind::Basis {
-                        any_basis_true |= status == Status::True;
-                        all_basis_false &= status == Status::False;
-                        if status == Status::True && first_true_basis.is_none() {
-                            first_true_basis = Some(i);
+                    let truth = run.truth(n);
+                    let basis = c.kind == ClauseKind::Basis;
+                    match truth {
+                        Kleene::True if basis => {
+                            any_basis_true = true;
+                            all_basis_false = false;
+                            first_true_basis.get_or_insert(i);
                         }
-                    } else if status == Status::True && first_fired.is_none() {
-                        first_fired = Some(i);
+                        Kleene::True => {
+                            first_fired.get_or_insert(i);
+                        }
+                        Kleene::False => {}
+                        Kleene::Unknown => all_basis_false &= !basis,
                     }
-                    let keys = if status == Status::Unknown {
-                        run.keyed(n).1
+                    if truth == Kleene::Unknown {
+                        let keys = run.keyed(n).1;
+                        if basis {
+                            first_open_basis.get_or_insert(i);
+                            basis_keys = basis_keys.union(keys);
+                        } else {
+                            first_open.get_or_insert(i);
+                            open_keys = open_keys.union(keys);
+                        }
+                        ClauseResult {
+                            status: Status::Unknown,
+                            keys,
+                            due: Value::Absent,
+                            open: true,
+                        }
                     } else {
-                        KeySet::EMPTY
-                    };
-                    ClauseResult {
-                        status,
-                        keys,
-                        due: Value::Absent,
-                        open: status == Status::Unknown,
+                        ClauseResult {
+                            status: if truth == Kleene::True {
+                                Status::True
+                            } else {
+                                Status::False
+                            },
+                            keys: KeySet::EMPTY,
+                            due: Value::Absent,
+                            open: false,
+                        }
                     }
                 }
                 (ClauseKind::Evidence, Some(n)) => {
-                    let v = run.value(n);
-                    if v == Value::Bool(true) {
+                    let truth = run.truth(n);
+                    if truth == Kleene::True {
                         ClauseResult {
                             status: Status::Met,
                             keys: KeySet::EMPTY,
@@ -425,11 +538,14 @@ impl Program {
                             open: false,
                         }
                     } else {
+                        let keys = run.keyed(n).1;
+                        first_open.get_or_insert(i);
+                        open_keys = open_keys.union(keys);
                         ClauseResult {
                             status: Status::Unmet,
-                            keys: run.keyed(n).1,
+                            keys,
                             due: Value::Absent,
-                            open: v.is_absent(),
+                            open: truth == Kleene::Unknown,
                         }
                     }
                 }
@@ -442,51 +558,30 @@ impl Program {
             };
             trace.clauses.push(result);
         }
+        if let Some(b) = first_open_basis.filter(|_| !any_basis_true) {
+            first_open = Some(first_open.map_or(b, |i| i.min(b)));
+            open_keys = open_keys.union(basis_keys);
+        }
 
         // Outcome, in SPEC §2's order of precedence.
         trace.missing = KeySet::EMPTY;
-        if let Some(i) = first_fired {
-            trace.outcome = Outcome::Rejected;
-            trace.deciding = Deciding::Clause(i);
-        } else if all_basis_false {
-            trace.outcome = Outcome::Rejected;
-            trace.deciding = Deciding::Scope;
-        } else {
-            let mut first_open = None;
-            for (i, (c, r)) in self.clauses.iter().zip(&trace.clauses).enumerate() {
-                let open = match (c.kind, r.status) {
-                    (ClauseKind::Basis, Status::Unknown) => !any_basis_true,
-                    (ClauseKind::Ground, Status::Unknown) => true,
-                    (ClauseKind::Evidence, Status::Unmet) => true,
-                    _ => false,
-                };
-                if open {
-                    trace.missing = trace.missing.union(r.keys);
-                    first_open.get_or_insert(i);
-                }
+        (trace.outcome, trace.deciding) = match (first_fired, first_open, first_true_basis) {
+            (Some(i), _, _) => (Outcome::Rejected, Deciding::Clause(i)),
+            _ if all_basis_false => (Outcome::Rejected, Deciding::Scope),
+            (None, Some(i), _) => {
+                trace.missing = open_keys;
+                (Outcome::Incomplete, Deciding::Clause(i))
             }
-            match (first_open, first_true_basis) {
-                (Some(i), _) => {
-                    trace.outcome = Outcome::Incomplete;
-                    trace.deciding = Deciding::Clause(i);
-                }
-                (None, Some(i)) => {
-                    trace.outcome = Outcome::Accepted;
-                    trace.deciding = Deciding::Clause(i);
-                }
-                (None, None) => unreachable!("no basis true and none open means all are false"),
-            }
-        }
+            (None, None, Some(i)) => (Outcome::Accepted, Deciding::Clause(i)),
+            (None, None, None) => unreachable!("no basis true and none open means all are false"),
+        };
 
         let bit = outcome_bit(trace.outcome);
-        for (c, r) in self.clauses.iter().zip(trace.clauses.iter_mut()) {
-            let Some(n) = c.due else { continue };
-            if c.applies & bit == 0 {
+        for &i in &self.deadlines {
+            let (c, r) = (&self.clauses[i], &mut trace.clauses[i]);
+            let Some(n) = c.due.filter(|_| c.applies & bit != 0) else {
                 continue;
-            }
-            if sweep {
-                run.sweep(self.starts[n as usize], n);
-            }
+            };
             let v = run.value(n);
             *r = match v {
                 Value::Date(_) => ClauseResult {
@@ -546,14 +641,16 @@ impl Ctx<'_> {
                     (v, KeySet::EMPTY)
                 }
             }
-            Node::Define(d) => self.defines[d as usize],
+            Node::Define(d) | Node::DefineCondition(d) => self.defines[d as usize],
+            Node::AsValue(x) | Node::AsCondition(x) => self.eval(x),
             Node::FieldCmp(op, slot, c) => match self.rec.get(slot as usize) {
                 Value::Absent => (Value::Absent, KeySet::one(slot as usize)),
                 v => self.condition(op.holds(compare(p, self.rec, v, c)), n),
             },
-            Node::FieldEq(slot, c, negated) => match self.rec.get(slot as usize) {
+            Node::FieldIs(slot, want) => match self.rec.get(slot as usize) {
+                Value::Bool(b) => self.condition(b == want, n),
                 Value::Absent => (Value::Absent, KeySet::one(slot as usize)),
-                v => self.condition((v == c) != negated, n),
+                other => (other, KeySet::EMPTY),
             },
             Node::FieldInSet(slot, set, negated) => match self.rec.get(slot as usize) {
                 Value::Enum(e) => self.condition((set >> e & 1 == 1) != negated, n),
@@ -674,6 +771,16 @@ impl Ctx<'_> {
                     _ => (Value::Absent, kd.union(ka)),
                 }
             }
+            Node::ShiftBy(date, amount, unit) => match self.eval(date) {
+                (Value::Date(d), _) => match shift_date(d, amount, unit) {
+                    Some(d) => (Value::Date(d), KeySet::EMPTY),
+                    None => {
+                        self.overflow = true;
+                        (Value::Absent, KeySet::EMPTY)
+                    }
+                },
+                (_, keys) => (Value::Absent, keys),
+            },
             Node::Else(a, b) => {
                 let (va, ka) = self.eval(a);
                 if !va.is_absent() {
@@ -735,5 +842,33 @@ deadline "D" "期限" { due d = a else (b + n years) }
         assert_eq!(due(Some(a), 9_999_999_999), Ok(Value::Date(a)));
         assert_eq!(due(None, 9_999_999_999), Err(super::DateOutOfRange));
         assert_eq!(due(None, 1), Ok(Value::Date(jiff::civil::date(2025, 1, 1))));
+    }
+
+    /// Every deadline's date is swept with the conditions, applicable or
+    /// not; arithmetic that overflows in a deadline that does not apply
+    /// to the outcome is no error, and one that applies is.
+    #[test]
+    fn overflow_in_a_deadline_that_does_not_apply_is_no_error() {
+        const RULES: &str = r#"
+rules "applies" { version "1" }
+field ok "受理" bool
+field d "日期" date
+field n "数" integer
+basis "B" "依据" { when ok == true }
+deadline "D" "期限" { due later = d + n years  applies to accepted }
+"#;
+        let program = crate::load_rules("applies.rules", RULES.as_bytes()).expect("rules load");
+        let slot = |k: &str| program.rules.field(k).unwrap();
+        let run = |ok: bool| {
+            let mut rec = Record::new(program.rules.fields.len());
+            rec.set(slot("ok"), Value::Bool(ok));
+            rec.set(slot("d"), Value::Date(jiff::civil::date(2024, 1, 1)));
+            rec.set(slot("n"), Value::Int(9_999_999_999));
+            program.evaluate(&rec)
+        };
+        let rejected = run(false).expect("a deadline that does not apply is not computed");
+        assert_eq!(rejected.outcome, crate::model::Outcome::Rejected);
+        assert_eq!(rejected.clauses[1].status, super::Status::NotApplicable);
+        assert_eq!(run(true), Err(super::DateOutOfRange));
     }
 }
