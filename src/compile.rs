@@ -93,10 +93,6 @@ pub struct Program {
     pub(crate) nodes: Vec<Node>,
     /// The fields each node reads, through definitions too.
     pub(crate) reads: Vec<KeySet>,
-    /// Where each node's subtree begins: children are compiled before
-    /// their parent, so node `n`'s subtree is `nodes[starts[n]..=n]`, in an
-    /// order where every node comes after its operands.
-    pub(crate) starts: Vec<u32>,
     pub(crate) kids: Vec<u32>,
     pub(crate) consts: Vec<Value>,
     pub(crate) texts: Vec<String>,
@@ -105,13 +101,12 @@ pub struct Program {
     /// Each definition's root node (a condition or a value node, as the
     /// definition's type is boolean or not), by definition id.
     pub(crate) define_roots: Vec<u32>,
-    /// The node ranges (inclusive) holding every definition, condition and
-    /// deadline date: evaluated for every record, in one sweep each (in
-    /// practice one range, the whole program). A deadline's date is swept
-    /// even where the deadline does not apply: cheaper than a sweep of its
-    /// own when it does, and an overflow there only sends the record to the
-    /// keyed evaluator, which computes only what applies.
-    pub(crate) always: Vec<(u32, u32)>,
+    /// The order in which the evaluator's sweep computes every node for
+    /// every record (definitions, conditions and deadline dates: a date is
+    /// computed even where its deadline does not apply, which costs less
+    /// than a sweep of its own where it does; an overflow there only sends
+    /// the record to the keyed evaluator, which computes what applies).
+    pub(crate) schedule: Schedule,
     /// The clauses with a `due` date, in clause order.
     pub(crate) deadlines: Vec<usize>,
     pub(crate) clauses: Vec<CompiledClause>,
@@ -125,13 +120,12 @@ pub fn compile(rules: RuleSet) -> Program {
     let mut p = Program {
         nodes: Vec::new(),
         reads: Vec::new(),
-        starts: Vec::new(),
         kids: Vec::new(),
         consts: Vec::new(),
         texts: Vec::new(),
         defines: Vec::new(),
         define_roots: vec![u32::MAX; rules.defines.len()],
-        always: Vec::new(),
+        schedule: Schedule::default(),
         deadlines: Vec::new(),
         clauses: Vec::new(),
         rules: RuleSet {
@@ -146,16 +140,11 @@ pub fn compile(rules: RuleSet) -> Program {
         define_reads[d] = p.reads[root as usize];
         p.defines.push((d, root));
         p.define_roots[d] = root;
-        p.always(root);
     }
     for c in &rules.clauses {
         let condition = c.condition.as_ref().map(|e| p.condition(e, &define_reads));
-        if let Some(n) = condition {
-            p.always(n);
-        }
         let due = c.due.as_ref().map(|d| p.value(&d.expr, &define_reads));
-        if let Some(n) = due {
-            p.always(n);
+        if due.is_some() {
             p.deadlines.push(p.clauses.len());
         }
         let applies = match &c.applies {
@@ -171,31 +160,43 @@ pub fn compile(rules: RuleSet) -> Program {
     }
     p.rules.defines = rules.defines;
     p.rules.clauses = rules.clauses;
+    p.schedule = Schedule::of(&p.nodes);
     p
+}
+
+/// How the sweep visits the nodes. Leaf tests of a field against
+/// constants read no other node, so they go first, grouped by kind, each
+/// group one tight loop with no dispatch; then every other node, in node
+/// order (operands before the nodes that use them).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Schedule {
+    /// `FieldInSet` nodes: (node, slot, set, negated).
+    pub in_set: Vec<(u32, u16, u64, bool)>,
+    /// `FieldIs` nodes: (node, slot, want).
+    pub is: Vec<(u32, u16, bool)>,
+    pub rest: Vec<u32>,
+}
+
+impl Schedule {
+    fn of(nodes: &[Node]) -> Schedule {
+        let mut s = Schedule::default();
+        for (i, node) in nodes.iter().enumerate() {
+            let i = i as u32;
+            match *node {
+                Node::FieldInSet(slot, set, negated) => s.in_set.push((i, slot, set, negated)),
+                Node::FieldIs(slot, want) => s.is.push((i, slot, want)),
+                _ => s.rest.push(i),
+            }
+        }
+        s
+    }
 }
 
 impl Program {
     fn push(&mut self, node: Node, reads: KeySet) -> u32 {
         self.nodes.push(node);
         self.reads.push(reads);
-        self.starts.push(u32::MAX);
         (self.nodes.len() - 1) as u32
-    }
-
-    /// Adds a root's subtree to the nodes evaluated for every record.
-    fn always(&mut self, root: u32) {
-        let start = self.starts[root as usize];
-        match self.always.last_mut() {
-            Some((_, end)) if *end + 1 == start => *end = root,
-            _ => self.always.push((start, root)),
-        }
-    }
-
-    fn expr(&mut self, e: &Expr, define_reads: &[KeySet]) -> u32 {
-        let start = self.nodes.len() as u32;
-        let n = self.expr_nodes(e, define_reads);
-        self.starts[n as usize] = start;
-        n
     }
 
     /// `e` as a condition node.
@@ -218,11 +219,9 @@ impl Program {
         }
     }
 
-    /// A node over `inner` alone, its subtree beginning where inner's does.
+    /// A node over `inner` alone.
     fn wrap(&mut self, node: Node, inner: u32) -> u32 {
-        let n = self.push(node, self.reads[inner as usize]);
-        self.starts[n as usize] = self.starts[inner as usize];
-        n
+        self.push(node, self.reads[inner as usize])
     }
 
     /// A field tested against constants, as one fused node.
@@ -265,7 +264,8 @@ impl Program {
         Some(self.push(node, KeySet::one(f)))
     }
 
-    fn expr_nodes(&mut self, e: &Expr, define_reads: &[KeySet]) -> u32 {
+    /// Compiles an expression: its operands' nodes come before its own.
+    fn expr(&mut self, e: &Expr, define_reads: &[KeySet]) -> u32 {
         if let Some(n) = self.fused(e) {
             return n;
         }

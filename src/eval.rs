@@ -99,6 +99,15 @@ pub struct ClauseResult {
     pub open: bool,
 }
 
+impl ClauseResult {
+    const NOT_APPLICABLE: ClauseResult = ClauseResult {
+        status: Status::NotApplicable,
+        keys: KeySet::EMPTY,
+        due: Value::Absent,
+        open: false,
+    };
+}
+
 /// Which clause decided the outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deciding {
@@ -269,18 +278,35 @@ impl Run<'_> {
         v
     }
 
-    /// Computes the values of nodes `from..=to`, each after its operands:
-    /// a value node's into `nodes`, a condition's into `conditions`.
-    fn sweep(&mut self, from: u32, to: u32) {
+    /// Computes every node's value for the record, in the program's
+    /// [`Schedule`](crate::compile::Schedule): a value node's into `nodes`,
+    /// a condition's into `conditions`.
+    fn sweep(&mut self) {
         use Kleene::Unknown;
         let p = self.program;
         let rec = self.rec;
-        let to = to as usize;
-        let nodes = &p.nodes[..=to];
-        let vals = &mut self.nodes[..=to];
-        let conds = &mut self.conditions[..=to];
+        let nodes = &p.nodes[..];
+        let vals = &mut self.nodes[..nodes.len()];
+        let conds = &mut self.conditions[..nodes.len()];
         let mut overflow = false;
-        for i in from as usize..to + 1 {
+        // A field of these leaves holds its declared type or is absent (the
+        // checker sees to it), so anything else is unknown here, as it is
+        // to the keyed evaluator (`Kleene::of`). Written without a branch
+        // on the record's values, which vary from record to record.
+        for &(i, slot, set, negated) in &p.schedule.in_set {
+            conds[i as usize] = match rec.get(slot as usize) {
+                Value::Enum(e) => Kleene::from((set >> e & 1 == 1) != negated),
+                _ => Unknown,
+            };
+        }
+        for &(i, slot, want) in &p.schedule.is {
+            conds[i as usize] = match rec.get(slot as usize) {
+                Value::Bool(b) => Kleene::from(b == want),
+                _ => Unknown,
+            };
+        }
+        for &i in &p.schedule.rest {
+            let i = i as usize;
             match nodes[i] {
                 Node::Const(v) => vals[i] = v,
                 Node::Field(slot) => vals[i] = rec.get(slot as usize),
@@ -463,9 +489,7 @@ impl Program {
             overflow: false,
         };
         if sweep {
-            for &(from, to) in &self.always {
-                run.sweep(from, to);
-            }
+            run.sweep();
         }
         // Definitions' values, in dependency order.
         for &(d, root) in &self.defines {
@@ -478,13 +502,15 @@ impl Program {
         // false or one holds, and the first open clause with the keys
         // behind the open ones (an unknown basis is open only when no basis
         // holds, which is known at the end).
-        trace.clauses.clear();
+        trace
+            .clauses
+            .resize(self.clauses.len(), ClauseResult::NOT_APPLICABLE);
         let (mut any_basis_true, mut all_basis_false) = (false, true);
         let (mut first_true_basis, mut first_fired) = (None, None);
         let (mut first_open_basis, mut basis_keys) = (None, KeySet::EMPTY);
         let (mut first_open, mut open_keys) = (None, KeySet::EMPTY);
-        for (i, c) in self.clauses.iter().enumerate() {
-            let result = match (c.kind, c.condition) {
+        for (i, (c, slot)) in self.clauses.iter().zip(&mut trace.clauses).enumerate() {
+            *slot = match (c.kind, c.condition) {
                 (ClauseKind::Basis | ClauseKind::Ground, Some(n)) => {
                     let truth = run.truth(n);
                     let basis = c.kind == ClauseKind::Basis;
@@ -549,14 +575,8 @@ impl Program {
                         }
                     }
                 }
-                _ => ClauseResult {
-                    status: Status::NotApplicable,
-                    keys: KeySet::EMPTY,
-                    due: Value::Absent,
-                    open: false,
-                },
+                _ => ClauseResult::NOT_APPLICABLE,
             };
-            trace.clauses.push(result);
         }
         if let Some(b) = first_open_basis.filter(|_| !any_basis_true) {
             first_open = Some(first_open.map_or(b, |i| i.min(b)));
