@@ -1,6 +1,7 @@
 //! Text → syntax tree. `parse` runs a lexical pre-scan (IME punctuation,
-//! unterminated strings, nesting depth), then the pest grammar one item at a
-//! time so that every broken item is reported, then builds the tree.
+//! unterminated strings, nesting depth), then the pest grammar on the whole
+//! file, and builds the tree. A file that fails is parsed again one item at a
+//! time, so that every broken item is reported.
 
 pub mod ast;
 mod build;
@@ -69,6 +70,14 @@ pub fn parse(text: &str) -> Parsed {
         return Parsed {
             file: None,
             diagnostics: scan.diagnostics,
+        };
+    }
+    if scan.diagnostics.is_empty()
+        && let Some(file) = parse_whole(text)
+    {
+        return Parsed {
+            file: Some(file),
+            diagnostics: Vec::new(),
         };
     }
     let mut diagnostics = scan.diagnostics;
@@ -174,6 +183,22 @@ pub fn parse(text: &str) -> Parsed {
         _ => None,
     };
     Parsed { file, diagnostics }
+}
+
+/// A file without errors in one pest parse and one pass of the builder, or
+/// `None` if anything fails: then the caller parses it one item at a time,
+/// which finds every error. For a correct file both give the same tree (the
+/// spans are absolute in both).
+fn parse_whole(text: &str) -> Option<RuleFile> {
+    let file = RuleParser::parse(Rule::file, text).ok()?.next()?;
+    let builder = build::Builder::new(0);
+    let mut inner = file.into_inner();
+    let header = builder.header(inner.next()?).ok()?;
+    let items = inner
+        .filter(|p| p.as_rule() != Rule::EOI)
+        .map(|p| builder.item(p).ok())
+        .collect::<Option<Vec<_>>>()?;
+    Some(RuleFile { header, items })
 }
 
 /// Parses one expression on its own (used by tests and tools).
