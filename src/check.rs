@@ -201,6 +201,12 @@ fn check_file(
     })
 }
 
+/// Whether `key` names something inside the table `table` (`a.b` is inside `a`).
+fn is_inside(key: &str, table: &str) -> bool {
+    key.strip_prefix(table)
+        .is_some_and(|rest| rest.starts_with('.'))
+}
+
 /// Where an earlier occurrence starts, named in a help text as its line.
 fn line_of(span: &Span) -> usize {
     span.start
@@ -285,7 +291,7 @@ impl Checker {
         }
         for other in &self.fields {
             let (a, b) = (&other.key, key);
-            if a.starts_with(&format!("{b}.")) || b.starts_with(&format!("{a}.")) {
+            if is_inside(a, b) || is_inside(b, a) {
                 self.error(
                     "field-prefix",
                     f.key.span.clone(),

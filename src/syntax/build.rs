@@ -442,6 +442,12 @@ impl Builder {
         let span = self.span(&pair);
         let body = pair.into_inner().next().expect("string has a body");
         let raw = body.as_str();
+        if !raw.contains('\\') {
+            return Ok(Str {
+                value: raw.to_string(),
+                span,
+            });
+        }
         let mut value = String::with_capacity(raw.len());
         let mut chars = raw.char_indices();
         while let Some((i, c)) = chars.next() {

@@ -1,13 +1,17 @@
 //! Text → syntax tree. `parse` runs a lexical pre-scan (IME punctuation,
-//! unterminated strings, nesting depth), then the pest grammar one item at a
-//! time so that every broken item is reported, then builds the tree.
+//! unterminated strings, nesting depth), then the pest grammar on the whole
+//! file, and builds the tree. A file that fails is parsed again one item at a
+//! time, so that every broken item is reported.
 
 pub mod ast;
 mod build;
 mod names;
 mod prescan;
 
+use std::sync::{Mutex, PoisonError};
+
 use pest::Parser as _;
+use pest::iterators::Pairs;
 
 use crate::diag::{Diagnostic, Msg};
 pub use ast::*;
@@ -61,12 +65,19 @@ pub fn parse(text: &str) -> Parsed {
             )],
         };
     }
-    pest::set_error_detail(true);
     let scan = prescan::scan(text);
     if scan.too_deep {
         return Parsed {
             file: None,
             diagnostics: scan.diagnostics,
+        };
+    }
+    if scan.diagnostics.is_empty()
+        && let Some(file) = parse_whole(text)
+    {
+        return Parsed {
+            file: Some(file),
+            diagnostics: Vec::new(),
         };
     }
     let mut diagnostics = scan.diagnostics;
@@ -83,7 +94,7 @@ pub fn parse(text: &str) -> Parsed {
     let mut header = None;
     let mut items = Vec::new();
     let mut pos;
-    match RuleParser::parse(Rule::header_at, text) {
+    match parse_rule(Rule::header_at, text) {
         Ok(mut pairs) => {
             let at = pairs.next().expect("header_at always yields one pair");
             pos = at.as_span().end();
@@ -107,7 +118,7 @@ pub fn parse(text: &str) -> Parsed {
             break;
         }
         let rest = &text[pos..];
-        match RuleParser::parse(Rule::item_at, rest) {
+        match parse_rule(Rule::item_at, rest) {
             Ok(mut pairs) => {
                 let at = pairs.next().expect("item_at always yields one pair");
                 let end = at.as_span().end();
@@ -174,6 +185,22 @@ pub fn parse(text: &str) -> Parsed {
     Parsed { file, diagnostics }
 }
 
+/// A file without errors in one pest parse and one pass of the builder, or
+/// `None` if anything fails: then the caller parses it one item at a time,
+/// which finds every error. For a correct file both give the same tree (the
+/// spans are absolute in both).
+fn parse_whole(text: &str) -> Option<RuleFile> {
+    let file = RuleParser::parse(Rule::file, text).ok()?.next()?;
+    let builder = build::Builder::new(0);
+    let mut inner = file.into_inner();
+    let header = builder.header(inner.next()?).ok()?;
+    let items = inner
+        .filter(|p| p.as_rule() != Rule::EOI)
+        .map(|p| builder.item(p).ok())
+        .collect::<Option<Vec<_>>>()?;
+    Some(RuleFile { header, items })
+}
+
 /// Parses one expression on its own (used by tests and tools).
 pub fn parse_expr(text: &str) -> Result<Expr, Diagnostic> {
     let scan = prescan::scan(text);
@@ -181,10 +208,32 @@ pub fn parse_expr(text: &str) -> Result<Expr, Diagnostic> {
         return Err(d);
     }
     let mut pairs =
-        RuleParser::parse(Rule::expr_at, text).map_err(|e| names::grammar_error(&e, text, 0))?;
+        parse_rule(Rule::expr_at, text).map_err(|e| names::grammar_error(&e, text, 0))?;
     let at = pairs.next().expect("expr_at yields one pair");
     let expr = at.into_inner().next().expect("expr_at holds an expr");
     build::Builder::new(0).expr(expr)
+}
+
+/// Parses `text` as `rule`. Pest's parse-attempt tracker, which the error
+/// messages read (`names::grammar_error`), costs more than the parse itself,
+/// so the text is parsed without it, and only a text that fails is parsed
+/// again with it: the error is the one a tracked parse gives.
+fn parse_rule(rule: Rule, text: &str) -> Result<Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    RuleParser::parse(rule, text).or_else(|_| parse_tracked(rule, text))
+}
+
+/// Held while pest's tracker is on. The switch is one process-wide flag
+/// (an `AtomicBool` that each parse reads when it starts), so tracked
+/// parses take turns, each switching it on and back off. A parse on another
+/// thread that starts meanwhile is tracked too: slower, never different.
+static TRACKING: Mutex<()> = Mutex::new(());
+
+fn parse_tracked(rule: Rule, text: &str) -> Result<Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    let _turn = TRACKING.lock().unwrap_or_else(PoisonError::into_inner);
+    pest::set_error_detail(true);
+    let result = RuleParser::parse(rule, text);
+    pest::set_error_detail(false);
+    result
 }
 
 /// The start of the first line after `from` that begins a top-level item.
@@ -208,5 +257,30 @@ fn resume_point(text: &str, from: usize) -> Option<usize> {
             return None;
         }
         line_start = line_end + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    /// Error messages need pest's tracker, a process-wide switch: a broken
+    /// file gets the same diagnostics while good files parse on other threads.
+    #[test]
+    fn errors_do_not_depend_on_parses_running_beside_them() {
+        let good = crate::BUILTIN_RULES;
+        let bad = good.replacen("when claim.basis ==", "when claim.basis = ", 1);
+        let expected = parse(&bad).diagnostics;
+        assert!(expected.iter().any(|d| d.is_error()));
+        std::thread::scope(|s| {
+            for _ in 0..3 {
+                s.spawn(|| {
+                    for _ in 0..5 {
+                        assert_eq!(parse(&bad).diagnostics, expected);
+                        assert!(parse(good).file.is_some());
+                    }
+                });
+            }
+        });
     }
 }

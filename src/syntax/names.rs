@@ -13,6 +13,7 @@ pub fn rule_name(rule: Rule) -> (&'static str, &'static str) {
         Rule::EOI => ("文件结尾", "the end of the file"),
         Rule::WHITESPACE => ("空白", "white space"),
         Rule::COMMENT => ("注释", "a comment"),
+        Rule::file => ("规则文件", "a rule file"),
         Rule::header_at | Rule::header => (
             "文件开头的 rules \"标题\" { … }",
             "the header `rules \"title\" { … }`",

@@ -149,7 +149,8 @@ pub fn scan(text: &str) -> Scan {
                 }
             }
             _ => {
-                if FULL_WIDTH.iter().any(|f| f.0 == c) {
+                // Every full-width character is outside ASCII.
+                if !c.is_ascii() && FULL_WIDTH.iter().any(|f| f.0 == c) {
                     diagnostics.push(full_width(i, c));
                 }
             }
