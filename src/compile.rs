@@ -77,8 +77,6 @@ impl Node {
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledClause {
     pub kind: ClauseKind,
-    /// A condition node.
-    pub condition: Option<u32>,
     /// A value node.
     pub due: Option<u32>,
     /// Bit per [`Outcome`] the clause applies to (deadlines).
@@ -107,6 +105,11 @@ pub struct Program {
     /// than a sweep of its own where it does; an overflow there only sends
     /// the record to the keyed evaluator, which computes what applies).
     pub(crate) schedule: Schedule,
+    /// (clause, condition node) of the bases, the grounds and the evidence
+    /// clauses, each in clause order.
+    pub(crate) bases: Vec<(usize, u32)>,
+    pub(crate) grounds: Vec<(usize, u32)>,
+    pub(crate) evidence: Vec<(usize, u32)>,
     /// The clauses with a `due` date, in clause order.
     pub(crate) deadlines: Vec<usize>,
     pub(crate) clauses: Vec<CompiledClause>,
@@ -126,6 +129,9 @@ pub fn compile(rules: RuleSet) -> Program {
         defines: Vec::new(),
         define_roots: vec![u32::MAX; rules.defines.len()],
         schedule: Schedule::default(),
+        bases: Vec::new(),
+        grounds: Vec::new(),
+        evidence: Vec::new(),
         deadlines: Vec::new(),
         clauses: Vec::new(),
         rules: RuleSet {
@@ -144,8 +150,15 @@ pub fn compile(rules: RuleSet) -> Program {
     for c in &rules.clauses {
         let condition = c.condition.as_ref().map(|e| p.condition(e, &define_reads));
         let due = c.due.as_ref().map(|d| p.value(&d.expr, &define_reads));
+        let i = p.clauses.len();
         if due.is_some() {
-            p.deadlines.push(p.clauses.len());
+            p.deadlines.push(i);
+        }
+        match (c.kind, condition) {
+            (ClauseKind::Basis, Some(n)) => p.bases.push((i, n)),
+            (ClauseKind::Ground, Some(n)) => p.grounds.push((i, n)),
+            (ClauseKind::Evidence, Some(n)) => p.evidence.push((i, n)),
+            _ => {}
         }
         let applies = match &c.applies {
             None => 0b111,
@@ -153,7 +166,6 @@ pub fn compile(rules: RuleSet) -> Program {
         };
         p.clauses.push(CompiledClause {
             kind: c.kind,
-            condition,
             due,
             applies,
         });
@@ -164,16 +176,18 @@ pub fn compile(rules: RuleSet) -> Program {
     p
 }
 
-/// How the sweep visits the nodes. Leaf tests of a field against
-/// constants read no other node, so they go first, grouped by kind, each
-/// group one tight loop with no dispatch; then every other node, in node
-/// order (operands before the nodes that use them).
+/// How the sweep visits the nodes. Fields and leaf tests of a field
+/// against constants read no other node, so they go first, grouped by
+/// kind, each group one tight loop with no dispatch; then every other
+/// node, in node order (operands before the nodes that use them).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Schedule {
     /// `FieldInSet` nodes: (node, slot, set, negated).
     pub in_set: Vec<(u32, u16, u64, bool)>,
     /// `FieldIs` nodes: (node, slot, want).
     pub is: Vec<(u32, u16, bool)>,
+    /// `Field` nodes: (node, slot).
+    pub fields: Vec<(u32, u16)>,
     pub rest: Vec<u32>,
 }
 
@@ -185,6 +199,7 @@ impl Schedule {
             match *node {
                 Node::FieldInSet(slot, set, negated) => s.in_set.push((i, slot, set, negated)),
                 Node::FieldIs(slot, want) => s.is.push((i, slot, want)),
+                Node::Field(slot) => s.fields.push((i, slot)),
                 _ => s.rest.push(i),
             }
         }

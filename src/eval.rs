@@ -106,6 +106,16 @@ impl ClauseResult {
         due: Value::Absent,
         open: false,
     };
+
+    /// Unknown, held open by `keys`.
+    fn unknown(keys: KeySet) -> ClauseResult {
+        ClauseResult {
+            status: Status::Unknown,
+            keys,
+            open: true,
+            ..ClauseResult::NOT_APPLICABLE
+        }
+    }
 }
 
 /// Which clause decided the outcome.
@@ -305,6 +315,9 @@ impl Run<'_> {
                 _ => Unknown,
             };
         }
+        for &(i, slot) in &p.schedule.fields {
+            vals[i as usize] = rec.get(slot as usize);
+        }
         for &i in &p.schedule.rest {
             let i = i as usize;
             match nodes[i] {
@@ -497,85 +510,78 @@ impl Program {
             run.defines[d] = v;
         }
 
-        // Every clause's status, and what SPEC §2's precedence needs, in
-        // one pass: the first ground that holds, whether the bases are all
-        // false or one holds, and the first open clause with the keys
-        // behind the open ones (an unknown basis is open only when no basis
-        // holds, which is known at the end).
-        trace
-            .clauses
-            .resize(self.clauses.len(), ClauseResult::NOT_APPLICABLE);
+        // Every clause's status, and what SPEC §2's precedence needs, a
+        // kind at a time: the first ground that holds, whether the bases
+        // are all false or one holds, and the first open clause with the
+        // keys behind the open ones (an unknown basis is open only when no
+        // basis holds). Deadlines come after the outcome.
+        let results = &mut trace.clauses;
+        results.resize(self.clauses.len(), ClauseResult::NOT_APPLICABLE);
+        let known = |truth: Kleene| ClauseResult {
+            status: if truth == Kleene::True {
+                Status::True
+            } else {
+                Status::False
+            },
+            ..ClauseResult::NOT_APPLICABLE
+        };
         let (mut any_basis_true, mut all_basis_false) = (false, true);
-        let (mut first_true_basis, mut first_fired) = (None, None);
-        let (mut first_open_basis, mut basis_keys) = (None, KeySet::EMPTY);
-        let (mut first_open, mut open_keys) = (None, KeySet::EMPTY);
-        for (i, (c, slot)) in self.clauses.iter().zip(&mut trace.clauses).enumerate() {
-            *slot = match (c.kind, c.condition) {
-                (ClauseKind::Basis | ClauseKind::Ground, Some(n)) => {
-                    let truth = run.truth(n);
-                    let basis = c.kind == ClauseKind::Basis;
-                    match truth {
-                        Kleene::True if basis => {
-                            any_basis_true = true;
-                            all_basis_false = false;
-                            first_true_basis.get_or_insert(i);
-                        }
-                        Kleene::True => {
-                            first_fired.get_or_insert(i);
-                        }
-                        Kleene::False => {}
-                        Kleene::Unknown => all_basis_false &= !basis,
-                    }
-                    if truth == Kleene::Unknown {
-                        let keys = run.keyed(n).1;
-                        if basis {
-                            first_open_basis.get_or_insert(i);
-                            basis_keys = basis_keys.union(keys);
-                        } else {
-                            first_open.get_or_insert(i);
-                            open_keys = open_keys.union(keys);
-                        }
-                        ClauseResult {
-                            status: Status::Unknown,
-                            keys,
-                            due: Value::Absent,
-                            open: true,
-                        }
-                    } else {
-                        ClauseResult {
-                            status: if truth == Kleene::True {
-                                Status::True
-                            } else {
-                                Status::False
-                            },
-                            keys: KeySet::EMPTY,
-                            due: Value::Absent,
-                            open: false,
-                        }
-                    }
+        let (mut first_true_basis, mut first_open_basis) = (None, None);
+        let mut basis_keys = KeySet::EMPTY;
+        for &(i, n) in &self.bases {
+            let truth = run.truth(n);
+            results[i] = match truth {
+                Kleene::Unknown => {
+                    all_basis_false = false;
+                    first_open_basis.get_or_insert(i);
+                    let keys = run.keyed(n).1;
+                    basis_keys = basis_keys.union(keys);
+                    ClauseResult::unknown(keys)
                 }
-                (ClauseKind::Evidence, Some(n)) => {
-                    let truth = run.truth(n);
-                    if truth == Kleene::True {
-                        ClauseResult {
-                            status: Status::Met,
-                            keys: KeySet::EMPTY,
-                            due: Value::Absent,
-                            open: false,
-                        }
-                    } else {
-                        let keys = run.keyed(n).1;
-                        first_open.get_or_insert(i);
-                        open_keys = open_keys.union(keys);
-                        ClauseResult {
-                            status: Status::Unmet,
-                            keys,
-                            due: Value::Absent,
-                            open: truth == Kleene::Unknown,
-                        }
-                    }
+                Kleene::True => {
+                    any_basis_true = true;
+                    all_basis_false = false;
+                    first_true_basis.get_or_insert(i);
+                    known(truth)
                 }
-                _ => ClauseResult::NOT_APPLICABLE,
+                Kleene::False => known(truth),
+            };
+        }
+        let (mut first_fired, mut first_open) = (None, None);
+        let mut open_keys = KeySet::EMPTY;
+        for &(i, n) in &self.grounds {
+            let truth = run.truth(n);
+            results[i] = match truth {
+                Kleene::Unknown => {
+                    first_open.get_or_insert(i);
+                    let keys = run.keyed(n).1;
+                    open_keys = open_keys.union(keys);
+                    ClauseResult::unknown(keys)
+                }
+                Kleene::True => {
+                    first_fired.get_or_insert(i);
+                    known(truth)
+                }
+                Kleene::False => known(truth),
+            };
+        }
+        for &(i, n) in &self.evidence {
+            let truth = run.truth(n);
+            results[i] = if truth == Kleene::True {
+                ClauseResult {
+                    status: Status::Met,
+                    ..ClauseResult::NOT_APPLICABLE
+                }
+            } else {
+                first_open = Some(first_open.map_or(i, |o: usize| o.min(i)));
+                let keys = run.keyed(n).1;
+                open_keys = open_keys.union(keys);
+                ClauseResult {
+                    status: Status::Unmet,
+                    keys,
+                    open: truth == Kleene::Unknown,
+                    ..ClauseResult::NOT_APPLICABLE
+                }
             };
         }
         if let Some(b) = first_open_basis.filter(|_| !any_basis_true) {
@@ -600,6 +606,7 @@ impl Program {
         for &i in &self.deadlines {
             let (c, r) = (&self.clauses[i], &mut trace.clauses[i]);
             let Some(n) = c.due.filter(|_| c.applies & bit != 0) else {
+                *r = ClauseResult::NOT_APPLICABLE;
                 continue;
             };
             let v = run.value(n);
@@ -610,12 +617,7 @@ impl Program {
                     due: v,
                     open: false,
                 },
-                _ => ClauseResult {
-                    status: Status::Unknown,
-                    keys: run.keyed(n).1,
-                    due: Value::Absent,
-                    open: true,
-                },
+                _ => ClauseResult::unknown(run.keyed(n).1),
             };
         }
         !run.overflow
