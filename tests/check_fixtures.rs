@@ -47,7 +47,7 @@ fn check_fixtures() {
         // The digest changes with every edit of the rule file; it is checked
         // on its own below, so the snapshots do not churn.
         let text = shouli::report::text::render(&report, shouli::diag::Lang::Zh).replace(
-            &report.rules.digest,
+            report.rules.digest,
             "sha256:<digest of the built-in rules>",
         );
         insta::assert_snapshot!(text);
@@ -69,7 +69,7 @@ fn shared_examples_give_the_outcomes_their_names_say() {
     ] {
         let report = support::report_of(&program, &dir.join(file), support::zh());
         assert_eq!(
-            (report.outcome, report.deciding.as_str()),
+            (report.outcome, report.deciding),
             (outcome, deciding),
             "{file}"
         );

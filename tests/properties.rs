@@ -606,9 +606,9 @@ fn actual(rec: &Record) -> Expected {
     let r = shouli::report::build(program, rec, &trace, "p", Vec::new(), opts);
     Expected {
         outcome: r.outcome,
-        deciding: r.deciding,
-        fired: r.fired,
-        missing: r.missing,
+        deciding: r.deciding.to_string(),
+        fired: r.fired.iter().map(|s| s.to_string()).collect(),
+        missing: r.missing.iter().map(|s| s.to_string()).collect(),
         notify_by: r.deadlines.get("notify_by").cloned().flatten(),
         resolve_by: r.deadlines.get("resolve_by").cloned().flatten(),
     }

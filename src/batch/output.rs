@@ -18,7 +18,7 @@ use crate::report::{self, Report};
 #[derive(Serialize)]
 struct CheckedLine<'a> {
     #[serde(flatten)]
-    report: &'a Report,
+    report: &'a Report<'a>,
     source: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     audit: Option<AuditJson<'a>>,

@@ -24,75 +24,78 @@ pub struct Options {
     pub redact: bool,
 }
 
+/// The report of one record. Words that come from the rule file (ids,
+/// titles, labels, the guideline's text) are borrowed from the program;
+/// only what depends on the record is built for it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Report {
+pub struct Report<'p> {
     pub id: String,
     pub outcome: &'static str,
     /// 受理 / 不予受理 / 待补正 (or English).
     pub verdict: &'static str,
-    pub deciding: String,
-    pub deciding_title: String,
+    pub deciding: &'p str,
+    pub deciding_title: &'p str,
     /// The guideline's words for the deciding clause.
-    pub deciding_source: Option<String>,
+    pub deciding_source: Option<&'p str>,
     /// What to tell the complainant: the deciding clause's explanation.
     pub reason: String,
-    pub fired: Vec<String>,
-    pub missing: Vec<String>,
+    pub fired: Vec<&'p str>,
+    pub missing: Vec<&'p str>,
     /// The missing keys with their labels: what to ask the complainant for.
-    pub ask_for: Vec<AskFor>,
-    pub deadlines: BTreeMap<String, Option<String>>,
-    pub deadline_clauses: Vec<DeadlineReport>,
-    pub clauses: Vec<ClauseReport>,
+    pub ask_for: Vec<AskFor<'p>>,
+    pub deadlines: BTreeMap<&'p str, Option<String>>,
+    pub deadline_clauses: Vec<DeadlineReport<'p>>,
+    pub clauses: Vec<ClauseReport<'p>>,
     pub warnings: Vec<String>,
-    pub rules: RulesInfo,
+    pub rules: RulesInfo<'p>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct AskFor {
-    pub key: String,
-    pub label: String,
+pub struct AskFor<'p> {
+    pub key: &'p str,
+    pub label: &'p str,
     /// For a field with a fixed set of values: the labels to choose from.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub choices: Vec<String>,
+    pub choices: Vec<&'p str>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ClauseReport {
-    pub id: String,
+pub struct ClauseReport<'p> {
+    pub id: &'p str,
     pub kind: &'static str,
-    pub title: String,
+    pub title: &'p str,
     pub status: &'static str,
     pub explanation: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<String>,
+    pub missing: Vec<&'p str>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct DeadlineReport {
-    pub id: String,
-    pub title: String,
-    pub name: String,
+pub struct DeadlineReport<'p> {
+    pub id: &'p str,
+    pub title: &'p str,
+    pub name: &'p str,
     pub status: &'static str,
     pub date: Option<String>,
     pub explanation: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct RulesInfo {
-    pub title: String,
-    pub version: Option<String>,
-    pub digest: String,
+pub struct RulesInfo<'p> {
+    pub title: &'p str,
+    pub version: Option<&'p str>,
+    pub digest: &'p str,
 }
 
 /// Builds the report of one evaluated record.
-pub fn build(
-    program: &Program,
+pub fn build<'p>(
+    program: &'p Program,
     rec: &Record,
     trace: &Trace,
     id: &str,
     warnings: Vec<String>,
     opts: Options,
-) -> Report {
+) -> Report<'p> {
     let w = Writer {
         program,
         rec,
@@ -108,15 +111,15 @@ pub fn build(
     for (i, c) in rules.clauses.iter().enumerate() {
         let r = trace.clauses[i];
         if c.kind == ClauseKind::Deadline {
-            let name = c.due.as_ref().map_or_else(String::new, |d| d.name.clone());
+            let name = c.due.as_ref().map_or("", |d| d.name.as_str());
             let date = match r.due {
                 Value::Date(d) => Some(d.to_string()),
                 _ => None,
             };
-            deadlines.insert(name.clone(), date.clone());
+            deadlines.insert(name, date.clone());
             deadline_clauses.push(DeadlineReport {
-                id: c.id.clone(),
-                title: c.title.get(lang).to_string(),
+                id: &c.id,
+                title: c.title.get(lang),
                 name,
                 status: r.status.code(),
                 explanation: (r.status == Status::Due)
@@ -127,22 +130,22 @@ pub fn build(
             continue;
         }
         clauses.push(ClauseReport {
-            id: c.id.clone(),
+            id: &c.id,
             kind: c.kind.keyword(),
-            title: c.title.get(lang).to_string(),
+            title: c.title.get(lang),
             status: r.status.code(),
             explanation: w.explanation(i),
-            missing: w.keys(r.keys).map(|f| f.key.clone()).collect(),
+            missing: w.keys(r.keys).map(|f| f.key.as_str()).collect(),
         });
     }
 
     let (deciding_source, reason) = match trace.deciding {
         Deciding::Clause(i) => (
-            rules.clauses[i].source.clone(),
+            rules.clauses[i].source.as_deref(),
             w.explanation(i).unwrap_or_default(),
         ),
         Deciding::Scope => (
-            rules.scope.as_ref().and_then(|s| s.source.clone()),
+            rules.scope.as_ref().and_then(|s| s.source.as_deref()),
             rules
                 .scope
                 .as_ref()
@@ -150,26 +153,21 @@ pub fn build(
                 .map_or_else(|| w.out_of_scope(), |t| w.fill(t, usize::MAX)),
         ),
     };
-    let deciding = program.deciding_id(trace.deciding).to_string();
-    let deciding_title = program.deciding_title(trace.deciding, lang).to_string();
+    let deciding = program.deciding_id(trace.deciding);
+    let deciding_title = program.deciding_title(trace.deciding, lang);
 
     let missing_fields: Vec<&Field> = w.keys(trace.missing).collect();
-    let mut missing: Vec<String> = missing_fields.iter().map(|f| f.key.clone()).collect();
+    let mut missing: Vec<&str> = missing_fields.iter().map(|f| f.key.as_str()).collect();
     missing.sort();
     let mut ask_for: Vec<AskFor> = missing_fields
         .iter()
         .map(|f| AskFor {
-            key: f.key.clone(),
-            label: f.label.get(lang).to_string(),
-            choices: f
-                .ty
-                .values()
-                .iter()
-                .map(|v| v.label.get(lang).to_string())
-                .collect(),
+            key: &f.key,
+            label: f.label.get(lang),
+            choices: f.ty.values().iter().map(|v| v.label.get(lang)).collect(),
         })
         .collect();
-    ask_for.sort_by(|a, b| a.key.cmp(&b.key));
+    ask_for.sort_by(|a, b| a.key.cmp(b.key));
 
     Report {
         id: id.to_string(),
@@ -181,7 +179,7 @@ pub fn build(
         reason,
         fired: trace
             .fired(program)
-            .map(|i| rules.clauses[i].id.clone())
+            .map(|i| rules.clauses[i].id.as_str())
             .collect(),
         missing,
         ask_for,
@@ -190,9 +188,9 @@ pub fn build(
         clauses,
         warnings,
         rules: RulesInfo {
-            title: rules.title.clone(),
-            version: rules.version.clone(),
-            digest: rules.digest.clone(),
+            title: &rules.title,
+            version: rules.version.as_deref(),
+            digest: &rules.digest,
         },
     }
 }
@@ -221,16 +219,17 @@ pub fn mask(text: &str, how: Mask) -> String {
     }
 }
 
-struct Writer<'a> {
-    program: &'a Program,
-    rec: &'a Record,
-    trace: &'a Trace,
+struct Writer<'p, 'r> {
+    program: &'p Program,
+    rec: &'r Record,
+    trace: &'r Trace,
     opts: Options,
 }
 
-impl Writer<'_> {
-    fn keys(&self, set: KeySet) -> impl Iterator<Item = &Field> + '_ {
-        set.iter().map(|slot| &self.program.rules.fields[slot])
+impl<'p> Writer<'p, '_> {
+    fn keys(&self, set: KeySet) -> impl Iterator<Item = &'p Field> + use<'p> {
+        let fields = &self.program.rules.fields;
+        set.iter().map(move |slot| &fields[slot])
     }
 
     /// The explanation of clause `i` for its status, from its templates, or
@@ -288,7 +287,7 @@ impl Writer<'_> {
                 Piece::Text(s) => out.push_str(s),
                 Piece::Field(f) => {
                     let field = &self.program.rules.fields[*f];
-                    out.push_str(&self.show(self.rec.get(*f), Some(field)))
+                    self.show(&mut out, self.rec.get(*f), Some(field))
                 }
                 Piece::Define(d) => {
                     let ty = self.program.rules.defines[*d].expr.ty;
@@ -296,11 +295,11 @@ impl Writer<'_> {
                         Ty::Enum(f) | Ty::List(f) => Some(&self.program.rules.fields[f]),
                         _ => None,
                     };
-                    out.push_str(&self.show(self.trace.defines[*d], field))
+                    self.show(&mut out, self.trace.defines[*d], field)
                 }
                 Piece::Due => {
                     let v = self.trace.clauses.get(i).map_or(Value::Absent, |r| r.due);
-                    out.push_str(&self.show(v, None))
+                    self.show(&mut out, v, None)
                 }
                 Piece::Missing => {
                     let keys = self.trace.clauses.get(i).map_or(KeySet::EMPTY, |r| r.keys);
@@ -311,53 +310,57 @@ impl Writer<'_> {
         out
     }
 
-    /// A value in words: dates as 2024-03-05, enums by label, booleans as
-    /// 是/否, personal text masked when redacting.
-    fn show(&self, v: Value, field: Option<&Field>) -> String {
+    /// A value in words, onto `out`: dates as 2024-03-05, enums by label,
+    /// booleans as 是/否, personal text masked when redacting.
+    fn show(&self, out: &mut String, v: Value, field: Option<&Field>) {
+        use std::fmt::Write as _;
         let lang = self.opts.lang;
+        let words = |zh, en| if lang == Lang::Zh { zh } else { en };
         match v {
-            Value::Absent => match lang {
-                Lang::Zh => "（未填写）".to_string(),
-                Lang::En => "(not given)".to_string(),
-            },
-            Value::Bool(b) => match (lang, b) {
-                (Lang::Zh, true) => "是".into(),
-                (Lang::Zh, false) => "否".into(),
-                (Lang::En, true) => "yes".into(),
-                (Lang::En, false) => "no".into(),
-            },
-            Value::Int(i) => i.to_string(),
-            Value::Dec(d) => format_cents(d),
-            Value::Date(d) => d.to_string(),
+            Value::Absent => out.push_str(words("（未填写）", "(not given)")),
+            Value::Bool(true) => out.push_str(words("是", "yes")),
+            Value::Bool(false) => out.push_str(words("否", "no")),
+            Value::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Value::Dec(d) => out.push_str(&format_cents(d)),
+            Value::Date(d) => {
+                let _ = write!(out, "{d}");
+            }
             Value::Text(r) => {
                 let text = self.rec.text(r);
                 match field.and_then(|f| f.personal) {
-                    Some(how) if self.opts.redact => mask(text, how),
-                    _ => text.to_string(),
+                    Some(how) if self.opts.redact => out.push_str(&mask(text, how)),
+                    _ => out.push_str(text),
                 }
             }
-            Value::Lit(i) => self.program.text_constant(i).to_string(),
+            Value::Lit(i) => out.push_str(self.program.text_constant(i)),
             Value::Enum(e) => match field.map(|f| &f.ty) {
-                Some(FieldType::Enum(values) | FieldType::List(values)) => values
-                    .get(e as usize)
-                    .map_or_else(|| e.to_string(), |v| v.label.get(lang).to_string()),
-                _ => e.to_string(),
+                Some(FieldType::Enum(values) | FieldType::List(values))
+                    if (e as usize) < values.len() =>
+                {
+                    out.push_str(values[e as usize].label.get(lang))
+                }
+                _ => {
+                    let _ = write!(out, "{e}");
+                }
             },
             Value::Set(s) => {
                 let values = field.map_or(&[][..], |f| f.ty.values());
-                let names: Vec<&str> = values
+                let mut names = values
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| s >> i & 1 == 1)
-                    .map(|(_, v)| v.label.get(lang))
-                    .collect();
-                if names.is_empty() {
-                    match lang {
-                        Lang::Zh => "无".into(),
-                        Lang::En => "none".into(),
+                    .map(|(_, v)| v.label.get(lang));
+                match names.next() {
+                    None => out.push_str(words("无", "none")),
+                    Some(first) => {
+                        out.push_str(first);
+                        for name in names {
+                            out.push_str(words("、", ", "));
+                            out.push_str(name);
+                        }
                     }
-                } else {
-                    names.join(if lang == Lang::Zh { "、" } else { ", " })
                 }
             }
         }

@@ -161,11 +161,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
             let _ = writeln!(out, "  - {warning}");
         }
     }
-    let version = r
-        .rules
-        .version
-        .as_deref()
-        .map_or(String::new(), |v| format!(" {v}"));
+    let version = r.rules.version.map_or(String::new(), |v| format!(" {v}"));
     let _ = writeln!(
         out,
         "\n{}{colon}{} · {}{colon}{}{version} ({})",

@@ -11,7 +11,7 @@ pub fn builtin() -> Program {
 }
 
 /// Loads a TOML record file under the built-in rules and builds its report.
-pub fn report_of(program: &Program, path: &std::path::Path, opts: Options) -> Report {
+pub fn report_of<'p>(program: &'p Program, path: &std::path::Path, opts: Options) -> Report<'p> {
     let bytes = std::fs::read(path).expect("fixture readable");
     let mut rec = Record::new(program.rules.fields.len());
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
