@@ -87,22 +87,25 @@ impl KeySet {
 /// several times as much for the same answer (tests below compare the two).
 pub fn shift_date(date: Date, amount: i64, unit: crate::syntax::Unit) -> Option<Date> {
     use crate::syntax::Unit;
+    // jiff's calendar spans 20,000 years: anything beyond is out of it, and
+    // what is within fits `i32` arithmetic.
+    const LIMIT: i64 = 20_000 * 366;
     let (year, month, day) = (
-        i64::from(date.year()),
-        i64::from(date.month()),
-        i64::from(date.day()),
+        i32::from(date.year()),
+        i32::from(date.month()),
+        i32::from(date.day()),
     );
     match unit {
         Unit::Days => {
-            let shifted = day.checked_add(amount)?;
-            if (1..=days_in_month(year, month)).contains(&shifted) {
-                return civil(year, month, shifted);
-            }
-            // Beyond ±20,000 years jiff's calendar ends anyway.
-            if amount.unsigned_abs() > 8_000_000 {
+            if !(-LIMIT..=LIMIT).contains(&amount) {
                 return None;
             }
-            from_day_number(day_number(year, month, day) + amount)
+            // Most shifts (a few days) stay within the month.
+            let shifted = day + amount as i32;
+            if shifted >= 1 && shifted <= days_in_month(year, month) {
+                return civil(year, month, shifted);
+            }
+            from_day_number(day_number(year, month, day) + amount as i32)
         }
         Unit::Months | Unit::Years => {
             let months = if unit == Unit::Years {
@@ -110,36 +113,36 @@ pub fn shift_date(date: Date, amount: i64, unit: crate::syntax::Unit) -> Option<
             } else {
                 amount
             };
-            let index = (year * 12 + month - 1).checked_add(months)?;
+            if !(-LIMIT..=LIMIT).contains(&months) {
+                return None;
+            }
+            let index = year * 12 + month - 1 + months as i32;
             let (year, month) = (index.div_euclid(12), index.rem_euclid(12) + 1);
             civil(year, month, day.min(days_in_month(year, month)))
         }
     }
 }
 
-fn civil(year: i64, month: i64, day: i64) -> Option<Date> {
+fn civil(year: i32, month: i32, day: i32) -> Option<Date> {
     Date::new(year.try_into().ok()?, month as i8, day as i8).ok()
 }
 
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+fn days_in_month(year: i32, month: i32) -> i32 {
+    const DAYS: [u8; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    i32::from(DAYS[(month - 1) as usize]) + i32::from(month == 2 && leap)
 }
 
 /// Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm).
-fn day_number(year: i64, month: i64, day: i64) -> i64 {
-    let y = year - i64::from(month <= 2);
+fn day_number(year: i32, month: i32, day: i32) -> i32 {
+    let y = year - i32::from(month <= 2);
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
     let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
     era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
 }
 
-fn from_day_number(z: i64) -> Option<Date> {
+fn from_day_number(z: i32) -> Option<Date> {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -148,7 +151,7 @@ fn from_day_number(z: i64) -> Option<Date> {
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    civil(yoe + era * 400 + i64::from(month <= 2), month, day)
+    civil(yoe + era * 400 + i32::from(month <= 2), month, day)
 }
 
 #[cfg(test)]
