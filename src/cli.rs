@@ -10,7 +10,7 @@ use crate::compile::Program;
 use crate::diag::{self, Diagnostic, JsonDiagnostic, Lang, Source};
 use crate::record::{self, Record, RecordError};
 use crate::report::{self, Options};
-use crate::{BUILTIN_NAME, BUILTIN_RULES, RulesError};
+use crate::{BUILTIN_NAME, BUILTIN_RULES, Examples, RulesError};
 
 /// Exit codes (SPEC §5).
 pub mod exit {
@@ -156,15 +156,38 @@ fn rule_bytes(
     }
 }
 
-/// Reads, parses, checks and compiles the rule file (see [`rule_bytes`]).
+/// Reads, parses, checks and compiles the rule file (see [`rule_bytes`]),
+/// examples included: for the commands that read them (`test`, `explain`).
 /// Problems are printed; the error is the exit code.
 pub fn load_rules(
     file: Option<&Path>,
     args: &RuleArgs,
     err: &mut dyn Write,
 ) -> Result<LoadedRules, u8> {
+    load(file, args, Examples::Parse, err)
+}
+
+/// The rules of `--rules`, or the built-in rules, compiled: for the
+/// commands that decide records (`check`, `template`, `batch`), which read
+/// no examples. The built-in rules' examples are skipped; a rule file of
+/// the user's is parsed and checked in full, a broken example an error.
+pub fn load_program(args: &RuleArgs, err: &mut dyn Write) -> Result<Program, u8> {
+    load(None, args, Examples::Skip, err).map(|loaded| loaded.program)
+}
+
+/// The one loader. `examples` is what the command needs; it is honoured
+/// only for the built-in rules, which cannot change after the build and
+/// whose examples the test suite runs. Any other file is parsed in full.
+fn load(
+    file: Option<&Path>,
+    args: &RuleArgs,
+    examples: Examples,
+    err: &mut dyn Write,
+) -> Result<LoadedRules, u8> {
+    let builtin = file.or(args.rules.as_deref()).is_none();
+    let examples = if builtin { examples } else { Examples::Parse };
     let (name, bytes) = rule_bytes(file, args, err)?;
-    match crate::load_rules(&name, &bytes) {
+    match crate::load_rules_with(&name, &bytes, examples) {
         Ok(program) => {
             let text = match record::decode(&bytes) {
                 Ok(text) => text.to_string(),
@@ -188,11 +211,6 @@ pub fn load_rules(
             Err(exit::UNUSABLE)
         }
     }
-}
-
-/// The rules of `--rules`, or the built-in rules, compiled.
-pub fn load_program(args: &RuleArgs, err: &mut dyn Write) -> Result<Program, u8> {
-    load_rules(None, args, err).map(|loaded| loaded.program)
 }
 
 fn io_error(path: &Path, e: &std::io::Error, lang: Lang) -> String {

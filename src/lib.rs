@@ -33,6 +33,7 @@ use sha2::Digest as _;
 
 use crate::compile::Program;
 use crate::diag::{Diagnostic, Source};
+pub use crate::syntax::Examples;
 
 /// The built-in rules: the mall's 消费者商品投诉工作指引.
 pub const BUILTIN_RULES: &str = include_str!("../rules/guideline.rules");
@@ -58,8 +59,22 @@ pub fn digest(bytes: &[u8]) -> String {
     out
 }
 
-/// Parses, checks and compiles a rule file.
+/// Parses, checks and compiles a rule file, examples included.
+// Inlined, so that a profiler toggled on `*load_rules*` sees one call.
+#[inline]
 pub fn load_rules(name: &str, bytes: &[u8]) -> Result<Program, RulesError> {
+    load_rules_with(name, bytes, Examples::Parse)
+}
+
+/// Parses, checks and compiles a rule file, its examples only if `examples`
+/// says so: with [`Examples::Skip`] the program has no examples and a broken
+/// example goes unreported (see [`Examples`] for when that is right). The
+/// digest is of all of `bytes` either way.
+pub fn load_rules_with(
+    name: &str,
+    bytes: &[u8],
+    examples: Examples,
+) -> Result<Program, RulesError> {
     let text = match record::decode(bytes) {
         Ok(text) => text,
         Err((diag, lossy)) => {
@@ -70,7 +85,7 @@ pub fn load_rules(name: &str, bytes: &[u8]) -> Result<Program, RulesError> {
         }
     };
     let source = Source::new(name, text);
-    let parsed = syntax::parse(text);
+    let parsed = syntax::parse_with(text, examples);
     let Some(file) = parsed.file else {
         let mut diagnostics = parsed.diagnostics;
         diag::cap(&mut diagnostics, 0);
@@ -91,7 +106,7 @@ pub fn load_rules(name: &str, bytes: &[u8]) -> Result<Program, RulesError> {
     }
 }
 
-/// The built-in rules, compiled.
+/// The built-in rules, compiled, examples included.
 pub fn builtin() -> Result<Program, RulesError> {
     load_rules(BUILTIN_NAME, BUILTIN_RULES.as_bytes())
 }

@@ -43,7 +43,27 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Whether the `example` blocks of a rule file are parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Examples {
+    /// Every item, examples included: what every rule file gets unless its
+    /// caller knows the file is correct and will not read its examples.
+    Parse,
+    /// Each `example` block is passed over whole (`example_skipped` in the
+    /// grammar) and left out of the tree. Only for a text known to parse in
+    /// full — the built-in rules, whose examples the test suite runs — and
+    /// a caller that decides records: a broken example is not reported.
+    /// A text that does not parse this way is parsed in full.
+    Skip,
+}
+
+/// Parses every item of `text`, examples included.
 pub fn parse(text: &str) -> Parsed {
+    parse_with(text, Examples::Parse)
+}
+
+/// Parses `text`, its `example` blocks only if `examples` says so.
+pub fn parse_with(text: &str, examples: Examples) -> Parsed {
     if text.len() > MAX_RULE_FILE {
         return Parsed {
             file: None,
@@ -73,7 +93,10 @@ pub fn parse(text: &str) -> Parsed {
         };
     }
     if scan.diagnostics.is_empty()
-        && let Some(file) = parse_whole(text)
+        && let Some(file) = match examples {
+            Examples::Skip => parse_lean(text).or_else(|| parse_whole(text)),
+            Examples::Parse => parse_whole(text),
+        }
     {
         return Parsed {
             file: Some(file),
@@ -201,6 +224,20 @@ fn parse_whole(text: &str) -> Option<RuleFile> {
     Some(RuleFile { header, items })
 }
 
+/// [`parse_whole`] without the examples: each `example` block is one
+/// `example_skipped` pair, left out. `None` if anything fails.
+fn parse_lean(text: &str) -> Option<RuleFile> {
+    let file = RuleParser::parse(Rule::file_lean, text).ok()?.next()?;
+    let builder = build::Builder::new(0);
+    let mut inner = file.into_inner();
+    let header = builder.header(inner.next()?).ok()?;
+    let items = inner
+        .filter(|p| !matches!(p.as_rule(), Rule::EOI | Rule::example_skipped))
+        .map(|p| builder.item(p).ok())
+        .collect::<Option<Vec<_>>>()?;
+    Some(RuleFile { header, items })
+}
+
 /// Parses one expression on its own (used by tests and tools).
 pub fn parse_expr(text: &str) -> Result<Expr, Diagnostic> {
     let scan = prescan::scan(text);
@@ -262,7 +299,91 @@ fn resume_point(text: &str, from: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{Examples, Item, RuleFile, parse, parse_lean, parse_with};
+
+    /// The items of a full parse that are not examples.
+    fn without_examples(file: RuleFile) -> RuleFile {
+        let items = file
+            .items
+            .into_iter()
+            .filter(|i| !matches!(i, Item::Example(_)))
+            .collect();
+        RuleFile { items, ..file }
+    }
+
+    /// The lean parse of the built-in rules takes the one-call path (no
+    /// fallback) and gives the full tree less its examples, spans included.
+    #[test]
+    fn lean_parse_of_the_builtin_rules_is_the_full_tree_without_examples() {
+        let text = crate::BUILTIN_RULES;
+        let full = parse(text).file.expect("the built-in rules parse");
+        let examples = full
+            .items
+            .iter()
+            .filter(|i| matches!(i, Item::Example(_)))
+            .count();
+        assert_eq!(examples, 58);
+        let lean = parse_lean(text).expect("the lean parse succeeds by itself");
+        assert_eq!(lean, without_examples(full));
+        assert_eq!(parse_with(text, Examples::Skip).file, Some(lean));
+    }
+
+    /// Strings in an example may hold `}`, `#` and escaped quotes; comments
+    /// in it may hold `"`, `}` and `{`; a comment may sit between its name
+    /// and its brace. Each block still ends at its own `}`, and what follows
+    /// is parsed as it is in full.
+    #[test]
+    fn lean_parse_skips_braces_quotes_and_hashes_in_strings_and_comments() {
+        let text = r#"rules "t" { version "1" }
+field a "A" text
+field b.c "B" integer
+example "first }" # a comment with " and } and {
+  { a = "x } # y" # } " here
+    b.c = 3
+    # "
+    a = "\" } \\"
+    expect accepted by "1.1" fired ["}"] missing [b.c]
+}
+example "second" from "first }" {
+  without a # }
+  expect incomplete
+}
+basis "1.1" "one }" {
+  when a == "}" and b.c > 2 # "
+  because "a } b #" en "c"
+}
+example"third"{expect accepted}
+define d "D" = b.c > 1
+"#;
+        let parsed = parse(text);
+        let full = parsed
+            .file
+            .unwrap_or_else(|| panic!("{:?}", parsed.diagnostics));
+        let examples = full
+            .items
+            .iter()
+            .filter(|i| matches!(i, Item::Example(_)))
+            .count();
+        assert_eq!(examples, 3);
+        let lean = parse_lean(text).expect("the lean parse succeeds by itself");
+        assert_eq!(lean.items.len(), 4);
+        assert_eq!(lean, without_examples(full));
+    }
+
+    /// A text the lean parse cannot take (here an example whose string is
+    /// left open before its `}`) is parsed in full, and its errors reported.
+    #[test]
+    fn a_text_the_lean_parse_refuses_is_parsed_in_full() {
+        let text = "rules \"t\" {}\nfield a \"A\" text\nexample \"e\" { a = 3 }\n";
+        assert!(parse_lean(text).is_some());
+        let lean = parse_with(text, Examples::Skip);
+        assert!(lean.file.is_some_and(|f| f.items.len() == 1));
+        let broken = "rules \"t\" {}\nexample \"e\" { a = \"x }\n";
+        assert!(parse_lean(broken).is_none());
+        let parsed = parse_with(broken, Examples::Skip);
+        assert!(parsed.file.is_none());
+        assert_eq!(parsed.diagnostics, parse(broken).diagnostics);
+    }
 
     /// Error messages need pest's tracker, a process-wide switch: a broken
     /// file gets the same diagnostics while good files parse on other threads.

@@ -13,7 +13,7 @@ pub fn rule_name(rule: Rule) -> (&'static str, &'static str) {
         Rule::EOI => ("文件结尾", "the end of the file"),
         Rule::WHITESPACE => ("空白", "white space"),
         Rule::COMMENT => ("注释", "a comment"),
-        Rule::file => ("规则文件", "a rule file"),
+        Rule::file | Rule::file_lean => ("规则文件", "a rule file"),
         Rule::header_at | Rule::header => (
             "文件开头的 rules \"标题\" { … }",
             "the header `rules \"title\" { … }`",
@@ -65,7 +65,11 @@ pub fn rule_name(rule: Rule) -> (&'static str, &'static str) {
         Rule::because_stmt => ("because \"说明\"", "`because \"…\"`"),
         Rule::unknown_stmt => ("unknown \"说明\"", "`unknown \"…\"`"),
         Rule::otherwise_stmt => ("otherwise \"说明\"", "`otherwise \"…\"`"),
-        Rule::example_decl => ("示例 example", "an example"),
+        Rule::example_decl | Rule::example_skipped => ("示例 example", "an example"),
+        // Parts of `example_skipped`, which is only tried on a correct file.
+        Rule::skip_gap | Rule::skip_string | Rule::skip_plain | Rule::skip_comment => {
+            ("示例 example", "an example")
+        }
         Rule::example_stmt => (
             "示例内容（键 = 值、without、expect）或 `}`",
             "an example line (`key = value`, `without`, `expect`) or `}`",
