@@ -46,10 +46,8 @@ fn check_fixtures() {
         }
         // The digest changes with every edit of the rule file; it is checked
         // on its own below, so the snapshots do not churn.
-        let text = shouli::report::text::render(&report, shouli::diag::Lang::Zh).replace(
-            report.rules.digest,
-            "sha256:<digest of the built-in rules>",
-        );
+        let text = shouli::report::text::render(&report, shouli::diag::Lang::Zh)
+            .replace(report.rules.digest, "sha256:<digest of the built-in rules>");
         insta::assert_snapshot!(text);
     });
 }
