@@ -69,9 +69,7 @@ pub struct Breach {
 impl Breach {
     /// Calendar days between the deadline and the day it was done.
     pub fn days_late(&self) -> i64 {
-        self.done
-            .since(self.due)
-            .map_or(0, |span| i64::from(span.get_days()))
+        self.done.days_since(self.due)
     }
 }
 
@@ -238,8 +236,8 @@ mod tests {
     fn days_late_counts_calendar_days() {
         let b = Breach {
             clause: 0,
-            due: jiff::civil::date(2024, 2, 27),
-            done: jiff::civil::date(2024, 3, 2),
+            due: jiff::civil::date(2024, 2, 27).into(),
+            done: jiff::civil::date(2024, 3, 2).into(),
         };
         assert_eq!(b.days_late(), 4);
     }

@@ -848,7 +848,7 @@ deadline "D" "期限" { due d = a else (b + n years) }
         if let Some(a) = a {
             rec.set(slot("a"), Value::Date(a));
         }
-        rec.set(slot("b"), Value::Date(jiff::civil::date(2024, 1, 1)));
+        rec.set(slot("b"), Value::Date(jiff::civil::date(2024, 1, 1).into()));
         rec.set(slot("n"), Value::Int(n));
         let trace = program.evaluate(&rec)?;
         Ok(trace.clauses[1].due)
@@ -860,10 +860,10 @@ deadline "D" "期限" { due d = a else (b + n years) }
     /// report what the language does not evaluate).
     #[test]
     fn overflow_on_the_side_else_does_not_need_is_no_error() {
-        let a = jiff::civil::date(2024, 3, 5);
+        let a: Date = jiff::civil::date(2024, 3, 5).into();
         assert_eq!(due(Some(a), 9_999_999_999), Ok(Value::Date(a)));
         assert_eq!(due(None, 9_999_999_999), Err(super::DateOutOfRange));
-        assert_eq!(due(None, 1), Ok(Value::Date(jiff::civil::date(2025, 1, 1))));
+        assert_eq!(due(None, 1), Ok(Value::Date(jiff::civil::date(2025, 1, 1).into())));
     }
 
     /// Every deadline's date is swept with the conditions, applicable or
@@ -884,7 +884,7 @@ deadline "D" "期限" { due later = d + n years  applies to accepted }
         let run = |ok: bool| {
             let mut rec = Record::new(program.rules.fields.len());
             rec.set(slot("ok"), Value::Bool(ok));
-            rec.set(slot("d"), Value::Date(jiff::civil::date(2024, 1, 1)));
+            rec.set(slot("d"), Value::Date(jiff::civil::date(2024, 1, 1).into()));
             rec.set(slot("n"), Value::Int(9_999_999_999));
             program.evaluate(&rec)
         };

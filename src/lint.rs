@@ -1125,12 +1125,12 @@ impl<'a> Analysis<'a> {
                 for c in &self.consts[v] {
                     if let AV::Date(d) = c {
                         points.insert(*d);
-                        points.extend(d.yesterday().ok());
-                        points.extend(d.tomorrow().ok());
+                        points.extend(d.yesterday());
+                        points.extend(d.tomorrow());
                     }
                 }
                 if points.is_empty() {
-                    points.insert(jiff::civil::date(2024, 1, 1));
+                    points.insert(jiff::civil::date(2024, 1, 1).into());
                 }
                 out.extend(points.into_iter().map(AV::Date));
             }

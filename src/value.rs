@@ -1,6 +1,99 @@
 //! Values of record fields, key sets, and the date arithmetic of SPEC §2.
 
-pub type Date = jiff::civil::Date;
+use std::fmt;
+
+/// A civil date (proleptic Gregorian), held as its day number: days since
+/// 1970-01-01. Comparing two dates compares two integers, and shifting by
+/// days adds one; the year, month and day are worked out when asked for.
+/// Always within jiff's calendar (years -9999 to 9999), which parses,
+/// validates and prints dates for us.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(i32);
+
+impl Date {
+    /// -9999-01-01 and 9999-12-31, the ends of jiff's calendar.
+    const FIRST: i32 = -4_371_587;
+    const LAST: i32 = 2_932_896;
+
+    /// The date, if it exists (as `jiff::civil::Date::new`).
+    pub fn new(year: i16, month: i8, day: i8) -> Result<Date, jiff::Error> {
+        jiff::civil::Date::new(year, month, day).map(Date::from)
+    }
+
+    pub fn year(self) -> i16 {
+        self.civil().0 as i16
+    }
+
+    pub fn month(self) -> i8 {
+        self.civil().1 as i8
+    }
+
+    pub fn day(self) -> i8 {
+        self.civil().2 as i8
+    }
+
+    pub fn yesterday(self) -> Option<Date> {
+        Date::from_day_number(i64::from(self.0) - 1)
+    }
+
+    pub fn tomorrow(self) -> Option<Date> {
+        Date::from_day_number(i64::from(self.0) + 1)
+    }
+
+    /// Days from `earlier` to this date (negative when it is later).
+    pub fn days_since(self, earlier: Date) -> i64 {
+        i64::from(self.0) - i64::from(earlier.0)
+    }
+
+    pub fn to_jiff(self) -> jiff::civil::Date {
+        let (y, m, d) = self.civil();
+        // Every day number held is a date of jiff's calendar.
+        jiff::civil::Date::new(y as i16, m as i8, d as i8).unwrap_or_default()
+    }
+
+    #[inline]
+    fn from_day_number(n: i64) -> Option<Date> {
+        (i64::from(Date::FIRST)..=i64::from(Date::LAST))
+            .contains(&n)
+            .then_some(Date(n as i32))
+    }
+
+    /// Year, month, day (H. Hinnant's `civil_from_days`).
+    #[inline]
+    fn civil(self) -> (i32, i32, i32) {
+        let z = self.0 + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        (yoe + era * 400 + i32::from(month <= 2), month, day)
+    }
+}
+
+impl From<jiff::civil::Date> for Date {
+    fn from(d: jiff::civil::Date) -> Date {
+        Date(day_number(
+            i32::from(d.year()),
+            i32::from(d.month()),
+            i32::from(d.day()),
+        ))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.to_jiff(), f)
+    }
+}
+
+impl fmt::Debug for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.to_jiff(), f)
+    }
+}
 
 /// Where a text value lives in a [`crate::record::Record`]'s text buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,55 +178,40 @@ impl KeySet {
 /// Plain integer arithmetic on the civil calendar: this runs for every
 /// deadline of every record, and jiff's general `Span` arithmetic costs
 /// several times as much for the same answer (tests below compare the two).
+#[inline]
 pub fn shift_date(date: Date, amount: i64, unit: crate::syntax::Unit) -> Option<Date> {
     use crate::syntax::Unit;
-    // jiff's calendar spans 20,000 years: anything beyond is out of it, and
-    // what is within fits `i32` arithmetic.
-    const LIMIT: i64 = 20_000 * 366;
-    let (year, month, day) = (
-        i32::from(date.year()),
-        i32::from(date.month()),
-        i32::from(date.day()),
-    );
     match unit {
-        Unit::Days => {
-            if !(-LIMIT..=LIMIT).contains(&amount) {
-                return None;
-            }
-            // Most shifts (a few days) stay within the month.
-            let shifted = day + amount as i32;
-            if shifted >= 1 && shifted <= days_in_month(year, month) {
-                return civil(year, month, shifted);
-            }
-            from_day_number(day_number(year, month, day) + amount as i32)
-        }
+        Unit::Days => Date::from_day_number(i64::from(date.0).checked_add(amount)?),
         Unit::Months | Unit::Years => {
             let months = if unit == Unit::Years {
                 amount.checked_mul(12)?
             } else {
                 amount
             };
-            if !(-LIMIT..=LIMIT).contains(&months) {
+            // Beyond 20,000 years the calendar has ended anyway; within
+            // them the arithmetic fits `i32`.
+            if !(-240_000..=240_000).contains(&months) {
                 return None;
             }
+            let (year, month, day) = date.civil();
             let index = year * 12 + month - 1 + months as i32;
             let (year, month) = (index.div_euclid(12), index.rem_euclid(12) + 1);
-            civil(year, month, day.min(days_in_month(year, month)))
+            let day = day.min(days_in_month(year, month));
+            Date::from_day_number(i64::from(day_number(year, month, day)))
         }
     }
 }
 
-fn civil(year: i32, month: i32, day: i32) -> Option<Date> {
-    Date::new(year.try_into().ok()?, month as i8, day as i8).ok()
-}
-
+#[inline]
 fn days_in_month(year: i32, month: i32) -> i32 {
     const DAYS: [u8; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     i32::from(DAYS[(month - 1) as usize]) + i32::from(month == 2 && leap)
 }
 
-/// Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm).
+/// Days since 1970-01-01 (H. Hinnant's `days_from_civil`).
+#[inline]
 fn day_number(year: i32, month: i32, day: i32) -> i32 {
     let y = year - i32::from(month <= 2);
     let era = y.div_euclid(400);
@@ -142,23 +220,43 @@ fn day_number(year: i32, month: i32, day: i32) -> i32 {
     era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
 }
 
-fn from_day_number(z: i32) -> Option<Date> {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    civil(yoe + era * 400 + i32::from(month <= 2), month, day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::syntax::Unit;
-    use jiff::civil::date;
+
+    fn date(y: i16, m: i8, d: i8) -> Date {
+        jiff::civil::date(y, m, d).into()
+    }
+
+    /// Day numbers and jiff's dates agree both ways on every day of four
+    /// centuries, in order, printed alike; the ends are jiff's.
+    #[test]
+    fn day_numbers_are_jiff_dates() {
+        let mut j = jiff::civil::date(1899, 12, 1);
+        let mut previous: Option<Date> = None;
+        while j < jiff::civil::date(2301, 1, 1) {
+            let d = Date::from(j);
+            assert_eq!(d.to_jiff(), j);
+            assert_eq!((d.year(), d.month(), d.day()), (j.year(), j.month(), j.day()));
+            assert_eq!(d.to_string(), j.to_string());
+            assert_eq!(format!("{d:?}"), j.to_string());
+            if let Some(p) = previous {
+                assert!(p < d);
+                assert_eq!(p.tomorrow(), Some(d));
+                assert_eq!(d.yesterday(), Some(p));
+                assert_eq!(d.days_since(p), 1);
+            }
+            previous = Some(d);
+            j = j.tomorrow().unwrap();
+        }
+        assert_eq!(Date::from(jiff::civil::Date::MIN).0, Date::FIRST);
+        assert_eq!(Date::from(jiff::civil::Date::MAX).0, Date::LAST);
+        assert_eq!(Date::from(jiff::civil::Date::MIN).yesterday(), None);
+        assert_eq!(Date::from(jiff::civil::Date::MAX).tomorrow(), None);
+        assert_eq!(Date::from(jiff::civil::Date::MIN).to_jiff(), jiff::civil::Date::MIN);
+        assert_eq!(Date::from(jiff::civil::Date::MAX).to_jiff(), jiff::civil::Date::MAX);
+    }
 
     #[test]
     fn months_clamp_to_the_month_end() {
@@ -221,8 +319,14 @@ mod tests {
     /// both directions, and at the ends of jiff's calendar.
     #[test]
     fn day_and_month_shifts_agree_with_jiff() {
-        let jiff_days = |d: Date, n: i64| d.checked_add(jiff::Span::new().try_days(n).ok()?).ok();
-        let jiff_months = |d: Date, n: i64| d.checked_add(jiff::Span::new().months(n)).ok();
+        let jiff_days = |d: Date, n: i64| {
+            let span = jiff::Span::new().try_days(n).ok()?;
+            d.to_jiff().checked_add(span).ok().map(Date::from)
+        };
+        let jiff_months = |d: Date, n: i64| {
+            let span = jiff::Span::new().months(n);
+            d.to_jiff().checked_add(span).ok().map(Date::from)
+        };
         let mut d = date(1899, 12, 1);
         while d < date(2301, 1, 1) {
             for n in [

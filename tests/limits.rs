@@ -323,7 +323,7 @@ fn shift_within_the_limit_but_past_the_calendar() {
     let mut rec = Record::new(program.rules.fields.len());
     rec.set(
         received,
-        shouli::value::Value::Date(jiff::civil::date(2200, 12, 31)),
+        shouli::value::Value::Date(jiff::civil::date(2200, 12, 31).into()),
     );
     assert!(program.evaluate(&rec).is_err(), "out of range is an error");
 }

@@ -289,7 +289,7 @@ fn value_of(
         FieldType::Decimal => Value::Dec(min.unwrap_or(0) + (seed % 100_000) as i64),
         FieldType::Date => {
             let base = jiff::civil::date(2021, 1, 1);
-            Value::Date(base.checked_add(((seed % 1800) as i64).days()).unwrap())
+            Value::Date(base.checked_add(((seed % 1800) as i64).days()).unwrap().into())
         }
         FieldType::Text => rec.push_text(TEXTS[(seed % 4) as usize]),
         FieldType::Enum(values) => Value::Enum((seed % values.len() as u64) as u16),
@@ -347,7 +347,7 @@ impl View<'_> {
             (Value::Absent, _) => return None,
             (Value::Bool(b), _) => V::Bool(b),
             (Value::Int(i), _) => V::Int(i),
-            (Value::Date(d), _) => V::Date(d),
+            (Value::Date(d), _) => V::Date(d.to_jiff()),
             (Value::Enum(i), FieldType::Enum(vs)) => V::Code(vs[i as usize].code.clone()),
             (Value::Set(s), FieldType::List(vs)) => V::Codes(
                 vs.iter()
@@ -663,9 +663,9 @@ proptest! {
         let mut rec = Record::new(builtin().rules.fields.len());
         fill(&mut rec, &g, false);
         let rules = &builtin().rules;
-        rec.set(rules.field("purchase.date").unwrap(), Value::Date(bought));
+        rec.set(rules.field("purchase.date").unwrap(), Value::Date(bought.into()));
         rec.set(rules.field("purchase.warranty_months").unwrap(), Value::Int(months));
-        rec.set(rules.field("received").unwrap(), Value::Date(received));
+        rec.set(rules.field("received").unwrap(), Value::Date(received.into()));
         prop_assert_eq!(actual(&rec), expected(&rec));
     }
 

@@ -162,7 +162,7 @@ pub enum LitKind {
     /// A decimal in hundredths (`399.00` is 39900); at most two places.
     Dec(i64),
     Bool(bool),
-    Date(jiff::civil::Date),
+    Date(crate::value::Date),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -511,7 +511,7 @@ impl Builder {
 
 /// Parses `YYYY-MM-DD` (month and day may have one digit) into a real date
 /// within `YEARS`.
-pub fn parse_date(text: &str) -> std::result::Result<jiff::civil::Date, Msg> {
+pub fn parse_date(text: &str) -> std::result::Result<crate::value::Date, Msg> {
     let mut parts = text.splitn(3, '-');
     let mut next = || parts.next().and_then(|p| p.parse::<i64>().ok());
     let (Some(y), Some(m), Some(d)) = (next(), next(), next()) else {
@@ -527,7 +527,7 @@ pub fn parse_date(text: &str) -> std::result::Result<jiff::civil::Date, Msg> {
         ));
     }
     let date = (|| {
-        jiff::civil::Date::new(y.try_into().ok()?, m.try_into().ok()?, d.try_into().ok()?).ok()
+        crate::value::Date::new(y.try_into().ok()?, m.try_into().ok()?, d.try_into().ok()?).ok()
     })();
     date.ok_or_else(|| {
         Msg::new(
