@@ -863,7 +863,10 @@ deadline "D" "期限" { due d = a else (b + n years) }
         let a: Date = jiff::civil::date(2024, 3, 5).into();
         assert_eq!(due(Some(a), 9_999_999_999), Ok(Value::Date(a)));
         assert_eq!(due(None, 9_999_999_999), Err(super::DateOutOfRange));
-        assert_eq!(due(None, 1), Ok(Value::Date(jiff::civil::date(2025, 1, 1).into())));
+        assert_eq!(
+            due(None, 1),
+            Ok(Value::Date(jiff::civil::date(2025, 1, 1).into()))
+        );
     }
 
     /// Every deadline's date is swept with the conditions, applicable or

@@ -238,7 +238,10 @@ mod tests {
         while j < jiff::civil::date(2301, 1, 1) {
             let d = Date::from(j);
             assert_eq!(d.to_jiff(), j);
-            assert_eq!((d.year(), d.month(), d.day()), (j.year(), j.month(), j.day()));
+            assert_eq!(
+                (d.year(), d.month(), d.day()),
+                (j.year(), j.month(), j.day())
+            );
             assert_eq!(d.to_string(), j.to_string());
             assert_eq!(format!("{d:?}"), j.to_string());
             if let Some(p) = previous {
@@ -254,8 +257,14 @@ mod tests {
         assert_eq!(Date::from(jiff::civil::Date::MAX).0, Date::LAST);
         assert_eq!(Date::from(jiff::civil::Date::MIN).yesterday(), None);
         assert_eq!(Date::from(jiff::civil::Date::MAX).tomorrow(), None);
-        assert_eq!(Date::from(jiff::civil::Date::MIN).to_jiff(), jiff::civil::Date::MIN);
-        assert_eq!(Date::from(jiff::civil::Date::MAX).to_jiff(), jiff::civil::Date::MAX);
+        assert_eq!(
+            Date::from(jiff::civil::Date::MIN).to_jiff(),
+            jiff::civil::Date::MIN
+        );
+        assert_eq!(
+            Date::from(jiff::civil::Date::MAX).to_jiff(),
+            jiff::civil::Date::MAX
+        );
     }
 
     #[test]

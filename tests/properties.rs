@@ -289,7 +289,11 @@ fn value_of(
         FieldType::Decimal => Value::Dec(min.unwrap_or(0) + (seed % 100_000) as i64),
         FieldType::Date => {
             let base = jiff::civil::date(2021, 1, 1);
-            Value::Date(base.checked_add(((seed % 1800) as i64).days()).unwrap().into())
+            Value::Date(
+                base.checked_add(((seed % 1800) as i64).days())
+                    .unwrap()
+                    .into(),
+            )
         }
         FieldType::Text => rec.push_text(TEXTS[(seed % 4) as usize]),
         FieldType::Enum(values) => Value::Enum((seed % values.len() as u64) as u16),
