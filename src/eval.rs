@@ -204,16 +204,17 @@ struct Ctx<'a> {
     overflow: bool,
 }
 
-/// One evaluation of a record. Node values are computed by sweeping each
-/// root's subtree in node order (operands before the nodes that use them),
+/// One evaluation of a record. Every node's value is computed by one sweep
+/// in the program's schedule (operands before the nodes that use them),
 /// with no recursion and no key sets: most conditions of most records are
 /// known, and a known condition holds no key open. Only an unknown or unmet
 /// clause is evaluated again by [`Ctx::eval`] for the keys behind it.
 ///
-/// The sweep evaluates both sides of `else`; [`Ctx::eval`] only the side it
-/// needs. They differ only when date arithmetic overflows on the side not
-/// needed, so a record whose sweep overflows is evaluated again in keyed
-/// mode (`sweep: false`), which decides as the language defines.
+/// The sweep evaluates both sides of `else`, and every deadline's date;
+/// [`Ctx::eval`] only the side it needs and the deadlines that apply. They
+/// differ only when date arithmetic overflows where it was not needed, so a
+/// record whose sweep overflows is evaluated again in keyed mode
+/// (`sweep: false`), which decides as the language defines.
 struct Run<'a> {
     program: &'a Program,
     rec: &'a Record,
