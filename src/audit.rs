@@ -198,7 +198,7 @@ fn breach(
 ) -> Option<Breach> {
     let clause = clause?;
     let result = trace.clauses.get(clause)?;
-    let (Status::Due, Value::Date(due)) = (result.status, result.due) else {
+    let (Status::Due, Some(due)) = (result.status, result.due) else {
         return None;
     };
     let Value::Date(done) = rec.get(done?) else {

@@ -5,7 +5,7 @@
 use crate::compile::{Node, Program, outcome_bit};
 use crate::model::{ClauseKind, Outcome};
 use crate::record::Record;
-use crate::value::{KeySet, Value, shift_date};
+use crate::value::{Date, KeySet, Value, shift_date};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -92,8 +92,8 @@ pub struct ClauseResult {
     /// Unknown: the absent keys holding the clause open. Unmet: the keys
     /// whose absence (or value) leaves the requirement unmet.
     pub keys: KeySet,
-    /// A deadline's date.
-    pub due: Value,
+    /// A deadline's date, when it is due.
+    pub due: Option<Date>,
     /// The condition itself was unknown (an unmet evidence clause whose
     /// keys are absent, rather than present with the wrong values).
     pub open: bool,
@@ -103,7 +103,7 @@ impl ClauseResult {
     const NOT_APPLICABLE: ClauseResult = ClauseResult {
         status: Status::NotApplicable,
         keys: KeySet::EMPTY,
-        due: Value::Absent,
+        due: None,
         open: false,
     };
 
@@ -610,13 +610,11 @@ impl Program {
                 *r = ClauseResult::NOT_APPLICABLE;
                 continue;
             };
-            let v = run.value(n);
-            *r = match v {
-                Value::Date(_) => ClauseResult {
+            *r = match run.value(n) {
+                Value::Date(d) => ClauseResult {
                     status: Status::Due,
-                    keys: KeySet::EMPTY,
-                    due: v,
-                    open: false,
+                    due: Some(d),
+                    ..ClauseResult::NOT_APPLICABLE
                 },
                 _ => ClauseResult::unknown(run.keyed(n).1),
             };
@@ -842,7 +840,7 @@ basis "B" "依据" { when true }
 deadline "D" "期限" { due d = a else (b + n years) }
 "#;
 
-    fn due(a: Option<Date>, n: i64) -> Result<Value, super::DateOutOfRange> {
+    fn due(a: Option<Date>, n: i64) -> Result<Option<Date>, super::DateOutOfRange> {
         let program = crate::load_rules("else.rules", RULES.as_bytes()).expect("rules load");
         let mut rec = Record::new(program.rules.fields.len());
         let slot = |k: &str| program.rules.field(k).unwrap();
@@ -862,12 +860,9 @@ deadline "D" "期限" { due d = a else (b + n years) }
     #[test]
     fn overflow_on_the_side_else_does_not_need_is_no_error() {
         let a: Date = jiff::civil::date(2024, 3, 5).into();
-        assert_eq!(due(Some(a), 9_999_999_999), Ok(Value::Date(a)));
+        assert_eq!(due(Some(a), 9_999_999_999), Ok(Some(a)));
         assert_eq!(due(None, 9_999_999_999), Err(super::DateOutOfRange));
-        assert_eq!(
-            due(None, 1),
-            Ok(Value::Date(jiff::civil::date(2025, 1, 1).into()))
-        );
+        assert_eq!(due(None, 1), Ok(Some(jiff::civil::date(2025, 1, 1).into())));
     }
 
     /// Every deadline's date is swept with the conditions, applicable or

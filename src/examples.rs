@@ -8,7 +8,6 @@ use crate::diag::{Diagnostic, Msg, Source, did_you_mean};
 use crate::eval::{Deciding, Status, Trace};
 use crate::model::{ClauseKind, Outcome};
 use crate::record::{self, Record};
-use crate::value::Value;
 
 /// What a test expects. `None` parts are not compared.
 #[derive(Debug, Clone, PartialEq)]
@@ -217,10 +216,7 @@ pub fn actual_of(program: &Program, trace: &Trace) -> Actual {
         .zip(&trace.clauses)
         .filter_map(|(c, r)| {
             let due = c.due.as_ref()?;
-            let date = match r.due {
-                Value::Date(d) => Some(d.to_string()),
-                _ => None,
-            };
+            let date = r.due.map(|d| d.to_string());
             Some((due.name.clone(), date))
         })
         .collect();

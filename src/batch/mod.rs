@@ -566,10 +566,7 @@ fn checked(ctx: &Ctx, w: &Worker, row: &mut Row) {
     let trace = &w.trace;
     let due = |clause: Option<usize>| {
         let r = trace.clauses.get(clause?)?;
-        match (r.status, r.due) {
-            (Status::Due, Value::Date(d)) => Some(d),
-            _ => None,
-        }
+        r.due.filter(|_| r.status == Status::Due)
     };
     row.checked = Some(Checked {
         outcome: trace.outcome,

@@ -112,10 +112,7 @@ pub fn build<'p>(
         let r = trace.clauses[i];
         if c.kind == ClauseKind::Deadline {
             let name = c.due.as_ref().map_or("", |d| d.name.as_str());
-            let date = match r.due {
-                Value::Date(d) => Some(d.to_string()),
-                _ => None,
-            };
+            let date = r.due.map(|d| d.to_string());
             deadlines.insert(name, date.clone());
             deadline_clauses.push(DeadlineReport {
                 id: &c.id,
@@ -298,8 +295,8 @@ impl<'p> Writer<'p, '_> {
                     self.show(&mut out, self.trace.defines[*d], field)
                 }
                 Piece::Due => {
-                    let v = self.trace.clauses.get(i).map_or(Value::Absent, |r| r.due);
-                    self.show(&mut out, v, None)
+                    let due = self.trace.clauses.get(i).and_then(|r| r.due);
+                    self.show(&mut out, due.map_or(Value::Absent, Value::Date), None)
                 }
                 Piece::Missing => {
                     let keys = self.trace.clauses.get(i).map_or(KeySet::EMPTY, |r| r.keys);
