@@ -217,6 +217,9 @@ impl CsvColumns {
                 }
             }
         }
+        if problems.len() == first && rec.is_empty() {
+            problems.push(super::nothing_filled_in());
+        }
         crate::diag::cap(problems, first);
         ok
     }

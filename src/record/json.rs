@@ -127,6 +127,9 @@ impl<'r> JsonReader<'r> {
         if let Err(e) = parsed {
             problems.push(syntax_error(&e, line));
         }
+        if problems.len() == first && rec.is_empty() {
+            problems.push(super::nothing_filled_in());
+        }
         crate::diag::cap(problems, first);
         problems.iter().filter(|d| d.is_error()).count() == errors_before
     }

@@ -79,6 +79,25 @@ impl Record {
     }
 }
 
+/// The warning for a record in which nothing is filled in (an empty file,
+/// comments only, a blank form, `{}`, a row of blank cells): most likely
+/// the wrong file, or a form saved before it was filled in. Given by every
+/// reader when the record loaded with no other problem and no value.
+pub fn nothing_filled_in() -> Diagnostic {
+    Diagnostic::warning(
+        "empty-record",
+        None,
+        Msg::new(
+            "记录里没有填写任何字段（文件是空的、只有注释，或每一项都是空白）",
+            "no field of the record is filled in (the file is empty, holds only comments, or every value is blank)",
+        ),
+    )
+    .with_help(Msg::new(
+        "请确认选对了文件，并已填写、保存",
+        "check that this is the right file, and that it was filled in and saved",
+    ))
+}
+
 /// A record file that could not be used: every problem found, each with the
 /// place it was found.
 #[derive(Debug, Clone)]

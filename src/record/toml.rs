@@ -71,23 +71,8 @@ pub fn load(
     if loader.errors.is_empty() {
         let mut warnings = loader.warnings;
         crate::diag::cap(&mut warnings, 0);
-        // Nothing filled in (and no unknown key to explain why): most
-        // likely the wrong file, or a form saved before it was filled in.
         if warnings.is_empty() && rec.is_empty() {
-            warnings.push(
-                Diagnostic::warning(
-                    "empty-record",
-                    None,
-                    Msg::new(
-                        "记录里没有填写任何字段（文件是空的、只有注释，或每一项都是空白）",
-                        "no field of the record is filled in (the file is empty, holds only comments, or every value is blank)",
-                    ),
-                )
-                .with_help(Msg::new(
-                    "请确认选对了文件，并已填写、保存",
-                    "check that this is the right file, and that it was filled in and saved",
-                )),
-            );
+            warnings.push(super::nothing_filled_in());
         }
         Ok((source, warnings))
     } else {
