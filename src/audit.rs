@@ -4,7 +4,7 @@
 //! text, no allocation; `batch` turns the result into words and flags.
 
 use crate::compile::Program;
-use crate::eval::{Status, Trace};
+use crate::eval::Trace;
 use crate::model::{FieldId, FieldType, Outcome};
 use crate::record::Record;
 use crate::value::{Date, TextRef, Value};
@@ -197,10 +197,7 @@ fn breach(
     done: Option<FieldId>,
 ) -> Option<Breach> {
     let clause = clause?;
-    let result = trace.clauses.get(clause)?;
-    let (Status::Due, Some(due)) = (result.status, result.due) else {
-        return None;
-    };
+    let due = trace.due(clause)?;
     let Value::Date(done) = rec.get(done?) else {
         return None;
     };

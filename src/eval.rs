@@ -92,7 +92,7 @@ pub struct ClauseResult {
     /// Unknown: the absent keys holding the clause open. Unmet: the keys
     /// whose absence (or value) leaves the requirement unmet.
     pub keys: KeySet,
-    /// A deadline's date, when it is due.
+    /// A deadline's date: `Some` exactly when the status is `Due`.
     pub due: Option<Date>,
     /// The condition itself was unknown (an unmet evidence clause whose
     /// keys are absent, rather than present with the wrong values).
@@ -184,6 +184,12 @@ impl Default for Trace {
 }
 
 impl Trace {
+    /// The date clause `clause` (a deadline) is due by, where it applies
+    /// and its inputs are present.
+    pub fn due(&self, clause: usize) -> Option<Date> {
+        self.clauses.get(clause)?.due
+    }
+
     /// Indices of the grounds that hold, in clause order.
     pub fn fired<'a>(&'a self, program: &'a Program) -> impl Iterator<Item = usize> + 'a {
         self.clauses.iter().enumerate().filter_map(move |(i, r)| {

@@ -32,7 +32,7 @@ use crate::audit::{Audit, AuditFields};
 use crate::cli::{RuleArgs, exit, load_program};
 use crate::compile::Program;
 use crate::diag::{Diagnostic, Lang, Msg, Severity};
-use crate::eval::{Deciding, Status, Trace};
+use crate::eval::{Deciding, Trace};
 use crate::model::{FieldId, Outcome};
 use crate::record::json::{JsonReader, JsonScratch};
 use crate::record::toml::MAX_RECORD;
@@ -564,10 +564,7 @@ fn load_toml(ctx: &Ctx, w: &mut Worker, path: &Path, row: &mut Row) -> bool {
 /// Fills a checked record's result and audit.
 fn checked(ctx: &Ctx, w: &Worker, row: &mut Row) {
     let trace = &w.trace;
-    let due = |clause: Option<usize>| {
-        let r = trace.clauses.get(clause?)?;
-        r.due.filter(|_| r.status == Status::Due)
-    };
+    let due = |clause: Option<usize>| trace.due(clause?);
     row.checked = Some(Checked {
         outcome: trace.outcome,
         deciding: trace.deciding,
