@@ -306,21 +306,11 @@ impl Run<'_> {
         let vals = &mut self.nodes[..nodes.len()];
         let conds = &mut self.conditions[..nodes.len()];
         let mut overflow = false;
-        // A field of these leaves holds its declared type or is absent (the
-        // checker sees to it), so anything else is unknown here, as it is
-        // to the keyed evaluator (`Kleene::of`). Written without a branch
-        // on the record's values, which vary from record to record.
         for &(i, slot, set, negated) in &p.schedule.in_set {
-            conds[i as usize] = match rec.get(slot as usize) {
-                Value::Enum(e) => Kleene::from((set >> e & 1 == 1) != negated),
-                _ => Unknown,
-            };
+            conds[i as usize] = in_set(rec.get(slot as usize), set, negated);
         }
         for &(i, slot, want) in &p.schedule.is {
-            conds[i as usize] = match rec.get(slot as usize) {
-                Value::Bool(b) => Kleene::from(b == want),
-                _ => Unknown,
-            };
+            conds[i as usize] = is(rec.get(slot as usize), want);
         }
         for &(i, slot) in &p.schedule.fields {
             vals[i as usize] = rec.get(slot as usize);
@@ -363,17 +353,10 @@ impl Run<'_> {
                         v => Kleene::from(op.holds(compare(p, rec, v, c))),
                     }
                 }
-                Node::FieldIs(slot, want) => {
-                    conds[i] = match rec.get(slot as usize) {
-                        Value::Bool(b) => Kleene::from(b == want),
-                        other => Kleene::of(other),
-                    }
-                }
+                // Swept in their groups above; here for completeness.
+                Node::FieldIs(slot, want) => conds[i] = is(rec.get(slot as usize), want),
                 Node::FieldInSet(slot, set, negated) => {
-                    conds[i] = match rec.get(slot as usize) {
-                        Value::Enum(e) => Kleene::from((set >> e & 1 == 1) != negated),
-                        other => Kleene::of(other),
-                    }
+                    conds[i] = in_set(rec.get(slot as usize), set, negated);
                 }
                 Node::FieldContainsAny(slot, set) => {
                     conds[i] = match rec.get(slot as usize) {
@@ -409,12 +392,7 @@ impl Run<'_> {
                         Kleene::from(op.holds(compare(p, rec, va, vb)))
                     }
                 }
-                Node::InSet(x, set, negated) => {
-                    conds[i] = match vals[x as usize] {
-                        Value::Enum(e) => Kleene::from((set >> e & 1 == 1) != negated),
-                        other => Kleene::of(other),
-                    }
-                }
+                Node::InSet(x, set, negated) => conds[i] = in_set(vals[x as usize], set, negated),
                 Node::InList(x, start, len, negated) => {
                     let v = vals[x as usize];
                     conds[i] = if v.is_absent() {
@@ -441,6 +419,27 @@ impl Run<'_> {
             }
         }
         self.overflow |= overflow;
+    }
+}
+
+/// An enum value's membership of `set` (negated: its absence). A value of
+/// an enum field is an `Enum` or absent (the checker sees to it), so
+/// anything else is unknown, as `Kleene::of` makes it in the keyed
+/// evaluator.
+#[inline]
+fn in_set(v: Value, set: u64, negated: bool) -> Kleene {
+    match v {
+        Value::Enum(e) => Kleene::from((set >> e & 1 == 1) != negated),
+        _ => Kleene::Unknown,
+    }
+}
+
+/// A boolean value tested against `want`; anything but a boolean is unknown.
+#[inline]
+fn is(v: Value, want: bool) -> Kleene {
+    match v {
+        Value::Bool(b) => Kleene::from(b == want),
+        _ => Kleene::Unknown,
     }
 }
 
