@@ -164,7 +164,17 @@ pub fn load_rules(
     args: &RuleArgs,
     err: &mut dyn Write,
 ) -> Result<LoadedRules, u8> {
-    load(file, args, Examples::Parse, err)
+    let (name, bytes, program) = load(file, args, Examples::Parse, err)?;
+    // A file that loaded decodes; the text is for the examples' places.
+    let text = match record::decode(&bytes) {
+        Ok(text) => text.to_string(),
+        Err((_, lossy)) => lossy,
+    };
+    Ok(LoadedRules {
+        name,
+        text,
+        program,
+    })
 }
 
 /// The rules of `--rules`, or the built-in rules, compiled: for the
@@ -172,33 +182,24 @@ pub fn load_rules(
 /// no examples. The built-in rules' examples are skipped; a rule file of
 /// the user's is parsed and checked in full, a broken example an error.
 pub fn load_program(args: &RuleArgs, err: &mut dyn Write) -> Result<Program, u8> {
-    load(None, args, Examples::Skip, err).map(|loaded| loaded.program)
+    load(None, args, Examples::Skip, err).map(|(_, _, program)| program)
 }
 
 /// The one loader. `examples` is what the command needs; it is honoured
 /// only for the built-in rules, which cannot change after the build and
 /// whose examples the test suite runs. Any other file is parsed in full.
+/// Gives the file's name and bytes with the program.
 fn load(
     file: Option<&Path>,
     args: &RuleArgs,
     examples: Examples,
     err: &mut dyn Write,
-) -> Result<LoadedRules, u8> {
+) -> Result<(String, Vec<u8>, Program), u8> {
     let builtin = file.or(args.rules.as_deref()).is_none();
     let examples = if builtin { examples } else { Examples::Parse };
     let (name, bytes) = rule_bytes(file, args, err)?;
     match crate::load_rules_with(&name, &bytes, examples) {
-        Ok(program) => {
-            let text = match record::decode(&bytes) {
-                Ok(text) => text.to_string(),
-                Err((_, lossy)) => lossy,
-            };
-            Ok(LoadedRules {
-                name,
-                text,
-                program,
-            })
-        }
+        Ok(program) => Ok((name, bytes, program)),
         Err(RulesError { file, diagnostics }) => {
             print_diagnostics(
                 &diagnostics,
