@@ -213,21 +213,17 @@ pub fn parse_with(text: &str, examples: Examples) -> Parsed {
 /// which finds every error. For a correct file both give the same tree (the
 /// spans are absolute in both).
 fn parse_whole(text: &str) -> Option<RuleFile> {
-    let file = RuleParser::parse(Rule::file, text).ok()?.next()?;
-    let builder = build::Builder::new(0);
-    let mut inner = file.into_inner();
-    let header = builder.header(inner.next()?).ok()?;
-    let items = inner
-        .filter(|p| p.as_rule() != Rule::EOI)
-        .map(|p| builder.item(p).ok())
-        .collect::<Option<Vec<_>>>()?;
-    Some(RuleFile { header, items })
+    parse_file(Rule::file, text)
 }
 
 /// [`parse_whole`] without the examples: each `example` block is one
 /// `example_skipped` pair, left out. `None` if anything fails.
 fn parse_lean(text: &str) -> Option<RuleFile> {
-    let file = RuleParser::parse(Rule::file_lean, text).ok()?.next()?;
+    parse_file(Rule::file_lean, text)
+}
+
+fn parse_file(rule: Rule, text: &str) -> Option<RuleFile> {
+    let file = RuleParser::parse(rule, text).ok()?.next()?;
     let builder = build::Builder::new(0);
     let mut inner = file.into_inner();
     let header = builder.header(inner.next()?).ok()?;
