@@ -14,6 +14,8 @@ impl Date {
     /// -9999-01-01 and 9999-12-31, the ends of jiff's calendar.
     const FIRST: i32 = -4_371_587;
     const LAST: i32 = 2_932_896;
+    /// 1970-01-01, day number 0.
+    pub(crate) const EPOCH: Date = Date(0);
 
     /// The date, if it exists (as `jiff::civil::Date::new`).
     pub fn new(year: i16, month: i8, day: i8) -> Result<Date, jiff::Error> {
@@ -58,18 +60,33 @@ impl Date {
             .then_some(Date(n as i32))
     }
 
-    /// Year, month, day (H. Hinnant's `civil_from_days`).
+    /// Year, month, day (C. Neri and L. Schneider's `to_date`, from
+    /// "Euclidean affine functions and their application to calendar
+    /// algorithms", 2022: unsigned arithmetic on a day count shifted to
+    /// start 82 × 400 years before 1970, so every date of jiff's calendar
+    /// is a positive count and no step needs a sign correction. Half the
+    /// multiplications of the classic algorithm and a shorter chain of
+    /// them: a month shift, which converts both ways, takes a third of the
+    /// time).
     #[inline]
     fn civil(self) -> (i32, i32, i32) {
-        let z = self.0 + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        (yoe + era * 400 + i32::from(month <= 2), month, day)
+        let n = (self.0 as u32).wrapping_add(SHIFT_DAYS);
+        // Century, then the day of the century.
+        let n1 = 4 * n + 3;
+        let century = n1 / 146_097;
+        let day_of_century = n1 % 146_097 / 4;
+        // Year of the century, then the day of a year starting on 1 March.
+        let p2 = 2_939_745 * u64::from(4 * day_of_century + 3);
+        let year_of_century = (p2 >> 32) as u32;
+        let day_of_year = (p2 as u32) / 2_939_745 / 4;
+        // Month and day of that March-based year.
+        let n3 = 2141 * day_of_year + 197_913;
+        let (month, day) = (n3 >> 16, (n3 & 0xFFFF) / 2141 + 1);
+        // January and February belong to the next calendar year.
+        let next = day_of_year >= 306;
+        let year = (100 * century + year_of_century).wrapping_sub(SHIFT_YEARS) as i32;
+        let month = if next { month - 12 } else { month };
+        (year + i32::from(next), month as i32, day as i32)
     }
 }
 
@@ -210,14 +227,24 @@ fn days_in_month(year: i32, month: i32) -> i32 {
     i32::from(DAYS[(month - 1) as usize]) + i32::from(month == 2 && leap)
 }
 
-/// Days since 1970-01-01 (H. Hinnant's `days_from_civil`).
+/// [`Date::civil`]'s day count starts this many years (82 × 400) before
+/// 1970, and this many days.
+const SHIFT_YEARS: u32 = 82 * 400;
+const SHIFT_DAYS: u32 = 719_468 + 82 * 146_097;
+
+/// Days since 1970-01-01 (Neri and Schneider's `to_rata_die`, the inverse
+/// of [`Date::civil`]), for a valid date of jiff's calendar.
 #[inline]
 fn day_number(year: i32, month: i32, day: i32) -> i32 {
-    let y = year - i32::from(month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+    // Years starting on 1 March: January and February are months 13 and
+    // 14 of the year before.
+    let before_march = month <= 2;
+    let y = (year as u32).wrapping_add(SHIFT_YEARS) - u32::from(before_march);
+    let m = month as u32 + if before_march { 12 } else { 0 };
+    let century = y / 100;
+    let days_before_year = 1461 * y / 4 - century + century / 4;
+    let days_before_month = (979 * m - 2919) / 32;
+    (days_before_year + days_before_month + day as u32 - 1).wrapping_sub(SHIFT_DAYS) as i32
 }
 
 #[cfg(test)]
@@ -265,6 +292,30 @@ mod tests {
             Date::from(jiff::civil::Date::MAX).to_jiff(),
             jiff::civil::Date::MAX
         );
+    }
+
+    /// From jiff's first day to its last, each day number's year, month
+    /// and day are those of the day after the one before (the month
+    /// lengths are held to jiff's by the test above), and convert back.
+    #[test]
+    fn every_day_of_the_calendar_follows_the_one_before() {
+        let mut previous = Date(Date::FIRST).civil();
+        assert_eq!(previous, (-9999, 1, 1));
+        for n in Date::FIRST + 1..=Date::LAST {
+            let (y, m, d) = Date(n).civil();
+            let (py, pm, pd) = previous;
+            let next = if pd < days_in_month(py, pm) {
+                (py, pm, pd + 1)
+            } else if pm < 12 {
+                (py, pm + 1, 1)
+            } else {
+                (py + 1, 1, 1)
+            };
+            assert_eq!((y, m, d), next, "day {n}");
+            assert_eq!(day_number(y, m, d), n, "{y}-{m}-{d}");
+            previous = (y, m, d);
+        }
+        assert_eq!(previous, (9999, 12, 31));
     }
 
     #[test]
