@@ -154,9 +154,21 @@ impl Program {
 }
 
 /// Everything evaluation found; reusable across records.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// A clause's result is read with [`Trace::clause`]. The trace keeps it in
+/// parts, each written only where it means something: a status byte per
+/// clause, and the keys (unknown and unmet clauses) or the date (a due
+/// deadline) beside it. Most clauses of most records are known, so most
+/// records write a byte per clause and nothing else.
+#[derive(Debug, Clone)]
 pub struct Trace {
-    pub clauses: Vec<ClauseResult>,
+    statuses: Vec<Status>,
+    /// Meaningful only where the status is `Unknown` or `Unmet`.
+    keys: Vec<KeySet>,
+    /// Meaningful only where the status is `Unmet`: see [`ClauseResult::open`].
+    open: Vec<bool>,
+    /// Meaningful only where the status is `Due`.
+    dues: Vec<Date>,
     /// Each definition's value, by definition id.
     pub defines: Vec<Value>,
     pub outcome: Outcome,
@@ -172,7 +184,10 @@ pub struct Trace {
 impl Default for Trace {
     fn default() -> Trace {
         Trace {
-            clauses: Vec::new(),
+            statuses: Vec::new(),
+            keys: Vec::new(),
+            open: Vec::new(),
+            dues: Vec::new(),
             defines: Vec::new(),
             outcome: Outcome::Incomplete,
             deciding: Deciding::Scope,
@@ -183,20 +198,75 @@ impl Default for Trace {
     }
 }
 
+/// Two traces are equal when they found the same: the same result for every
+/// clause, the same definitions and outcome (not the evaluator's buffers).
+impl PartialEq for Trace {
+    fn eq(&self, other: &Trace) -> bool {
+        self.outcome == other.outcome
+            && self.deciding == other.deciding
+            && self.missing == other.missing
+            && self.defines == other.defines
+            && self.clauses().eq(other.clauses())
+    }
+}
+
 impl Trace {
+    /// Clause `i`'s result (`i` indexes the program's clauses).
+    ///
+    /// # Panics
+    /// When `i` is not a clause of the program that made the trace.
+    pub fn clause(&self, i: usize) -> ClauseResult {
+        let status = self.statuses[i];
+        match status {
+            Status::Unknown => ClauseResult::unknown(self.keys[i]),
+            Status::Unmet => ClauseResult {
+                status,
+                keys: self.keys[i],
+                open: self.open[i],
+                ..ClauseResult::NOT_APPLICABLE
+            },
+            Status::Due => ClauseResult {
+                status,
+                due: Some(self.dues[i]),
+                ..ClauseResult::NOT_APPLICABLE
+            },
+            _ => ClauseResult {
+                status,
+                ..ClauseResult::NOT_APPLICABLE
+            },
+        }
+    }
+
+    /// Every clause's result, in clause order.
+    pub fn clauses(&self) -> impl ExactSizeIterator<Item = ClauseResult> + '_ {
+        (0..self.statuses.len()).map(|i| self.clause(i))
+    }
+
+    /// The keys behind clause `clause`: held open (unknown) or unmet; none
+    /// for a known clause, or for an index that is not a clause.
+    pub fn keys(&self, clause: usize) -> KeySet {
+        match self.statuses.get(clause) {
+            Some(Status::Unknown | Status::Unmet) => self.keys[clause],
+            _ => KeySet::EMPTY,
+        }
+    }
+
     /// The date clause `clause` (a deadline) is due by, where it applies
     /// and its inputs are present.
     pub fn due(&self, clause: usize) -> Option<Date> {
-        self.clauses.get(clause)?.due
+        (*self.statuses.get(clause)? == Status::Due).then(|| self.dues[clause])
     }
 
     /// Indices of the grounds that hold, in clause order.
     pub fn fired<'a>(&'a self, program: &'a Program) -> impl Iterator<Item = usize> + 'a {
-        self.clauses.iter().enumerate().filter_map(move |(i, r)| {
-            (program.clauses[i].kind == ClauseKind::Ground && r.status == Status::True).then_some(i)
+        self.statuses.iter().enumerate().filter_map(move |(i, &s)| {
+            (program.clauses[i].kind == ClauseKind::Ground && s == Status::True).then_some(i)
         })
     }
 }
+
+/// A basis's or ground's status for its condition's truth.
+const TRUTH: [Status; 3] = [Status::False, Status::Unknown, Status::True];
 
 /// Date arithmetic left the calendar (a shift of thousands of years).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -490,12 +560,16 @@ impl Program {
         scratch: &mut Vec<(Value, KeySet)>,
         sweep: bool,
     ) -> bool {
+        let clauses = self.clauses.len();
         trace.nodes.resize(self.nodes.len(), Value::Absent);
         trace.conditions.resize(self.nodes.len(), Kleene::Unknown);
-        trace.defines.clear();
         trace
             .defines
             .resize(self.rules.defines.len(), Value::Absent);
+        trace.statuses.resize(clauses, Status::NotApplicable);
+        trace.keys.resize(clauses, KeySet::EMPTY);
+        trace.open.resize(clauses, false);
+        trace.dues.resize(clauses, Date::EPOCH);
         let mut run = Run {
             program: self,
             rec,
@@ -520,109 +594,86 @@ impl Program {
         // kind at a time: the first ground that holds, whether the bases
         // are all false or one holds, and the first open clause with the
         // keys behind the open ones (an unknown basis is open only when no
-        // basis holds). Deadlines come after the outcome.
-        let results = &mut trace.clauses;
-        results.resize(self.clauses.len(), ClauseResult::NOT_APPLICABLE);
-        let known = |truth: Kleene| ClauseResult {
-            status: if truth == Kleene::True {
-                Status::True
-            } else {
-                Status::False
-            },
-            ..ClauseResult::NOT_APPLICABLE
-        };
-        let (mut any_basis_true, mut all_basis_false) = (false, true);
-        let (mut first_true_basis, mut first_open_basis) = (None, None);
+        // basis holds). Known clauses, most of them, are a status byte
+        // and a few branch-free minima; deadlines come after the outcome.
+        const NONE: usize = usize::MAX;
+        let first = |first: usize, i: usize, yes: bool| first.min(if yes { i } else { NONE });
+        let (statuses, keys) = (&mut trace.statuses, &mut trace.keys);
+        let (mut first_true_basis, mut first_open_basis) = (NONE, NONE);
+        let mut all_basis_false = true;
         let mut basis_keys = KeySet::EMPTY;
         for &(i, n) in &self.bases {
             let truth = run.truth(n);
-            results[i] = match truth {
-                Kleene::Unknown => {
-                    all_basis_false = false;
-                    first_open_basis.get_or_insert(i);
-                    let keys = run.keyed(n).1;
-                    basis_keys = basis_keys.union(keys);
-                    ClauseResult::unknown(keys)
-                }
-                Kleene::True => {
-                    any_basis_true = true;
-                    all_basis_false = false;
-                    first_true_basis.get_or_insert(i);
-                    known(truth)
-                }
-                Kleene::False => known(truth),
-            };
+            statuses[i] = TRUTH[truth as usize];
+            first_true_basis = first(first_true_basis, i, truth == Kleene::True);
+            all_basis_false &= truth == Kleene::False;
+            if truth == Kleene::Unknown {
+                first_open_basis = first_open_basis.min(i);
+                keys[i] = run.keyed(n).1;
+                basis_keys = basis_keys.union(keys[i]);
+            }
         }
-        let (mut first_fired, mut first_open) = (None, None);
+        let (mut first_fired, mut first_open) = (NONE, NONE);
         let mut open_keys = KeySet::EMPTY;
         for &(i, n) in &self.grounds {
             let truth = run.truth(n);
-            results[i] = match truth {
-                Kleene::Unknown => {
-                    first_open.get_or_insert(i);
-                    let keys = run.keyed(n).1;
-                    open_keys = open_keys.union(keys);
-                    ClauseResult::unknown(keys)
-                }
-                Kleene::True => {
-                    first_fired.get_or_insert(i);
-                    known(truth)
-                }
-                Kleene::False => known(truth),
-            };
+            statuses[i] = TRUTH[truth as usize];
+            first_fired = first(first_fired, i, truth == Kleene::True);
+            if truth == Kleene::Unknown {
+                first_open = first_open.min(i);
+                keys[i] = run.keyed(n).1;
+                open_keys = open_keys.union(keys[i]);
+            }
         }
         for &(i, n) in &self.evidence {
             let truth = run.truth(n);
-            results[i] = if truth == Kleene::True {
-                ClauseResult {
-                    status: Status::Met,
-                    ..ClauseResult::NOT_APPLICABLE
-                }
-            } else {
-                first_open = Some(first_open.map_or(i, |o: usize| o.min(i)));
-                let keys = run.keyed(n).1;
-                open_keys = open_keys.union(keys);
-                ClauseResult {
-                    status: Status::Unmet,
-                    keys,
-                    open: truth == Kleene::Unknown,
-                    ..ClauseResult::NOT_APPLICABLE
-                }
-            };
+            let met = truth == Kleene::True;
+            statuses[i] = if met { Status::Met } else { Status::Unmet };
+            if !met {
+                first_open = first_open.min(i);
+                keys[i] = run.keyed(n).1;
+                open_keys = open_keys.union(keys[i]);
+                trace.open[i] = truth == Kleene::Unknown;
+            }
         }
-        if let Some(b) = first_open_basis.filter(|_| !any_basis_true) {
-            first_open = Some(first_open.map_or(b, |i| i.min(b)));
+        if first_true_basis == NONE && first_open_basis != NONE {
+            first_open = first_open.min(first_open_basis);
             open_keys = open_keys.union(basis_keys);
         }
 
         // Outcome, in SPEC §2's order of precedence.
         trace.missing = KeySet::EMPTY;
-        (trace.outcome, trace.deciding) = match (first_fired, first_open, first_true_basis) {
-            (Some(i), _, _) => (Outcome::Rejected, Deciding::Clause(i)),
-            _ if all_basis_false => (Outcome::Rejected, Deciding::Scope),
-            (None, Some(i), _) => {
-                trace.missing = open_keys;
-                (Outcome::Incomplete, Deciding::Clause(i))
-            }
-            (None, None, Some(i)) => (Outcome::Accepted, Deciding::Clause(i)),
-            (None, None, None) => unreachable!("no basis true and none open means all are false"),
+        (trace.outcome, trace.deciding) = if first_fired != NONE {
+            (Outcome::Rejected, Deciding::Clause(first_fired))
+        } else if all_basis_false {
+            (Outcome::Rejected, Deciding::Scope)
+        } else if first_open != NONE {
+            trace.missing = open_keys;
+            (Outcome::Incomplete, Deciding::Clause(first_open))
+        } else {
+            // No basis is false or unknown here (an unknown one would be
+            // open), and not all are false: one holds.
+            debug_assert_ne!(first_true_basis, NONE);
+            (Outcome::Accepted, Deciding::Clause(first_true_basis))
         };
 
         let bit = outcome_bit(trace.outcome);
         for &i in &self.deadlines {
-            let (c, r) = (&self.clauses[i], &mut trace.clauses[i]);
+            let c = &self.clauses[i];
             let Some(n) = c.due.filter(|_| c.applies & bit != 0) else {
-                *r = ClauseResult::NOT_APPLICABLE;
+                statuses[i] = Status::NotApplicable;
                 continue;
             };
-            *r = match run.value(n) {
-                Value::Date(d) => ClauseResult {
-                    status: Status::Due,
-                    due: Some(d),
-                    ..ClauseResult::NOT_APPLICABLE
-                },
-                _ => ClauseResult::unknown(run.keyed(n).1),
-            };
+            match run.value(n) {
+                Value::Date(d) => {
+                    statuses[i] = Status::Due;
+                    trace.dues[i] = d;
+                }
+                _ => {
+                    statuses[i] = Status::Unknown;
+                    keys[i] = run.keyed(n).1;
+                }
+            }
         }
         !run.overflow
     }
@@ -855,7 +906,7 @@ deadline "D" "期限" { due d = a else (b + n years) }
         rec.set(slot("b"), Value::Date(jiff::civil::date(2024, 1, 1).into()));
         rec.set(slot("n"), Value::Int(n));
         let trace = program.evaluate(&rec)?;
-        Ok(trace.clauses[1].due)
+        Ok(trace.due(1))
     }
 
     /// `else` evaluates its right side only when the left is absent, so
@@ -894,7 +945,7 @@ deadline "D" "期限" { due later = d + n years  applies to accepted }
         };
         let rejected = run(false).expect("a deadline that does not apply is not computed");
         assert_eq!(rejected.outcome, crate::model::Outcome::Rejected);
-        assert_eq!(rejected.clauses[1].status, super::Status::NotApplicable);
+        assert_eq!(rejected.clause(1).status, super::Status::NotApplicable);
         assert_eq!(run(true), Err(super::DateOutOfRange));
     }
 }

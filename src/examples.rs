@@ -213,7 +213,7 @@ pub fn actual_of(program: &Program, trace: &Trace) -> Actual {
     let deadlines = rules
         .clauses
         .iter()
-        .zip(&trace.clauses)
+        .zip(trace.clauses())
         .filter_map(|(c, r)| {
             let due = c.due.as_ref()?;
             let date = r.due.map(|d| d.to_string());
@@ -514,7 +514,7 @@ impl Coverage {
     /// Counts the states of one evaluated record.
     pub fn add(&mut self, rec: &Record, trace: &Trace) {
         for c in &mut self.clauses {
-            let r = &trace.clauses[c.clause];
+            let r = trace.clause(c.clause);
             let state = match r.status {
                 Status::True => State::True,
                 Status::False => State::False,

@@ -244,7 +244,7 @@ fn build(program: &Program, lang: Lang) -> Doc {
             .iter()
             .zip(&traces)
             .filter_map(|(e, trace)| {
-                let status = trace.as_ref().map(|t| t.clauses[i].status);
+                let status = trace.as_ref().map(|t| t.clause(i).status);
                 let named = e.expect.deciding.as_deref() == Some(c.id.as_str())
                     || e.expect.fired.iter().flatten().any(|f| f == &c.id);
                 // A basis holds in most examples; it is told by those it

@@ -31,7 +31,7 @@ fn run(record: &str) -> Vec<(String, Status, Vec<String>)> {
         .rules
         .clauses
         .iter()
-        .zip(&trace.clauses)
+        .zip(trace.clauses())
         .skip(1)
         .map(|(c, r)| {
             let keys = r

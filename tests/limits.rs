@@ -135,7 +135,7 @@ fn and_of_100k_terms_is_flat_and_evaluates() {
         let program = load(with_condition(&cond)).expect("a flat `and` loads");
         let a = program.rules.field("a").unwrap();
         let mut rec = Record::new(program.rules.fields.len());
-        let status = |rec: &Record| program.evaluate(rec).unwrap().clauses[0].status;
+        let status = |rec: &Record| program.evaluate(rec).unwrap().clause(0).status;
         assert_eq!(format!("{:?}", status(&rec)), "Unknown");
         rec.set(a, shouli::value::Value::Bool(true));
         assert_eq!(format!("{:?}", status(&rec)), "True");
@@ -216,7 +216,7 @@ fn exactly_128_fields_load() {
     let mut rec = Record::new(128);
     rec.set(127, shouli::value::Value::Bool(true));
     assert_eq!(
-        format!("{:?}", program.evaluate(&rec).unwrap().clauses[0].status),
+        format!("{:?}", program.evaluate(&rec).unwrap().clause(0).status),
         "True"
     );
 }

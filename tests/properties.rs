@@ -174,8 +174,7 @@ fn table(program: &Program) -> Vec<Vec<(Tri, BTreeSet<usize>)>> {
         .map(|w| {
             let trace = program.evaluate(&record_of(program, &w)).unwrap();
             trace
-                .clauses
-                .iter()
+                .clauses()
                 .map(|r| {
                     let v = tri(r.status);
                     let keys = if v.is_none() {
@@ -623,8 +622,7 @@ fn statuses(rec: &Record) -> Vec<Status> {
     builtin()
         .evaluate(rec)
         .expect("evaluates")
-        .clauses
-        .iter()
+        .clauses()
         .map(|r| r.status)
         .collect()
 }

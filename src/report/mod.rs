@@ -109,7 +109,7 @@ pub fn build<'p>(
     let mut deadline_clauses = Vec::new();
     let mut deadlines = BTreeMap::new();
     for (i, c) in rules.clauses.iter().enumerate() {
-        let r = trace.clauses[i];
+        let r = trace.clause(i);
         if c.kind == ClauseKind::Deadline {
             let name = c.due.as_ref().map_or("", |d| d.name.as_str());
             let date = r.due.map(|d| d.to_string());
@@ -233,7 +233,7 @@ impl<'p> Writer<'p, '_> {
     /// a plain list of what is missing where the rule file gives none.
     fn explanation(&self, i: usize) -> Option<String> {
         let c = &self.program.rules.clauses[i];
-        let r = self.trace.clauses[i];
+        let r = self.trace.clause(i);
         let template = match r.status {
             Status::True => c.because.as_ref(),
             Status::Unmet if r.open => c.unknown.as_ref().or(c.because.as_ref()),
@@ -295,11 +295,11 @@ impl<'p> Writer<'p, '_> {
                     self.show(&mut out, self.trace.defines[*d], field)
                 }
                 Piece::Due => {
-                    let due = self.trace.clauses.get(i).and_then(|r| r.due);
+                    let due = self.trace.due(i);
                     self.show(&mut out, due.map_or(Value::Absent, Value::Date), None)
                 }
                 Piece::Missing => {
-                    let keys = self.trace.clauses.get(i).map_or(KeySet::EMPTY, |r| r.keys);
+                    let keys = self.trace.keys(i);
                     out.push_str(&self.key_list(keys))
                 }
             }
