@@ -74,6 +74,40 @@ impl Node {
     }
 }
 
+/// For each node, whether it reads a definition (itself or through its
+/// operands, which come before it).
+fn reading_definitions(nodes: &[Node], kids: &[u32]) -> Vec<bool> {
+    let mut reads: Vec<bool> = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        let operand = |n: u32| reads[n as usize];
+        let kids = |start: u32, len: u32| kids[start as usize..(start + len) as usize].iter();
+        let r = match *node {
+            Node::Define(_) | Node::DefineCondition(_) => true,
+            Node::Const(_)
+            | Node::Field(_)
+            | Node::Present(_)
+            | Node::FieldCmp(..)
+            | Node::FieldIs(..)
+            | Node::FieldInSet(..)
+            | Node::FieldContainsAny(..) => false,
+            Node::ShiftBy(x, ..)
+            | Node::AsValue(x)
+            | Node::AsCondition(x)
+            | Node::Not(x)
+            | Node::InSet(x, ..)
+            | Node::InList(x, ..)
+            | Node::ContainsAny(x, _) => operand(x),
+            Node::Shift(a, b, ..)
+            | Node::Else(a, b)
+            | Node::Cmp(_, a, b)
+            | Node::Contains(a, b) => operand(a) || operand(b),
+            Node::And(start, len) | Node::Or(start, len) => kids(start, len).any(|&k| operand(k)),
+        };
+        reads.push(r);
+    }
+    reads
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledClause {
     pub kind: ClauseKind,
@@ -91,6 +125,8 @@ pub struct Program {
     pub(crate) nodes: Vec<Node>,
     /// The fields each node reads, through definitions too.
     pub(crate) reads: Vec<KeySet>,
+    /// Whether each node reads a definition (see [`reading_definitions`]).
+    pub(crate) reads_definitions: Vec<bool>,
     pub(crate) kids: Vec<u32>,
     pub(crate) consts: Vec<Value>,
     pub(crate) texts: Vec<String>,
@@ -123,6 +159,7 @@ pub fn compile(rules: RuleSet) -> Program {
     let mut p = Program {
         nodes: Vec::new(),
         reads: Vec::new(),
+        reads_definitions: Vec::new(),
         kids: Vec::new(),
         consts: Vec::new(),
         texts: Vec::new(),
@@ -173,6 +210,7 @@ pub fn compile(rules: RuleSet) -> Program {
     p.rules.defines = rules.defines;
     p.rules.clauses = rules.clauses;
     p.schedule = Schedule::of(&p.nodes);
+    p.reads_definitions = reading_definitions(&p.nodes, &p.kids);
     p
 }
 
@@ -188,6 +226,12 @@ pub(crate) struct Schedule {
     pub is: Vec<(u32, u16, bool)>,
     /// `Field` nodes: (node, slot).
     pub fields: Vec<(u32, u16)>,
+    /// `FieldContainsAny` nodes: (node, slot, set).
+    pub contains_any: Vec<(u32, u16, u64)>,
+    /// `FieldCmp` nodes: (node, op, slot, constant).
+    pub cmp: Vec<(u32, CmpOp, u16, Value)>,
+    /// `Present` nodes: (node, slots).
+    pub present: Vec<(u32, KeySet)>,
     pub rest: Vec<u32>,
 }
 
@@ -200,6 +244,9 @@ impl Schedule {
                 Node::FieldInSet(slot, set, negated) => s.in_set.push((i, slot, set, negated)),
                 Node::FieldIs(slot, want) => s.is.push((i, slot, want)),
                 Node::Field(slot) => s.fields.push((i, slot)),
+                Node::FieldContainsAny(slot, set) => s.contains_any.push((i, slot, set)),
+                Node::FieldCmp(op, slot, c) => s.cmp.push((i, op, slot, c)),
+                Node::Present(slots) => s.present.push((i, slots)),
                 _ => s.rest.push(i),
             }
         }

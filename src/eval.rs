@@ -5,6 +5,7 @@
 use crate::compile::{Node, Program, outcome_bit};
 use crate::model::{ClauseKind, Outcome};
 use crate::record::Record;
+use crate::syntax::CmpOp;
 use crate::value::{Date, KeySet, Value, shift_date};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -337,7 +338,8 @@ impl Run<'_> {
 
     /// A root node's value and the keys behind it ([`Ctx::eval`]).
     fn keyed(&mut self, n: u32) -> (Value, KeySet) {
-        if !self.keyed_ready {
+        // Definitions' values and keys, once, when the node reads one.
+        if !self.keyed_ready && self.program.reads_definitions[n as usize] {
             self.keyed_ready = true;
             self.keyed.clear();
             let len = self.program.rules.defines.len();
@@ -385,6 +387,15 @@ impl Run<'_> {
         for &(i, slot) in &p.schedule.fields {
             vals[i as usize] = rec.get(slot as usize);
         }
+        for &(i, slot, set) in &p.schedule.contains_any {
+            conds[i as usize] = contains_any(rec.get(slot as usize), set);
+        }
+        for &(i, op, slot, c) in &p.schedule.cmp {
+            conds[i as usize] = field_cmp(p, rec, op, rec.get(slot as usize), c);
+        }
+        for &(i, slots) in &p.schedule.present {
+            conds[i as usize] = present(rec, slots);
+        }
         for &i in &p.schedule.rest {
             let i = i as usize;
             match nodes[i] {
@@ -417,26 +428,18 @@ impl Run<'_> {
                     conds[i] = conds[p.define_roots[d as usize] as usize];
                 }
                 Node::AsCondition(x) => conds[i] = Kleene::of(vals[x as usize]),
-                Node::FieldCmp(op, slot, c) => {
-                    conds[i] = match rec.get(slot as usize) {
-                        Value::Absent => Unknown,
-                        v => Kleene::from(op.holds(compare(p, rec, v, c))),
-                    }
-                }
                 // Swept in their groups above; here for completeness.
+                Node::FieldCmp(op, slot, c) => {
+                    conds[i] = field_cmp(p, rec, op, rec.get(slot as usize), c);
+                }
                 Node::FieldIs(slot, want) => conds[i] = is(rec.get(slot as usize), want),
                 Node::FieldInSet(slot, set, negated) => {
                     conds[i] = in_set(rec.get(slot as usize), set, negated);
                 }
                 Node::FieldContainsAny(slot, set) => {
-                    conds[i] = match rec.get(slot as usize) {
-                        Value::Set(s) => Kleene::from(s & set != 0),
-                        other => Kleene::of(other),
-                    }
+                    conds[i] = contains_any(rec.get(slot as usize), set);
                 }
-                Node::Present(set) => {
-                    conds[i] = Kleene::from(set.minus(rec.present()).is_empty());
-                }
+                Node::Present(slots) => conds[i] = present(rec, slots),
                 Node::Not(x) => conds[i] = conds[x as usize].not(),
                 Node::And(start, len) => {
                     let kids = &p.kids[start as usize..(start + len) as usize];
@@ -474,12 +477,7 @@ impl Run<'_> {
                         Kleene::from(found != negated)
                     }
                 }
-                Node::ContainsAny(x, set) => {
-                    conds[i] = match vals[x as usize] {
-                        Value::Set(s) => Kleene::from(s & set != 0),
-                        other => Kleene::of(other),
-                    }
-                }
+                Node::ContainsAny(x, set) => conds[i] = contains_any(vals[x as usize], set),
                 Node::Contains(list, item) => {
                     conds[i] = match (vals[list as usize], vals[item as usize]) {
                         (Value::Set(s), Value::Enum(e)) => Kleene::from(s >> e & 1 == 1),
@@ -511,6 +509,30 @@ fn is(v: Value, want: bool) -> Kleene {
         Value::Bool(b) => Kleene::from(b == want),
         _ => Kleene::Unknown,
     }
+}
+
+/// A list value's sharing any member with `set`; absent is unknown.
+#[inline]
+fn contains_any(v: Value, set: u64) -> Kleene {
+    match v {
+        Value::Set(s) => Kleene::from(s & set != 0),
+        other => Kleene::of(other),
+    }
+}
+
+/// A field's value compared with a constant; absent is unknown.
+#[inline]
+fn field_cmp(p: &Program, rec: &Record, op: CmpOp, v: Value, c: Value) -> Kleene {
+    match v {
+        Value::Absent => Kleene::Unknown,
+        v => Kleene::from(op.holds(compare(p, rec, v, c))),
+    }
+}
+
+/// Whether every slot in `slots` holds a value.
+#[inline]
+fn present(rec: &Record, slots: KeySet) -> Kleene {
+    Kleene::from(slots.minus(rec.present()).is_empty())
 }
 
 /// A shifted date's value; an overflow is noted.
