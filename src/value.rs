@@ -60,33 +60,43 @@ impl Date {
             .then_some(Date(n as i32))
     }
 
-    /// Year, month, day (C. Neri and L. Schneider's `to_date`, from
-    /// "Euclidean affine functions and their application to calendar
-    /// algorithms", 2022: unsigned arithmetic on a day count shifted to
-    /// start 82 × 400 years before 1970, so every date of jiff's calendar
-    /// is a positive count and no step needs a sign correction. Half the
-    /// multiplications of the classic algorithm and a shorter chain of
-    /// them: a month shift, which converts both ways, takes a third of the
-    /// time).
+    /// Year, month, day.
     #[inline]
     fn civil(self) -> (i32, i32, i32) {
+        let (year, month, day) = self.march_based();
+        // January and February (months 13 and 14) belong to the next
+        // calendar year.
+        let next = month > 12;
+        let year = year.wrapping_sub(SHIFT_YEARS) as i32 + i32::from(next);
+        let month = if next { month - 12 } else { month };
+        (year, month as i32, day as i32)
+    }
+
+    /// The date in years that start on 1 March, counted from 82 × 400
+    /// years before 1970: (year, month 3 to 14, day). C. Neri and
+    /// L. Schneider's `to_date` ("Euclidean affine functions and their
+    /// application to calendar algorithms", 2022): every date of jiff's
+    /// calendar is a positive count of days there, so the arithmetic is
+    /// unsigned and no step needs a sign correction; with the leap day at
+    /// the end of the year, a month's place in it sets its length.
+    #[inline]
+    fn march_based(self) -> (u32, u32, u32) {
         let n = (self.0 as u32).wrapping_add(SHIFT_DAYS);
         // Century, then the day of the century.
         let n1 = 4 * n + 3;
         let century = n1 / 146_097;
         let day_of_century = n1 % 146_097 / 4;
-        // Year of the century, then the day of a year starting on 1 March.
+        // Year of the century, then the day of the year.
         let p2 = 2_939_745 * u64::from(4 * day_of_century + 3);
         let year_of_century = (p2 >> 32) as u32;
         let day_of_year = (p2 as u32) / 2_939_745 / 4;
-        // Month and day of that March-based year.
+        // Month and day.
         let n3 = 2141 * day_of_year + 197_913;
-        let (month, day) = (n3 >> 16, (n3 & 0xFFFF) / 2141 + 1);
-        // January and February belong to the next calendar year.
-        let next = day_of_year >= 306;
-        let year = (100 * century + year_of_century).wrapping_sub(SHIFT_YEARS) as i32;
-        let month = if next { month - 12 } else { month };
-        (year + i32::from(next), month as i32, day as i32)
+        (
+            100 * century + year_of_century,
+            n3 >> 16,
+            (n3 & 0xFFFF) / 2141 + 1,
+        )
     }
 }
 
@@ -206,25 +216,37 @@ pub fn shift_date(date: Date, amount: i64, unit: crate::syntax::Unit) -> Option<
             } else {
                 amount
             };
-            // Beyond 20,000 years the calendar has ended anyway; within
-            // them the arithmetic fits `i32`.
+            // Beyond 20,000 years the calendar has ended anyway.
             if !(-240_000..=240_000).contains(&months) {
                 return None;
             }
-            let (year, month, day) = date.civil();
-            let index = year * 12 + month - 1 + months as i32;
-            let (year, month) = (index.div_euclid(12), index.rem_euclid(12) + 1);
-            let day = day.min(days_in_month(year, month));
-            Date::from_day_number(i64::from(day_number(year, month, day)))
+            // Counted in March-based years, a month index is never
+            // negative within the calendar.
+            let (year, month, day) = date.march_based();
+            let index = i64::from(year) * 12 + i64::from(month - 3) + months;
+            let index = u32::try_from(index).ok()?;
+            let (year, month) = (index / 12, index % 12 + 3);
+            // Only days past the 28th can fall beyond the month's end.
+            let day = if day <= 28 {
+                day
+            } else if month == 14 {
+                // February, in the calendar year after `year` (the shift
+                // by 82 × 400 years keeps leap years leap).
+                day.min(28 + u32::from(is_leap(year + 1)))
+            } else {
+                const LENGTHS: [u8; 11] = [31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31];
+                day.min(u32::from(LENGTHS[(month - 3) as usize]))
+            };
+            Date::from_day_number(i64::from(from_march_based(year, month, day)))
         }
     }
 }
 
+/// Whether `year` (of the calendar, or of the count 82 × 400 years
+/// earlier: the same) is a leap year.
 #[inline]
-fn days_in_month(year: i32, month: i32) -> i32 {
-    const DAYS: [u8; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    i32::from(DAYS[(month - 1) as usize]) + i32::from(month == 2 && leap)
+fn is_leap(year: u32) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
 /// [`Date::civil`]'s day count starts this many years (82 × 400) before
@@ -232,19 +254,24 @@ fn days_in_month(year: i32, month: i32) -> i32 {
 const SHIFT_YEARS: u32 = 82 * 400;
 const SHIFT_DAYS: u32 = 719_468 + 82 * 146_097;
 
-/// Days since 1970-01-01 (Neri and Schneider's `to_rata_die`, the inverse
-/// of [`Date::civil`]), for a valid date of jiff's calendar.
+/// Days since 1970-01-01, for a valid date of jiff's calendar.
 #[inline]
 fn day_number(year: i32, month: i32, day: i32) -> i32 {
-    // Years starting on 1 March: January and February are months 13 and
-    // 14 of the year before.
+    // January and February are months 13 and 14 of the year before.
     let before_march = month <= 2;
     let y = (year as u32).wrapping_add(SHIFT_YEARS) - u32::from(before_march);
     let m = month as u32 + if before_march { 12 } else { 0 };
-    let century = y / 100;
-    let days_before_year = 1461 * y / 4 - century + century / 4;
-    let days_before_month = (979 * m - 2919) / 32;
-    (days_before_year + days_before_month + day as u32 - 1).wrapping_sub(SHIFT_DAYS) as i32
+    from_march_based(y, m, day as u32)
+}
+
+/// Days since 1970-01-01 of a date as [`Date::march_based`] gives it (Neri
+/// and Schneider's `to_rata_die`).
+#[inline]
+fn from_march_based(year: u32, month: u32, day: u32) -> i32 {
+    let century = year / 100;
+    let days_before_year = 1461 * year / 4 - century + century / 4;
+    let days_before_month = (979 * month - 2919) / 32;
+    (days_before_year + days_before_month + day - 1).wrapping_sub(SHIFT_DAYS) as i32
 }
 
 #[cfg(test)]
@@ -292,6 +319,35 @@ mod tests {
             Date::from(jiff::civil::Date::MAX).to_jiff(),
             jiff::civil::Date::MAX
         );
+    }
+
+    fn days_in_month(year: i32, month: i32) -> i32 {
+        const DAYS: [i32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let leap = is_leap(year.rem_euclid(400) as u32);
+        DAYS[(month - 1) as usize] + i32::from(month == 2 && leap)
+    }
+
+    /// Month shifts hold to jiff's on a spread of dates over the whole
+    /// calendar, by a spread of amounts, to the ends and past them.
+    #[test]
+    fn month_shifts_agree_with_jiff_across_the_calendar() {
+        let span = i64::from(Date::LAST - Date::FIRST) + 1;
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let d = Date(Date::FIRST + (x % span as u64) as i32);
+            let months = ((x >> 40) % 240_001) as i64 - 120_000;
+            let months = if x & 1 == 0 { months / 1000 } else { months };
+            let ours = shift_date(d, months, Unit::Months);
+            let jiffs = d
+                .to_jiff()
+                .checked_add(jiff::Span::new().months(months))
+                .ok()
+                .map(Date::from);
+            assert_eq!(ours, jiffs, "{d} + {months} months");
+        }
     }
 
     /// From jiff's first day to its last, each day number's year, month
