@@ -246,7 +246,7 @@ pub fn shift_date(date: Date, amount: i64, unit: crate::syntax::Unit) -> Option<
 /// earlier: the same) is a leap year.
 #[inline]
 fn is_leap(year: u32) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
 }
 
 /// [`Date::civil`]'s day count starts this many years (82 × 400) before
