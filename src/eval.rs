@@ -281,213 +281,189 @@ struct Ctx<'a> {
     overflow: bool,
 }
 
-/// One evaluation of a record. Every node's value is computed by one sweep
-/// in the program's schedule (operands before the nodes that use them),
-/// with no recursion and no key sets: most conditions of most records are
-/// known, and a known condition holds no key open. Only an unknown or unmet
-/// clause is evaluated again by [`Ctx::eval`] for the keys behind it.
+/// The keyed evaluator of one record ([`Ctx::eval`]): a node's value and
+/// the keys behind it, with the definitions' values and keys computed once,
+/// when a node that reads one is first asked for.
+///
+/// Evaluation computes every node's value by one [`sweep_all`] in the program's
+/// schedule (operands before the nodes that use them), with no recursion
+/// and no key sets: most conditions of most records are known, and a known
+/// condition holds no key open. Only an unknown or unmet clause is
+/// evaluated again here, for the keys behind it.
 ///
 /// The sweep evaluates both sides of `else`, and every deadline's date;
 /// [`Ctx::eval`] only the side it needs and the deadlines that apply. They
 /// differ only when date arithmetic overflows where it was not needed, so a
-/// record whose sweep overflows is evaluated again in keyed mode
+/// record whose sweep overflows is decided again by this evaluator alone
 /// (`sweep: false`), which decides as the language defines.
-struct Run<'a> {
+struct Keyed<'a> {
     program: &'a Program,
     rec: &'a Record,
-    nodes: &'a mut Vec<Value>,
-    conditions: &'a mut Vec<Kleene>,
-    defines: &'a mut Vec<Value>,
-    keyed: &'a mut Vec<(Value, KeySet)>,
-    keyed_ready: bool,
-    sweep: bool,
+    defines: &'a mut Vec<(Value, KeySet)>,
+    ready: bool,
     overflow: bool,
 }
 
-impl Run<'_> {
-    /// A root node's value; in sweep mode, its subtree must have been swept.
-    fn value(&mut self, n: u32) -> Value {
-        if self.sweep {
-            let v = if self.program.nodes[n as usize].is_condition() {
-                self.conditions[n as usize].value()
-            } else {
-                self.nodes[n as usize]
-            };
-            debug_assert!(self.overflow || v == self.keyed(n).0, "node {n}");
-            v
-        } else {
-            self.keyed(n).0
-        }
-    }
-
-    /// A root condition's truth; in sweep mode, its subtree must have been
-    /// swept.
-    fn truth(&mut self, n: u32) -> Kleene {
-        debug_assert!(self.program.nodes[n as usize].is_condition());
-        if self.sweep {
-            let k = self.conditions[n as usize];
-            debug_assert!(
-                self.overflow || k == Kleene::of(self.keyed(n).0),
-                "node {n}"
-            );
-            k
-        } else {
-            Kleene::of(self.keyed(n).0)
-        }
-    }
-
-    /// A root node's value and the keys behind it ([`Ctx::eval`]).
-    fn keyed(&mut self, n: u32) -> (Value, KeySet) {
+impl Keyed<'_> {
+    /// Node `n`'s value and the keys behind it.
+    fn eval(&mut self, n: u32) -> (Value, KeySet) {
         // Definitions' values and keys, once, when the node reads one.
-        if !self.keyed_ready && self.program.reads_definitions[n as usize] {
-            self.keyed_ready = true;
-            self.keyed.clear();
+        if !self.ready && self.program.reads_definitions[n as usize] {
+            self.ready = true;
+            self.defines.clear();
             let len = self.program.rules.defines.len();
-            self.keyed.resize(len, (Value::Absent, KeySet::EMPTY));
+            self.defines.resize(len, (Value::Absent, KeySet::EMPTY));
             for &(d, root) in &self.program.defines {
                 let mut ctx = Ctx {
                     program: self.program,
                     rec: self.rec,
-                    defines: self.keyed,
+                    defines: self.defines,
                     overflow: false,
                 };
                 let v = ctx.eval(root);
                 self.overflow |= ctx.overflow;
-                self.keyed[d] = v;
+                self.defines[d] = v;
             }
         }
         let mut ctx = Ctx {
             program: self.program,
             rec: self.rec,
-            defines: self.keyed,
+            defines: self.defines,
             overflow: false,
         };
         let v = ctx.eval(n);
         self.overflow |= ctx.overflow;
         v
     }
+}
 
-    /// Computes every node's value for the record, in the program's
-    /// [`Schedule`](crate::compile::Schedule): a value node's into `nodes`,
-    /// a condition's into `conditions`.
-    fn sweep(&mut self) {
-        use Kleene::Unknown;
-        let p = self.program;
-        let rec = self.rec;
-        let nodes = &p.nodes[..];
-        let vals = &mut self.nodes[..nodes.len()];
-        let conds = &mut self.conditions[..nodes.len()];
-        let mut overflow = false;
-        for &(i, slot, set, negated) in &p.schedule.in_set {
-            conds[i as usize] = in_set(rec.get(slot as usize), set, negated);
-        }
-        for &(i, slot, want) in &p.schedule.is {
-            conds[i as usize] = is(rec.get(slot as usize), want);
-        }
-        for &(i, slot) in &p.schedule.fields {
-            vals[i as usize] = rec.get(slot as usize);
-        }
-        for &(i, slot, set) in &p.schedule.contains_any {
-            conds[i as usize] = contains_any(rec.get(slot as usize), set);
-        }
-        for &(i, op, slot, c) in &p.schedule.cmp {
-            conds[i as usize] = field_cmp(p, rec, op, rec.get(slot as usize), c);
-        }
-        for &(i, slots) in &p.schedule.present {
-            conds[i as usize] = present(rec, slots);
-        }
-        for &i in &p.schedule.rest {
-            let i = i as usize;
-            match nodes[i] {
-                Node::Const(v) => vals[i] = v,
-                Node::Field(slot) => vals[i] = rec.get(slot as usize),
-                Node::Define(d) => vals[i] = vals[p.define_roots[d as usize] as usize],
-                Node::Shift(date, amount, unit, negative) => {
-                    vals[i] = match (vals[date as usize], vals[amount as usize]) {
-                        (Value::Date(d), Value::Int(a)) => {
-                            let a = if negative { a.checked_neg() } else { Some(a) };
-                            shifted(a.and_then(|a| shift_date(d, a, unit)), &mut overflow)
-                        }
-                        _ => Value::Absent,
+/// A swept node's value, as a value (a condition's as `Bool` or `Absent`).
+fn swept_value(p: &Program, vals: &[Value], conds: &[Kleene], n: u32) -> Value {
+    if p.nodes[n as usize].is_condition() {
+        conds[n as usize].value()
+    } else {
+        vals[n as usize]
+    }
+}
+
+/// Computes every node's value for the record, in the program's
+/// [`Schedule`](crate::compile::Schedule): a value node's into `vals`, a
+/// condition's into `conds`. True when date arithmetic overflowed.
+fn sweep_all(p: &Program, rec: &Record, vals: &mut [Value], conds: &mut [Kleene]) -> bool {
+    use Kleene::Unknown;
+    let nodes = &p.nodes[..];
+    let vals = &mut vals[..nodes.len()];
+    let conds = &mut conds[..nodes.len()];
+    let mut overflow = false;
+    for &(i, slot, set, negated) in &p.schedule.in_set {
+        conds[i as usize] = in_set(rec.get(slot as usize), set, negated);
+    }
+    for &(i, slot, want) in &p.schedule.is {
+        conds[i as usize] = is(rec.get(slot as usize), want);
+    }
+    for &(i, slot) in &p.schedule.fields {
+        vals[i as usize] = rec.get(slot as usize);
+    }
+    for &(i, slot, set) in &p.schedule.contains_any {
+        conds[i as usize] = contains_any(rec.get(slot as usize), set);
+    }
+    for &(i, op, slot, c) in &p.schedule.cmp {
+        conds[i as usize] = field_cmp(p, rec, op, rec.get(slot as usize), c);
+    }
+    for &(i, slots) in &p.schedule.present {
+        conds[i as usize] = present(rec, slots);
+    }
+    for &i in &p.schedule.rest {
+        let i = i as usize;
+        match nodes[i] {
+            Node::Const(v) => vals[i] = v,
+            Node::Field(slot) => vals[i] = rec.get(slot as usize),
+            Node::Define(d) => vals[i] = vals[p.define_roots[d as usize] as usize],
+            Node::Shift(date, amount, unit, negative) => {
+                vals[i] = match (vals[date as usize], vals[amount as usize]) {
+                    (Value::Date(d), Value::Int(a)) => {
+                        let a = if negative { a.checked_neg() } else { Some(a) };
+                        shifted(a.and_then(|a| shift_date(d, a, unit)), &mut overflow)
                     }
+                    _ => Value::Absent,
                 }
-                Node::ShiftBy(date, amount, unit) => {
-                    vals[i] = match vals[date as usize] {
-                        Value::Date(d) => shifted(shift_date(d, amount, unit), &mut overflow),
-                        _ => Value::Absent,
-                    }
+            }
+            Node::ShiftBy(date, amount, unit) => {
+                vals[i] = match vals[date as usize] {
+                    Value::Date(d) => shifted(shift_date(d, amount, unit), &mut overflow),
+                    _ => Value::Absent,
                 }
-                Node::Else(a, b) => {
-                    vals[i] = match vals[a as usize] {
-                        Value::Absent => vals[b as usize],
-                        va => va,
-                    }
+            }
+            Node::Else(a, b) => {
+                vals[i] = match vals[a as usize] {
+                    Value::Absent => vals[b as usize],
+                    va => va,
                 }
-                Node::AsValue(x) => vals[i] = conds[x as usize].value(),
-                Node::DefineCondition(d) => {
-                    conds[i] = conds[p.define_roots[d as usize] as usize];
+            }
+            Node::AsValue(x) => vals[i] = conds[x as usize].value(),
+            Node::DefineCondition(d) => {
+                conds[i] = conds[p.define_roots[d as usize] as usize];
+            }
+            Node::AsCondition(x) => conds[i] = Kleene::of(vals[x as usize]),
+            // Swept in their groups above; here for completeness.
+            Node::FieldCmp(op, slot, c) => {
+                conds[i] = field_cmp(p, rec, op, rec.get(slot as usize), c);
+            }
+            Node::FieldIs(slot, want) => conds[i] = is(rec.get(slot as usize), want),
+            Node::FieldInSet(slot, set, negated) => {
+                conds[i] = in_set(rec.get(slot as usize), set, negated);
+            }
+            Node::FieldContainsAny(slot, set) => {
+                conds[i] = contains_any(rec.get(slot as usize), set);
+            }
+            Node::Present(slots) => conds[i] = present(rec, slots),
+            Node::Not(x) => conds[i] = conds[x as usize].not(),
+            Node::And(start, len) => {
+                let kids = &p.kids[start as usize..(start + len) as usize];
+                conds[i] = kids
+                    .iter()
+                    .map(|&k| conds[k as usize])
+                    .min()
+                    .unwrap_or(Kleene::True);
+            }
+            Node::Or(start, len) => {
+                let kids = &p.kids[start as usize..(start + len) as usize];
+                conds[i] = kids
+                    .iter()
+                    .map(|&k| conds[k as usize])
+                    .max()
+                    .unwrap_or(Kleene::False);
+            }
+            Node::Cmp(op, a, b) => {
+                let (va, vb) = (vals[a as usize], vals[b as usize]);
+                conds[i] = if va.is_absent() || vb.is_absent() {
+                    Unknown
+                } else {
+                    Kleene::from(op.holds(compare(p, rec, va, vb)))
                 }
-                Node::AsCondition(x) => conds[i] = Kleene::of(vals[x as usize]),
-                // Swept in their groups above; here for completeness.
-                Node::FieldCmp(op, slot, c) => {
-                    conds[i] = field_cmp(p, rec, op, rec.get(slot as usize), c);
-                }
-                Node::FieldIs(slot, want) => conds[i] = is(rec.get(slot as usize), want),
-                Node::FieldInSet(slot, set, negated) => {
-                    conds[i] = in_set(rec.get(slot as usize), set, negated);
-                }
-                Node::FieldContainsAny(slot, set) => {
-                    conds[i] = contains_any(rec.get(slot as usize), set);
-                }
-                Node::Present(slots) => conds[i] = present(rec, slots),
-                Node::Not(x) => conds[i] = conds[x as usize].not(),
-                Node::And(start, len) => {
-                    let kids = &p.kids[start as usize..(start + len) as usize];
-                    conds[i] = kids
+            }
+            Node::InSet(x, set, negated) => conds[i] = in_set(vals[x as usize], set, negated),
+            Node::InList(x, start, len, negated) => {
+                let v = vals[x as usize];
+                conds[i] = if v.is_absent() {
+                    Unknown
+                } else {
+                    let found = p.consts[start as usize..(start + len) as usize]
                         .iter()
-                        .map(|&k| conds[k as usize])
-                        .min()
-                        .unwrap_or(Kleene::True);
+                        .any(|&c| compare(p, rec, v, c).is_some_and(|o| o.is_eq()));
+                    Kleene::from(found != negated)
                 }
-                Node::Or(start, len) => {
-                    let kids = &p.kids[start as usize..(start + len) as usize];
-                    conds[i] = kids
-                        .iter()
-                        .map(|&k| conds[k as usize])
-                        .max()
-                        .unwrap_or(Kleene::False);
-                }
-                Node::Cmp(op, a, b) => {
-                    let (va, vb) = (vals[a as usize], vals[b as usize]);
-                    conds[i] = if va.is_absent() || vb.is_absent() {
-                        Unknown
-                    } else {
-                        Kleene::from(op.holds(compare(p, rec, va, vb)))
-                    }
-                }
-                Node::InSet(x, set, negated) => conds[i] = in_set(vals[x as usize], set, negated),
-                Node::InList(x, start, len, negated) => {
-                    let v = vals[x as usize];
-                    conds[i] = if v.is_absent() {
-                        Unknown
-                    } else {
-                        let found = p.consts[start as usize..(start + len) as usize]
-                            .iter()
-                            .any(|&c| compare(p, rec, v, c).is_some_and(|o| o.is_eq()));
-                        Kleene::from(found != negated)
-                    }
-                }
-                Node::ContainsAny(x, set) => conds[i] = contains_any(vals[x as usize], set),
-                Node::Contains(list, item) => {
-                    conds[i] = match (vals[list as usize], vals[item as usize]) {
-                        (Value::Set(s), Value::Enum(e)) => Kleene::from(s >> e & 1 == 1),
-                        _ => Unknown,
-                    }
+            }
+            Node::ContainsAny(x, set) => conds[i] = contains_any(vals[x as usize], set),
+            Node::Contains(list, item) => {
+                conds[i] = match (vals[list as usize], vals[item as usize]) {
+                    (Value::Set(s), Value::Enum(e)) => Kleene::from(s >> e & 1 == 1),
+                    _ => Unknown,
                 }
             }
         }
-        self.overflow |= overflow;
     }
+    overflow
 }
 
 /// An enum value's membership of `set` (negated: its absence). A value of
@@ -592,24 +568,49 @@ impl Program {
         trace.keys.resize(clauses, KeySet::EMPTY);
         trace.open.resize(clauses, false);
         trace.dues.resize(clauses, Date::EPOCH);
-        let mut run = Run {
+        let mut keyed = Keyed {
             program: self,
             rec,
-            nodes: &mut trace.nodes,
-            conditions: &mut trace.conditions,
-            defines: &mut trace.defines,
-            keyed: scratch,
-            keyed_ready: false,
-            sweep,
+            defines: scratch,
+            ready: false,
             overflow: false,
         };
-        if sweep {
-            run.sweep();
+        let conds = &mut trace.conditions[..];
+        let overflow = if sweep {
+            sweep_all(self, rec, &mut trace.nodes, conds)
+        } else {
+            // Each clause's condition as the language evaluates it.
+            for &(_, n) in self.bases.iter().chain(&self.grounds).chain(&self.evidence) {
+                conds[n as usize] = Kleene::of(keyed.eval(n).0);
+            }
+            false
+        };
+        #[cfg(debug_assertions)]
+        if sweep && !overflow {
+            for &(_, n) in self.bases.iter().chain(&self.grounds).chain(&self.evidence) {
+                assert_eq!(conds[n as usize], Kleene::of(keyed.eval(n).0), "node {n}");
+            }
+            for n in self
+                .defines
+                .iter()
+                .map(|&(_, n)| n)
+                .chain(self.clauses.iter().filter_map(|c| c.due))
+            {
+                assert_eq!(
+                    swept_value(self, &trace.nodes, conds, n),
+                    keyed.eval(n).0,
+                    "node {n}"
+                );
+            }
         }
+        let (vals, conds) = (&trace.nodes[..], &trace.conditions[..]);
         // Definitions' values, in dependency order.
         for &(d, root) in &self.defines {
-            let v = run.value(root);
-            run.defines[d] = v;
+            trace.defines[d] = if sweep {
+                swept_value(self, vals, conds, root)
+            } else {
+                keyed.eval(root).0
+            };
         }
 
         // Every clause's status, and what SPEC §2's precedence needs, a
@@ -625,35 +626,35 @@ impl Program {
         let mut all_basis_false = true;
         let mut basis_keys = KeySet::EMPTY;
         for &(i, n) in &self.bases {
-            let truth = run.truth(n);
+            let truth = conds[n as usize];
             statuses[i] = TRUTH[truth as usize];
             first_true_basis = first(first_true_basis, i, truth == Kleene::True);
             all_basis_false &= truth == Kleene::False;
             if truth == Kleene::Unknown {
                 first_open_basis = first_open_basis.min(i);
-                keys[i] = run.keyed(n).1;
+                keys[i] = keyed.eval(n).1;
                 basis_keys = basis_keys.union(keys[i]);
             }
         }
         let (mut first_fired, mut first_open) = (NONE, NONE);
         let mut open_keys = KeySet::EMPTY;
         for &(i, n) in &self.grounds {
-            let truth = run.truth(n);
+            let truth = conds[n as usize];
             statuses[i] = TRUTH[truth as usize];
             first_fired = first(first_fired, i, truth == Kleene::True);
             if truth == Kleene::Unknown {
                 first_open = first_open.min(i);
-                keys[i] = run.keyed(n).1;
+                keys[i] = keyed.eval(n).1;
                 open_keys = open_keys.union(keys[i]);
             }
         }
         for &(i, n) in &self.evidence {
-            let truth = run.truth(n);
+            let truth = conds[n as usize];
             let met = truth == Kleene::True;
             statuses[i] = if met { Status::Met } else { Status::Unmet };
             if !met {
                 first_open = first_open.min(i);
-                keys[i] = run.keyed(n).1;
+                keys[i] = keyed.eval(n).1;
                 open_keys = open_keys.union(keys[i]);
                 trace.open[i] = truth == Kleene::Unknown;
             }
@@ -686,18 +687,23 @@ impl Program {
                 statuses[i] = Status::NotApplicable;
                 continue;
             };
-            match run.value(n) {
+            let due = if sweep {
+                swept_value(self, vals, conds, n)
+            } else {
+                keyed.eval(n).0
+            };
+            match due {
                 Value::Date(d) => {
                     statuses[i] = Status::Due;
                     trace.dues[i] = d;
                 }
                 _ => {
                     statuses[i] = Status::Unknown;
-                    keys[i] = run.keyed(n).1;
+                    keys[i] = keyed.eval(n).1;
                 }
             }
         }
-        !run.overflow
+        !(overflow || keyed.overflow)
     }
 }
 
