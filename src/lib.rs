@@ -10,6 +10,10 @@
 // only when something is wrong, so their size costs nothing on the hot path.
 #![allow(clippy::result_large_err)]
 
+// pest without its `std` feature (see Cargo.toml) generates code that names
+// `alloc` from the crate root.
+extern crate alloc;
+
 pub mod atomic;
 pub mod audit;
 pub mod batch;
