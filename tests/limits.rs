@@ -82,6 +82,28 @@ fn nested_parentheses_100k() {
     );
 }
 
+/// Every nesting of parentheses up to one past the pre-scan's limit either
+/// loads or is refused as too deep, on a test thread's small stack in a debug
+/// build: the pre-scan's limit, not pest, bounds the parser's recursion (pest
+/// is built without its stack probe), and it leaves room.
+#[test]
+fn every_nesting_up_to_the_limit_loads_or_is_refused() {
+    let nested = |n: usize| with_condition(&format!("{}a == true{}", "(".repeat(n), ")".repeat(n)));
+    let outcomes = bounded(60, move || {
+        (1..=shouli::syntax::MAX_DEPTH + 1)
+            .map(|n| load(nested(n)).map(drop).map_err(|d| codes(&d).join(",")))
+            .collect::<Vec<_>>()
+    });
+    assert!(outcomes[..5].iter().all(Result::is_ok), "{outcomes:?}");
+    for (n, outcome) in (1..).zip(&outcomes) {
+        let fine = match outcome {
+            Ok(()) => true,
+            Err(codes) => codes == "too-deep",
+        };
+        assert!(fine, "{n} levels: {outcome:?}");
+    }
+}
+
 #[test]
 fn unclosed_parentheses_100k() {
     refused(
