@@ -46,30 +46,75 @@ const FULL_WIDTH: &[(char, &str, &str, &str)] = &[
 pub fn scan(text: &str) -> Scan {
     let mut diagnostics = Vec::new();
     let mut depth = 0usize;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '#' => {
-                while chars.peek().is_some_and(|&(_, c)| c != '\n') {
-                    chars.next();
-                }
-            }
-            '"' => {
-                let mut closed = false;
-                while let Some(&(_, c)) = chars.peek() {
-                    if c == '\n' || c == '\r' {
+    // Byte by byte: all the scan looks for in code is ASCII or a full-width
+    // character (never ASCII, and no byte of a UTF-8 character outside ASCII
+    // is an ASCII byte), and comments and string bodies are passed over a
+    // run at a time.
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    let run_to = |from: usize, stop: fn(u8) -> bool| {
+        bytes[from..]
+            .iter()
+            .position(|&b| stop(b))
+            .map_or(len, |k| from + k)
+    };
+    let mut pos = 0;
+    while pos < len {
+        let i = pos;
+        if !bytes[i].is_ascii() {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            pos += c.len_utf8();
+            if matches!(c, '“' | '‘') {
+                // A string opened with a Chinese quote: report the quote,
+                // then read on to its closing quote (ASCII or Chinese) so
+                // the rest of the string is not taken for code.
+                diagnostics.push(full_width(i, c));
+                let from = pos;
+                for (k, d) in text[from..].char_indices() {
+                    if d == '\n' || d == '\r' {
                         break;
                     }
-                    chars.next();
-                    if c == '\\' {
-                        chars.next();
-                    } else if c == '"' {
-                        closed = true;
+                    pos = from + k + d.len_utf8();
+                    if d == '"' {
                         break;
+                    }
+                    if matches!(d, '”' | '’') {
+                        diagnostics.push(full_width(from + k, d));
+                        break;
+                    }
+                }
+            } else if FULL_WIDTH.iter().any(|f| f.0 == c) {
+                diagnostics.push(full_width(i, c));
+            }
+            continue;
+        }
+        pos += 1;
+        match bytes[i] {
+            b'#' => pos = run_to(pos, |b| b == b'\n'),
+            b'"' => {
+                // To the closing quote, past escapes (a backslash escapes
+                // the character after it, whatever it is), or to the end
+                // of the line, where the string is left open.
+                let mut closed = false;
+                loop {
+                    pos = run_to(pos, |b| matches!(b, b'"' | b'\\' | b'\n' | b'\r'));
+                    match bytes.get(pos) {
+                        Some(b'"') => {
+                            pos += 1;
+                            closed = true;
+                            break;
+                        }
+                        Some(b'\\') => {
+                            pos += 1;
+                            pos += text[pos..].chars().next().map_or(0, char::len_utf8);
+                        }
+                        _ => break,
                     }
                 }
                 if !closed {
-                    let end = chars.peek().map_or(text.len(), |&(j, _)| j);
+                    let end = pos;
                     let body = text[i + 1..end].trim_end();
                     let help = match body.chars().last() {
                         None if text[..i].rfind('\n').map_or(0, |l| l + 1) < i
@@ -105,7 +150,7 @@ pub fn scan(text: &str) -> Scan {
                     );
                 }
             }
-            '(' | '[' | '{' => {
+            b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     diagnostics.push(
@@ -128,32 +173,8 @@ pub fn scan(text: &str) -> Scan {
                     };
                 }
             }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            '“' | '‘' => {
-                // A string opened with a Chinese quote: report the quote,
-                // then read on to its closing quote (ASCII or Chinese) so
-                // the rest of the string is not taken for code.
-                diagnostics.push(full_width(i, c));
-                while let Some(&(j, d)) = chars.peek() {
-                    if d == '\n' || d == '\r' {
-                        break;
-                    }
-                    chars.next();
-                    if d == '"' {
-                        break;
-                    }
-                    if matches!(d, '”' | '’') {
-                        diagnostics.push(full_width(j, d));
-                        break;
-                    }
-                }
-            }
-            _ => {
-                // Every full-width character is outside ASCII.
-                if !c.is_ascii() && FULL_WIDTH.iter().any(|f| f.0 == c) {
-                    diagnostics.push(full_width(i, c));
-                }
-            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
         }
     }
     Scan {
