@@ -155,7 +155,11 @@ pub fn outcome_bit(o: Outcome) -> u8 {
     1 << (o as u8)
 }
 
-pub fn compile(rules: RuleSet) -> Program {
+pub fn compile(mut rules: RuleSet) -> Program {
+    // The definitions and clauses are compiled from while the program holds
+    // the rest of the rules; they join it at the end (nothing is copied).
+    let defines = std::mem::take(&mut rules.defines);
+    let clauses = std::mem::take(&mut rules.clauses);
     let mut p = Program {
         nodes: Vec::new(),
         reads: Vec::new(),
@@ -164,27 +168,23 @@ pub fn compile(rules: RuleSet) -> Program {
         consts: Vec::new(),
         texts: Vec::new(),
         defines: Vec::new(),
-        define_roots: vec![u32::MAX; rules.defines.len()],
+        define_roots: vec![u32::MAX; defines.len()],
         schedule: Schedule::default(),
         bases: Vec::new(),
         grounds: Vec::new(),
         evidence: Vec::new(),
         deadlines: Vec::new(),
         clauses: Vec::new(),
-        rules: RuleSet {
-            defines: Vec::new(),
-            clauses: Vec::new(),
-            ..rules.clone()
-        },
+        rules,
     };
-    let mut define_reads = vec![KeySet::EMPTY; rules.defines.len()];
-    for &d in &rules.define_order {
-        let root = p.expr(&rules.defines[d].expr, &define_reads);
+    let mut define_reads = vec![KeySet::EMPTY; defines.len()];
+    for d in p.rules.define_order.clone() {
+        let root = p.expr(&defines[d].expr, &define_reads);
         define_reads[d] = p.reads[root as usize];
         p.defines.push((d, root));
         p.define_roots[d] = root;
     }
-    for c in &rules.clauses {
+    for c in &clauses {
         let condition = c.condition.as_ref().map(|e| p.condition(e, &define_reads));
         let due = c.due.as_ref().map(|d| p.value(&d.expr, &define_reads));
         let i = p.clauses.len();
@@ -207,8 +207,8 @@ pub fn compile(rules: RuleSet) -> Program {
             applies,
         });
     }
-    p.rules.defines = rules.defines;
-    p.rules.clauses = rules.clauses;
+    p.rules.defines = defines;
+    p.rules.clauses = clauses;
     p.schedule = Schedule::of(&p.nodes);
     p.reads_definitions = reading_definitions(&p.nodes, &p.kids);
     p
