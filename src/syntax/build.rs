@@ -440,8 +440,9 @@ impl Builder {
 
     pub fn string(&self, pair: Pair<Rule>) -> Result<Str> {
         let span = self.span(&pair);
-        let body = pair.into_inner().next().expect("string has a body");
-        let raw = body.as_str();
+        // Between the quotes (`string` is atomic: its body is no pair).
+        let text = pair.as_str();
+        let raw = &text[1..text.len() - 1];
         if !raw.contains('\\') {
             return Ok(Str {
                 value: raw.to_string(),
