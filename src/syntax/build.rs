@@ -243,10 +243,10 @@ impl Builder {
         Diagnostic::error(
             "too-deep",
             Some(span),
-            Msg::new(
-                format!("表达式嵌套超过 {MAX_DEPTH} 层"),
-                format!("expression nested more than {MAX_DEPTH} levels deep"),
-            ),
+            // The limit counts the grammar's levels (several to a pair of
+            // parentheses, one to a `not`), which bound the builder's
+            // recursion: a number would not be one the reader can count.
+            Msg::new("表达式嵌套太深", "expression nested too deeply"),
         )
         .with_help(Msg::new(
             "用 define 给子条件起名，拆成几层",
