@@ -603,14 +603,17 @@ impl Program {
                 );
             }
         }
-        let (vals, conds) = (&trace.nodes[..], &trace.conditions[..]);
+        let conds = &trace.conditions[..];
+        let swept = sweep.then_some((&trace.nodes[..], conds));
+        // A root's value: swept, or from the keyed evaluator for a record
+        // decided without the sweep.
+        let value = |keyed: &mut Keyed, n: u32| match swept {
+            Some((vals, conds)) => swept_value(self, vals, conds, n),
+            None => keyed.eval(n).0,
+        };
         // Definitions' values, in dependency order.
         for &(d, root) in &self.defines {
-            trace.defines[d] = if sweep {
-                swept_value(self, vals, conds, root)
-            } else {
-                keyed.eval(root).0
-            };
+            trace.defines[d] = value(&mut keyed, root);
         }
 
         // Every clause's status, and what SPEC §2's precedence needs, a
@@ -687,12 +690,7 @@ impl Program {
                 statuses[i] = Status::NotApplicable;
                 continue;
             };
-            let due = if sweep {
-                swept_value(self, vals, conds, n)
-            } else {
-                keyed.eval(n).0
-            };
-            match due {
+            match value(&mut keyed, n) {
                 Value::Date(d) => {
                     statuses[i] = Status::Due;
                     trace.dues[i] = d;
