@@ -351,8 +351,10 @@ mod tests {
     }
 
     /// From jiff's first day to its last, each day number's year, month
-    /// and day are those of the day after the one before (the month
-    /// lengths are held to jiff's by the test above), and convert back.
+    /// and day are those of the day after the one before, and convert back.
+    /// The month lengths are this module's `days_in_month` above, whose
+    /// leap rule repeats every 400 years: `day_numbers_are_jiff_dates`
+    /// holds the dates to jiff's over four centuries, so one full cycle.
     #[test]
     fn every_day_of_the_calendar_follows_the_one_before() {
         let mut previous = Date(Date::FIRST).civil();
