@@ -4,7 +4,7 @@
 use pest::iterators::Pair;
 
 use super::ast::*;
-use super::{MAX_DEPTH, Rule};
+use super::{MAX_DEPTH, RESERVED, Rule};
 use crate::diag::{Diagnostic, Msg};
 
 type Result<T> = std::result::Result<T, Diagnostic>;
@@ -65,17 +65,17 @@ impl Builder {
     fn field(&self, pair: Pair<Rule>) -> Result<FieldDecl> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner().skip(1);
-        let key = self.name(inner.next().expect("field has a key"));
+        let key = self.name(inner.next().expect("field has a key"))?;
         let label = self.text(inner.next().expect("field has a label"))?;
         let ty_pair = inner.next().expect("field has a type");
         let mut ty_inner = ty_pair.into_inner();
-        let ty = self.name(ty_inner.next().expect("type has a name"));
+        let ty = self.name(ty_inner.next().expect("type has a name"))?;
         let values = match ty_inner.next() {
             Some(body) => Some(
                 body.into_inner()
                     .map(|v| {
                         let mut v = v.into_inner();
-                        let code = self.name(v.next().expect("enum value has a code"));
+                        let code = self.name(v.next().expect("enum value has a code"))?;
                         let label = self.text(v.next().expect("enum value has a label"))?;
                         Ok(EnumValue { code, label })
                     })
@@ -99,7 +99,7 @@ impl Builder {
             match rule {
                 Rule::min_attr => field.min = Some(self.lit(value)?),
                 Rule::max_attr => field.max = Some(self.lit(value)?),
-                Rule::personal_attr => field.personal = Some(self.name(value)),
+                Rule::personal_attr => field.personal = Some(self.name(value)?),
                 _ => unreachable!("field attributes are min, max, personal"),
             }
         }
@@ -109,7 +109,7 @@ impl Builder {
     fn define(&self, pair: Pair<Rule>) -> Result<Define> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner().skip(1);
-        let name = self.name(inner.next().expect("define has a name"));
+        let name = self.name(inner.next().expect("define has a name"))?;
         let mut next = inner.next().expect("define has an expression");
         let label = if next.as_rule() == Rule::text {
             let label = self.text(next)?;
@@ -130,7 +130,7 @@ impl Builder {
     fn clause(&self, pair: Pair<Rule>) -> Result<Clause> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
-        let kind = self.name(inner.next().expect("clause has a kind"));
+        let kind = self.name(inner.next().expect("clause has a kind"))?;
         let id = self.string(inner.next().expect("clause has an id"))?;
         let title = self.text(inner.next().expect("clause has a title"))?;
         let mut body = Vec::new();
@@ -143,13 +143,13 @@ impl Builder {
                 Rule::when_stmt => ClauseStmt::When(self.expr(next())?),
                 Rule::require_stmt => ClauseStmt::Require(self.expr(next())?),
                 Rule::due_stmt => {
-                    let name = self.name(next());
+                    let name = self.name(next())?;
                     let expr = self.expr(next())?;
                     ClauseStmt::Due { name, expr }
                 }
-                Rule::applies_stmt => {
-                    ClauseStmt::AppliesTo(parts.skip(1).map(|p| self.name(p)).collect())
-                }
+                Rule::applies_stmt => ClauseStmt::AppliesTo(
+                    parts.skip(1).map(|p| self.name(p)).collect::<Result<_>>()?,
+                ),
                 Rule::because_stmt => ClauseStmt::Because(self.text(next())?),
                 Rule::unknown_stmt => ClauseStmt::Unknown(self.text(next())?),
                 Rule::otherwise_stmt => ClauseStmt::Otherwise(self.text(next())?),
@@ -180,7 +180,7 @@ impl Builder {
             body.push(match stmt.as_rule() {
                 Rule::assign_stmt => {
                     let mut parts = stmt.into_inner();
-                    let key = self.name(parts.next().expect("assignment has a key"));
+                    let key = self.name(parts.next().expect("assignment has a key"))?;
                     let value = parts.next().expect("assignment has a value");
                     let value = if value.as_rule() == Rule::list {
                         Literal::List(self.list(value.clone())?, self.span(&value))
@@ -189,13 +189,16 @@ impl Builder {
                     };
                     ExampleStmt::Assign { key, value }
                 }
-                Rule::without_stmt => {
-                    ExampleStmt::Without(stmt.into_inner().skip(1).map(|p| self.name(p)).collect())
-                }
+                Rule::without_stmt => ExampleStmt::Without(
+                    stmt.into_inner()
+                        .skip(1)
+                        .map(|p| self.name(p))
+                        .collect::<Result<_>>()?,
+                ),
                 Rule::expect_stmt => {
                     let span = self.span(&stmt);
                     let mut parts = stmt.into_inner().skip(1);
-                    let outcome = self.name(parts.next().expect("expect has an outcome"));
+                    let outcome = self.name(parts.next().expect("expect has an outcome"))?;
                     let mut expect = Expect {
                         outcome,
                         by: None,
@@ -215,7 +218,8 @@ impl Builder {
                                     Some(values.map(|p| self.string(p)).collect::<Result<_>>()?)
                             }
                             Rule::expect_missing => {
-                                expect.missing = Some(values.map(|p| self.name(p)).collect())
+                                expect.missing =
+                                    Some(values.map(|p| self.name(p)).collect::<Result<_>>()?)
                             }
                             r => unreachable!("not an expect part: {r:?}"),
                         }
@@ -355,7 +359,7 @@ impl Builder {
                         },
                         _ => Expr {
                             span: self.span(&amount),
-                            kind: ExprKind::Key(amount.as_str().to_string()),
+                            kind: ExprKind::Key(self.key(&amount)?.to_string()),
                         },
                     };
                     let unit = match parts.next().expect("shift has a unit").as_str() {
@@ -403,11 +407,16 @@ impl Builder {
                 })
             }
             Rule::present => Ok(Expr {
-                kind: ExprKind::Present(pair.into_inner().skip(1).map(|p| self.name(p)).collect()),
+                kind: ExprKind::Present(
+                    pair.into_inner()
+                        .skip(1)
+                        .map(|p| self.name(p))
+                        .collect::<Result<_>>()?,
+                ),
                 span,
             }),
             Rule::key => Ok(Expr {
-                kind: ExprKind::Key(pair.as_str().to_string()),
+                kind: ExprKind::Key(self.key(&pair)?.to_string()),
                 span,
             }),
             Rule::date | Rule::number | Rule::boolean | Rule::string | Rule::integer => Ok(Expr {
@@ -420,11 +429,42 @@ impl Builder {
 
     // ---- tokens --------------------------------------------------------------
 
-    fn name(&self, pair: Pair<Rule>) -> Name {
-        Name {
-            name: pair.as_str().to_string(),
+    fn name(&self, pair: Pair<Rule>) -> Result<Name> {
+        Ok(Name {
+            name: self.key(&pair)?.to_string(),
             span: self.span(&pair),
+        })
+    }
+
+    /// The text of a name or key, refused if any of its parts is a
+    /// reserved word.
+    fn key<'i>(&self, pair: &Pair<'i, Rule>) -> Result<&'i str> {
+        let text = pair.as_str();
+        let mut start = self.span(pair).start;
+        for part in text.split('.') {
+            if RESERVED.contains(&part) {
+                return Err(Diagnostic::error(
+                    "reserved-word",
+                    Some(start..start + part.len()),
+                    Msg::new(
+                        format!("`{part}` 是保留字，不能用作名字"),
+                        format!("`{part}` is a reserved word and cannot be a name"),
+                    ),
+                )
+                .with_help(Msg::new(
+                    format!(
+                        "换一个名字（如 `{part}_`）；保留字有：{}",
+                        RESERVED.join(" ")
+                    ),
+                    format!(
+                        "choose another name (like `{part}_`); the reserved words are: {}",
+                        RESERVED.join(" ")
+                    ),
+                )));
+            }
+            start += part.len() + 1;
         }
+        Ok(text)
     }
 
     fn text(&self, pair: Pair<Rule>) -> Result<Text> {

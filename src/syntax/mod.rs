@@ -26,6 +26,14 @@ pub(crate) struct RuleParser;
 /// error rather than risking the stack.
 pub const MAX_DEPTH: usize = 64;
 
+/// Words that mean something inside an expression, and so are never names
+/// (of a field, a key's part, a definition, a clause kind, …). The grammar
+/// reads them as names where no keyword fits; the builder refuses them.
+pub const RESERVED: &[&str] = &[
+    "and", "or", "not", "in", "contains", "any", "else", "present", "true", "false", "day", "days",
+    "month", "months", "year", "years",
+];
+
 /// The largest rule file shouli reads (4 MiB).
 pub const MAX_RULE_FILE: usize = 4 << 20;
 

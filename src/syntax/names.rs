@@ -109,7 +109,6 @@ pub fn rule_name(rule: Rule) -> (&'static str, &'static str) {
             ("带英文双引号的字符串", "a string in ASCII double quotes")
         }
         Rule::ident_char => ("字母、数字或下划线", "a letter, digit or underscore"),
-        Rule::reserved => ("保留字", "a reserved word"),
         Rule::ident => (
             "名称（英文字母开头）",
             "a name (starting with an ASCII letter)",
