@@ -87,6 +87,8 @@ pub fn scan(text: &str) -> Scan {
                 }
             } else if FULL_WIDTH.iter().any(|f| f.0 == c) {
                 diagnostics.push(full_width(i, c));
+            } else if INVISIBLE.iter().any(|f| f.0 == c) {
+                diagnostics.push(invisible(i, c));
             }
             continue;
         }
@@ -181,6 +183,41 @@ pub fn scan(text: &str) -> Scan {
         diagnostics,
         too_deep: false,
     }
+}
+
+/// Characters that look like a space or like nothing, pasted from a web page
+/// or a word processor (or a BOM left in the middle of a file where two were
+/// joined): outside strings and comments they would be "unexpected" with
+/// nothing to see at the caret.
+const INVISIBLE: &[(char, &str, &str)] = &[
+    ('\u{00A0}', "不换行空格", "no-break space"),
+    ('\u{200B}', "零宽空格", "zero-width space"),
+    (
+        '\u{FEFF}',
+        "零宽不换行空格 BOM",
+        "zero-width no-break space, a BOM",
+    ),
+];
+
+/// An invisible character where rule syntax is expected.
+fn invisible(i: usize, c: char) -> Diagnostic {
+    let (_, zh, en) = INVISIBLE
+        .iter()
+        .find(|f| f.0 == c)
+        .expect("only called for a listed character");
+    let code = c as u32;
+    Diagnostic::error(
+        "invisible-character",
+        Some(i..i + c.len_utf8()),
+        Msg::new(
+            format!("这里有看不见的字符：{zh}（U+{code:04X}）"),
+            format!("an invisible character here: {en} (U+{code:04X})"),
+        ),
+    )
+    .with_help(Msg::new(
+        "删除它；需要空格的地方改为普通空格",
+        "delete it, and type an ordinary space where one is needed",
+    ))
 }
 
 /// A full-width character where rule syntax is expected.
