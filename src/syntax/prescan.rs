@@ -43,6 +43,23 @@ const FULL_WIDTH: &[(char, &str, &str, &str)] = &[
     ('\u{3000}', "全角空格", "full-width space", " "),
 ];
 
+/// The bytes of code the scan stops at: those that open or close a comment,
+/// a string or a bracket, and the first byte of every character outside
+/// ASCII (any byte from 0x80 on: a continuation byte never starts a run).
+const SOUGHT: [bool; 256] = {
+    let mut sought = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        sought[b] = b >= 0x80
+            || matches!(
+                b as u8,
+                b'#' | b'"' | b'(' | b'[' | b'{' | b')' | b']' | b'}'
+            );
+        b += 1;
+    }
+    sought
+};
+
 pub fn scan(text: &str) -> Scan {
     let mut diagnostics = Vec::new();
     let mut depth = 0usize;
@@ -52,14 +69,23 @@ pub fn scan(text: &str) -> Scan {
     // run at a time.
     let bytes = text.as_bytes();
     let len = bytes.len();
-    let run_to = |from: usize, stop: fn(u8) -> bool| {
-        bytes[from..]
-            .iter()
-            .position(|&b| stop(b))
-            .map_or(len, |k| from + k)
+    // Where a comment or a string's plain run ends: at the end of the line
+    // (or, in a string, at its quote or a backslash).
+    let line_end = |from: usize| memchr::memchr(b'\n', &bytes[from..]).map_or(len, |k| from + k);
+    let plain_end = |from: usize| {
+        let end = memchr::memchr3(b'"', b'\\', b'\n', &bytes[from..]).map_or(len, |k| from + k);
+        memchr::memchr(b'\r', &bytes[from..end]).map_or(end, |k| from + k)
     };
     let mut pos = 0;
     while pos < len {
+        // Past code that holds nothing the scan looks for, a run at a time.
+        pos = bytes[pos..]
+            .iter()
+            .position(|&b| SOUGHT[usize::from(b)])
+            .map_or(len, |k| pos + k);
+        if pos == len {
+            break;
+        }
         let i = pos;
         if !bytes[i].is_ascii() {
             let Some(c) = text[i..].chars().next() else {
@@ -94,14 +120,14 @@ pub fn scan(text: &str) -> Scan {
         }
         pos += 1;
         match bytes[i] {
-            b'#' => pos = run_to(pos, |b| b == b'\n'),
+            b'#' => pos = line_end(pos),
             b'"' => {
                 // To the closing quote, past escapes (a backslash escapes
                 // the character after it, whatever it is), or to the end
                 // of the line, where the string is left open.
                 let mut closed = false;
                 loop {
-                    pos = run_to(pos, |b| matches!(b, b'"' | b'\\' | b'\n' | b'\r'));
+                    pos = plain_end(pos);
                     match bytes.get(pos) {
                         Some(b'"') => {
                             pos += 1;
