@@ -341,17 +341,20 @@ struct Worker {
     diags: Vec<Diagnostic>,
     json: JsonScratch,
     file: Vec<u8>,
+    /// Formats CSV rows (its header is the main thread's `Writer`'s).
+    csv: output::Writer,
 }
 
 impl Worker {
-    fn new(program: &Program) -> Worker {
+    fn new(ctx: &Ctx) -> Worker {
         Worker {
-            rec: Record::new(program.rules.fields.len()),
+            rec: Record::new(ctx.program.rules.fields.len()),
             trace: Trace::default(),
             scratch: Vec::new(),
             diags: Vec::new(),
             json: JsonScratch::default(),
             file: Vec::new(),
+            csv: output::Writer::new(ctx),
         }
     }
 }
@@ -372,8 +375,9 @@ fn file_name(name: &str) -> &str {
         .unwrap_or(name)
 }
 
-/// Loads, evaluates and audits one record into `row`; for JSON Lines
-/// output, writes its line to `out`.
+/// Loads, evaluates and audits one record into `row`; for JSON Lines and
+/// CSV output, writes its line to `out` (a table is laid out by the main
+/// thread, which knows the columns' widths).
 fn process(ctx: &Ctx, w: &mut Worker, view: &View, job: &Job, row: &mut Row, out: &mut Vec<u8>) {
     row.reset();
     w.diags.clear();
@@ -503,8 +507,12 @@ fn process(ctx: &Ctx, w: &mut Worker, view: &View, job: &Job, row: &mut Row, out
         }
     }
     row.keep = ctx.keep(row);
-    if ctx.opts.format == Format::Jsonl && row.keep {
-        output::jsonl(ctx, &w.rec, &w.trace, row, out);
+    if row.keep {
+        match ctx.opts.format {
+            Format::Jsonl => output::jsonl(ctx, &w.rec, &w.trace, row, out),
+            Format::Csv => w.csv.csv_line(ctx, row, out),
+            Format::Table => {}
+        }
     }
 }
 
@@ -641,10 +649,10 @@ pub fn run_observed(
                 format!("cannot start the worker threads: {e}"),
             )])
         })?;
-    let workers: Vec<Mutex<Worker>> = (0..pool.current_num_threads())
-        .map(|_| Mutex::new(Worker::new(program)))
-        .collect();
     let ctx = Ctx::new(program, opts);
+    let workers: Vec<Mutex<Worker>> = (0..pool.current_num_threads())
+        .map(|_| Mutex::new(Worker::new(&ctx)))
+        .collect();
     let mut reader = Reader::new(&program.rules, plan);
     let mut tally = summary::Tally::new(program);
     let mut writer = output::Writer::new(&ctx);
@@ -689,7 +697,7 @@ pub fn run_observed(
 struct Slots {
     chunk: Chunk,
     rows: Vec<Row>,
-    /// JSON Lines output, one buffer per task.
+    /// JSON Lines or CSV output, one buffer per task.
     outs: Vec<Vec<u8>>,
 }
 
@@ -739,14 +747,14 @@ impl Slots {
             tally.add(ctx, row);
         }
         match ctx.opts.format {
-            Format::Jsonl => {
+            Format::Jsonl | Format::Csv => {
                 for buf in &self.outs[..n.div_ceil(TASK)] {
                     out.write_all(buf)?;
                 }
             }
-            Format::Csv | Format::Table => {
+            Format::Table => {
                 for row in rows.iter().filter(|r| r.keep) {
-                    writer.row(ctx, row, out)?;
+                    writer.table_row(ctx, row, out)?;
                 }
             }
         }

@@ -316,22 +316,25 @@ impl Writer {
         self.line.push('\n');
     }
 
-    pub fn row(&mut self, ctx: &Ctx, row: &Row, out: &mut dyn Write) -> io::Result<()> {
+    /// Writes a record's row of the table.
+    pub fn table_row(&mut self, ctx: &Ctx, row: &Row, out: &mut dyn Write) -> io::Result<()> {
         self.line.clear();
-        match self.format {
-            Format::Jsonl => return Ok(()),
-            Format::Csv => self.csv_row(ctx, row),
-            Format::Table => {
-                for i in 0..7 {
-                    self.table_cell(ctx, row, i);
-                    let cell = std::mem::take(&mut self.cell);
-                    self.push_padded(&cell, i);
-                    self.cell = cell;
-                }
-                self.end_line();
-            }
+        for i in 0..7 {
+            self.table_cell(ctx, row, i);
+            let cell = std::mem::take(&mut self.cell);
+            self.push_padded(&cell, i);
+            self.cell = cell;
         }
+        self.end_line();
         out.write_all(self.line.as_bytes())
+    }
+
+    /// Appends a record's CSV line to `out` (on a pool thread: the header
+    /// is written by the main thread's `begin`).
+    pub fn csv_line(&mut self, ctx: &Ctx, row: &Row, out: &mut Vec<u8>) {
+        self.line.clear();
+        self.csv_row(ctx, row);
+        out.extend_from_slice(self.line.as_bytes());
     }
 
     /// Puts the missing keys of a row, sorted by key, in `self.order`.
