@@ -774,8 +774,14 @@ impl Checker {
         let mut ok = true;
         while i < raw.len() {
             let rest = &raw[i..];
-            if let Some(r) = rest.strip_prefix("\\{") {
-                let _ = r;
+            // Plain text up to the next brace or backslash, in one piece.
+            let plain = rest.find(['{', '\\']).unwrap_or(rest.len());
+            if plain > 0 {
+                text.push_str(&rest[..plain]);
+                i += plain;
+                continue;
+            }
+            if rest.starts_with("\\{") {
                 text.push('{');
                 i += 2;
                 continue;
@@ -849,9 +855,9 @@ impl Checker {
                 i += close + 1;
                 continue;
             }
-            let c = rest.chars().next().expect("not at the end");
-            text.push(c);
-            i += c.len_utf8();
+            // A backslash that escapes no brace is itself.
+            text.push('\\');
+            i += 1;
         }
         if !text.is_empty() {
             out.push(Piece::Text(text));
@@ -1647,5 +1653,40 @@ pub fn ty_name(ty: Ty, fields: &[Field]) -> (String, String) {
             format!("列表 `{}`", fields[f].key),
             format!("the list `{}`", fields[f].key),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Piece;
+
+    /// A text's escaped braces and a plain backslash are text; a hole is
+    /// a field; text on either side of a hole is kept whole.
+    #[test]
+    fn explanation_text_keeps_escapes_and_finds_holes() {
+        let rules = r#"rules "t" {}
+field claim.basis "投诉类型" text
+basis "1" "依据" {
+  when claim.basis == "x"
+  because "类型 \{原样\} 为{claim.basis}，路径 C:\\票据\}" en "kind {claim.basis}"
+}
+"#;
+        let program = crate::load_rules("t.rules", rules.as_bytes()).expect("loads");
+        let because = program.rules.clauses[0]
+            .because
+            .as_ref()
+            .expect("has because");
+        assert_eq!(
+            because.zh,
+            vec![
+                Piece::Text("类型 {原样} 为".into()),
+                Piece::Field(0),
+                Piece::Text("，路径 C:\\票据}".into()),
+            ]
+        );
+        assert_eq!(
+            because.en.as_deref(),
+            Some(&[Piece::Text("kind ".into()), Piece::Field(0)][..])
+        );
     }
 }
