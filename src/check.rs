@@ -33,7 +33,7 @@ fn check_file(
     digest: String,
 ) -> Result<RuleSet, Vec<Diagnostic>> {
     let mut c = Checker {
-        text: text.map(str::to_string),
+        text,
         broken: std::collections::HashSet::new(),
         diags: Vec::new(),
         fields: Vec::new(),
@@ -220,10 +220,10 @@ enum DefState {
     Failed,
 }
 
-struct Checker {
+struct Checker<'t> {
     /// The checked text, when it is known (for line numbers and for
     /// pointing inside strings).
-    text: Option<String>,
+    text: Option<&'t str>,
     /// Fields whose declaration was refused: uses of them are not reported
     /// again as undeclared.
     broken: std::collections::HashSet<String>,
@@ -243,7 +243,7 @@ struct TemplateScope<'a> {
     missing: bool,
 }
 
-impl Checker {
+impl Checker<'_> {
     fn error(&mut self, code: &'static str, span: Span, msg: Msg) {
         self.diags.push(Diagnostic::error(code, Some(span), msg));
     }
