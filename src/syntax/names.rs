@@ -67,9 +67,7 @@ pub fn rule_name(rule: Rule) -> (&'static str, &'static str) {
         Rule::otherwise_stmt => ("otherwise \"说明\"", "`otherwise \"…\"`"),
         Rule::example_decl | Rule::example_skipped => ("示例 example", "an example"),
         // Parts of `example_skipped`, which is only tried on a correct file.
-        Rule::skip_gap | Rule::skip_string | Rule::skip_plain | Rule::skip_comment => {
-            ("示例 example", "an example")
-        }
+        Rule::skip_gap | Rule::skip_plain | Rule::skip_comment => ("示例 example", "an example"),
         Rule::example_stmt => (
             "示例内容（键 = 值、without、expect）或 `}`",
             "an example line (`key = value`, `without`, `expect`) or `}`",
@@ -105,9 +103,7 @@ pub fn rule_name(rule: Rule) -> (&'static str, &'static str) {
         Rule::number => ("数字", "a number"),
         Rule::integer => ("整数", "a whole number"),
         Rule::boolean => ("true 或 false", "`true` or `false`"),
-        Rule::string | Rule::string_body => {
-            ("带英文双引号的字符串", "a string in ASCII double quotes")
-        }
+        Rule::string => ("带英文双引号的字符串", "a string in ASCII double quotes"),
         Rule::ident_char => ("字母、数字或下划线", "a letter, digit or underscore"),
         Rule::ident => (
             "名称（英文字母开头）",
