@@ -12,7 +12,7 @@ pub fn rule_name(rule: Rule) -> (&'static str, &'static str) {
     match rule {
         Rule::EOI => ("文件结尾", "the end of the file"),
         Rule::WHITESPACE => ("空白", "white space"),
-        Rule::COMMENT => ("注释", "a comment"),
+        Rule::COMMENT | Rule::comment_text => ("注释", "a comment"),
         Rule::file | Rule::file_lean => ("规则文件", "a rule file"),
         Rule::header_at | Rule::header => (
             "文件开头的 rules \"标题\" { … }",
