@@ -82,26 +82,66 @@ fn nested_parentheses_100k() {
     );
 }
 
-/// Every nesting of parentheses up to one past the pre-scan's limit either
-/// loads or is refused as too deep, on a test thread's small stack in a debug
-/// build: the pre-scan's limit, not pest, bounds the parser's recursion (pest
-/// is built without its stack probe), and it leaves room.
+/// Every nesting of parentheses up to the limit loads, and one more is
+/// refused as too deep, on a test thread's small stack in a debug build: the
+/// pre-scan's limit, not pest, bounds the parser's recursion (pest is built
+/// without its stack probe), and the builder recurses once per level the
+/// reader sees, not once per level of the grammar. The clause's braces are
+/// one of the pre-scan's 64 levels of brackets, so 63 pairs of parentheses
+/// (and the comparison inside them, 64 levels of expression) are the most.
 #[test]
-fn every_nesting_up_to_the_limit_loads_or_is_refused() {
+fn every_nesting_up_to_the_limit_loads_and_one_more_is_refused() {
     let nested = |n: usize| with_condition(&format!("{}a == true{}", "(".repeat(n), ")".repeat(n)));
+    let max = shouli::syntax::MAX_DEPTH - 1;
     let outcomes = bounded(60, move || {
-        (1..=shouli::syntax::MAX_DEPTH + 1)
+        (1..=max + 1)
             .map(|n| load(nested(n)).map(drop).map_err(|d| codes(&d).join(",")))
             .collect::<Vec<_>>()
     });
-    assert!(outcomes[..5].iter().all(Result::is_ok), "{outcomes:?}");
-    for (n, outcome) in (1..).zip(&outcomes) {
-        let fine = match outcome {
-            Ok(()) => true,
-            Err(codes) => codes == "too-deep",
-        };
-        assert!(fine, "{n} levels: {outcome:?}");
+    for (n, outcome) in (1..).zip(&outcomes[..max]) {
+        assert!(outcome.is_ok(), "{n} pairs of parentheses: {outcome:?}");
     }
+    assert_eq!(outcomes[max], Err("too-deep".to_string()));
+}
+
+/// Parentheses and operators nested in each other: `(a == true and (…))`
+/// nested 31 times is 63 levels of expression (each pair of parentheses, each
+/// `and`, and the innermost comparison) and loads; 32 times is 65 and is
+/// refused by the builder, though its brackets are well within the
+/// pre-scan's limit.
+#[test]
+fn operators_count_as_levels() {
+    let nested = |n: usize| {
+        with_condition(&format!(
+            "{}a == true{}",
+            "(a == true and ".repeat(n),
+            ")".repeat(n)
+        ))
+    };
+    // The deepest that loads is also evaluated, unknown (the keyed evaluator
+    // goes down every level for the keys held open) and known.
+    let (fits, deep) = bounded(60, move || {
+        let fits = load(nested(31)).map(|program| {
+            let a = program.rules.field("a").unwrap();
+            let mut rec = Record::new(program.rules.fields.len());
+            let status = |rec: &Record| {
+                let trace = program.evaluate(rec).unwrap();
+                let held_open: Vec<usize> = trace.keys(0).iter().collect();
+                format!("{:?} {held_open:?}", trace.clause(0).status)
+            };
+            let unknown = status(&rec);
+            rec.set(a, shouli::value::Value::Bool(true));
+            (unknown, status(&rec))
+        });
+        (fits.map_err(|d| codes(&d)), load(nested(32)).map(drop))
+    });
+    let (unknown, known) = fits.expect("63 levels load");
+    assert_eq!(unknown, "Unknown [0]", "held open by `a`, field 0");
+    assert_eq!(known, "True []");
+    assert_eq!(
+        codes(&deep.expect_err("65 levels are too deep")),
+        ["too-deep"]
+    );
 }
 
 #[test]

@@ -247,10 +247,12 @@ impl Builder {
         Diagnostic::error(
             "too-deep",
             Some(span),
-            // The limit counts the grammar's levels (several to a pair of
-            // parentheses, one to a `not`), which bound the builder's
-            // recursion: a number would not be one the reader can count.
-            Msg::new("表达式嵌套太深", "expression nested too deeply"),
+            Msg::new(
+                format!("表达式嵌套超过 {MAX_DEPTH} 层（每对括号、每个运算各算一层）"),
+                format!(
+                    "expression nested more than {MAX_DEPTH} levels deep (each pair of parentheses and each operator is a level)"
+                ),
+            ),
         )
         .with_help(Msg::new(
             "用 define 给子条件起名，拆成几层",
@@ -258,9 +260,35 @@ impl Builder {
         ))
     }
 
-    fn expr_at(&self, pair: Pair<Rule>, depth: usize) -> Result<Expr> {
+    fn expr_at(&self, mut pair: Pair<Rule>, depth: usize) -> Result<Expr> {
+        // A grammar level with one operand and no operator (an `or` of one
+        // `and`, a test with no comparison, …) is that operand: go down to
+        // it without recursing, so that `depth` counts what the reader sees
+        // — parentheses and operators — and the stack grows only with them.
+        while matches!(
+            pair.as_rule(),
+            Rule::expr | Rule::and_expr | Rule::not_expr | Rule::test | Rule::sum | Rule::fallback
+        ) {
+            let mut inner = pair.clone().into_inner();
+            match (inner.next(), inner.next()) {
+                (Some(only), None) => pair = only,
+                _ => break,
+            }
+        }
         let span = self.span(&pair);
-        if depth > MAX_DEPTH {
+        // `depth` levels enclose this node; an operator or a pair of
+        // parentheses here is one more (a value is no level of its own).
+        let leaf = matches!(
+            pair.as_rule(),
+            Rule::key
+                | Rule::present
+                | Rule::date
+                | Rule::number
+                | Rule::boolean
+                | Rule::string
+                | Rule::integer
+        );
+        if depth >= MAX_DEPTH && !leaf {
             return Err(self.too_deep(span));
         }
         let d = depth + 1;
