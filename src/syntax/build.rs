@@ -41,7 +41,31 @@ impl Builder {
         };
         for entry in inner {
             let rule = entry.as_rule();
-            let value = entry.into_inner().nth(1).expect("header entry has a value");
+            let entry_span = self.span(&entry);
+            let mut parts = entry.into_inner();
+            let word = parts.next().expect("header entry has a keyword").as_str();
+            let value = parts.next().expect("header entry has a value");
+            let taken = match rule {
+                Rule::source_stmt => header.source.is_some(),
+                Rule::version_stmt => header.version.is_some(),
+                _ => header.effective.is_some(),
+            };
+            if taken {
+                // Keeping either would silently drop the other (and `fmt`
+                // would write one back): the author says which is meant.
+                return Err(Diagnostic::error(
+                    "duplicate-statement",
+                    Some(entry_span),
+                    Msg::new(
+                        format!("`{word}` 在文件头中写了两次"),
+                        format!("`{word}` appears twice in the header"),
+                    ),
+                )
+                .with_help(Msg::new(
+                    format!("文件头只写一个 {word}；删去其中一个"),
+                    format!("the header has one `{word}`: remove one of them"),
+                )));
+            }
             match rule {
                 Rule::source_stmt => header.source = Some(self.string(value)?),
                 Rule::version_stmt => header.version = Some(self.string(value)?),
