@@ -893,10 +893,7 @@ impl Checker<'_> {
             "type-mismatch",
             e.span.clone(),
             Msg::new(
-                format!(
-                    "这里应为{want_zh}，实际是{}{zh}",
-                    if zh.starts_with('`') { " " } else { "" }
-                ),
+                format!("这里应为{want_zh}，实际是{}{zh}", gap(&zh)),
                 format!("expected {want_en} here, found {en}"),
             ),
         );
@@ -1067,7 +1064,7 @@ impl Checker<'_> {
                         )
                     } else {
                         Msg::new(
-                            format!("不能用 `{sym}` 比较{za}和{zb}"),
+                            format!("不能用 `{sym}` 比较{}{za}和{}{zb}", gap(&za), gap(&zb)),
                             format!("cannot compare {ea} with {eb} using `{sym}`"),
                         )
                     };
@@ -1149,7 +1146,7 @@ impl Checker<'_> {
                                     "type-mismatch",
                                     l.span.clone(),
                                     Msg::new(
-                                        format!("列表中应为{zh}"),
+                                        format!("列表中应为{}{zh}", gap(&zh)),
                                         format!("expected {en} in the list"),
                                     ),
                                 );
@@ -1260,7 +1257,7 @@ impl Checker<'_> {
                         "type-mismatch",
                         span.clone(),
                         Msg::new(
-                            format!("else 两边类型不同：{za}和{zb}"),
+                            format!("else 两边类型不同：{za}和{}{zb}", gap(&zb)),
                             format!("the two sides of `else` differ: {ea} and {eb}"),
                         ),
                     );
@@ -1635,6 +1632,12 @@ fn stmt_word(stmt: &syntax::ClauseStmt) -> (&'static str, Span) {
         S::Unknown(t) => ("unknown", t.zh.span.clone()),
         S::Otherwise(t) => ("otherwise", t.zh.span.clone()),
     }
+}
+
+/// The space Chinese text leaves before an inline `code` span that follows
+/// it (a type's name may start with one: "`claim.basis` 的取值").
+fn gap(zh: &str) -> &'static str {
+    if zh.starts_with('`') { " " } else { "" }
 }
 
 /// A type in words.
