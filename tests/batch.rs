@@ -708,3 +708,41 @@ fn a_closed_stdout_is_not_an_error() {
     assert_eq!(result.status.code(), Some(0), "{err}");
     assert!(!err.contains("error"), "{err}");
 }
+
+/// A record's warnings are in the CSV row's `message` column: a misspelled
+/// key (ignored, with the key it was probably meant to be) is why the record
+/// is missing `received`; a record with nothing filled in says so.
+#[test]
+fn csv_rows_carry_their_records_warnings() {
+    let (code, out, err) = support::shouli(&[
+        "batch",
+        "--format",
+        "csv",
+        "tests/fixtures/batch/warnings/misspelled-and-empty.jsonl",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<(String, String, String, String)> = csv::Reader::from_reader(out.as_bytes())
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                r[0].to_string(),
+                r[2].to_string(),
+                r[5].to_string(),
+                r[11].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(rows.len(), 3);
+    let (id, outcome, missing, message) = &rows[0];
+    assert_eq!((id.as_str(), outcome.as_str()), ("W-1", "incomplete"));
+    assert!(missing.split(';').any(|k| k == "received"), "{missing}");
+    assert!(message.contains("warning[unknown-key]"), "{message}");
+    assert!(
+        message.contains("`recieved`") && message.contains("`received`"),
+        "{message}"
+    );
+    assert!(rows[1].3.contains("warning[empty-record]"), "{}", rows[1].3);
+    assert_eq!(rows[2].1, "rejected");
+    assert_eq!(rows[2].3, "", "a record without problems has no message");
+}

@@ -91,7 +91,18 @@ struct ProblemJson<'a> {
 
 /// Renders a record's errors, one per line.
 fn error_text(row: &Row, lang: Lang, redact: bool, sep: &str, out: &mut String) {
-    for (i, p) in row.errors().enumerate() {
+    problems_text(row.errors(), row, lang, redact, sep, out);
+}
+
+fn problems_text<'r>(
+    problems: impl Iterator<Item = &'r Problem>,
+    row: &Row,
+    lang: Lang,
+    redact: bool,
+    sep: &str,
+    out: &mut String,
+) {
+    for (i, p) in problems.enumerate() {
         if i > 0 {
             out.push_str(sep);
         }
@@ -400,8 +411,12 @@ impl Writer {
         self.line.push(',');
         csv_field(&mut self.line, &row.recorded_clause);
         self.line.push(',');
+        // Every problem: a record's errors, then its warnings (a key the
+        // rules do not declare, an empty record), which may be why it was
+        // decided as it was.
         self.cell.clear();
-        error_text(row, opts.lang, opts.redact, " | ", &mut self.cell);
+        let problems = row.errors().chain(row.warnings());
+        problems_text(problems, row, opts.lang, opts.redact, " | ", &mut self.cell);
         csv_field(&mut self.line, &self.cell);
         self.line.push('\n');
     }
