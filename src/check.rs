@@ -460,6 +460,7 @@ impl Checker<'_> {
             min,
             max,
             personal,
+            form: f.form.is_some(),
             span: f.span.clone(),
         });
     }

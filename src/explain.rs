@@ -307,6 +307,16 @@ fn build(program: &Program, lang: Lang) -> Doc {
                     .to_string(),
                 );
             }
+            if f.form {
+                notes.push(
+                    w(
+                        lang,
+                        "仅登记在投诉处理单上",
+                        "recorded on the complaint form only",
+                    )
+                    .to_string(),
+                );
+            }
             FieldRow {
                 key: f.key.clone(),
                 label: f.label.get(lang).to_string(),

@@ -364,6 +364,9 @@ impl Printer<'_> {
         if let Some(p) = &f.personal {
             attrs.push_str(&format!(" personal {}", p.name));
         }
+        if f.form.is_some() {
+            attrs.push_str(" form");
+        }
         let Some(values) = &f.values else {
             head.push_str(&attrs);
             self.line(0, head, f.span.start);

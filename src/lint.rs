@@ -209,7 +209,7 @@ impl<'a> Linter<'a> {
             }
         }
         for (f, field) in rules.fields.iter().enumerate() {
-            if read_by_the_tool(&field.key) || logic.fields.contains(&f) {
+            if read_by_the_tool(&field.key) || field.form || logic.fields.contains(&f) {
                 continue;
             }
             let key = &field.key;
@@ -242,8 +242,8 @@ impl<'a> Linter<'a> {
                     ),
                 )
                 .with_help(Msg::new(
-                    "如果它只是投诉处理单上要登记的信息，可以忽略此提示；否则删去它，或在条款中用到它（id 和 recorded. 开头的字段由 shouli 自己读取，不会被提示）",
-                    "if it is only recorded on the complaint form, this is only a note; otherwise remove it or use it in a clause (`id` and `recorded.*` are read by shouli itself and never reported)",
+                    "如果它只是投诉处理单上要登记的信息，在声明末尾写上 form；否则删去它，或在条款中用到它（id 和 recorded. 开头的字段由 shouli 自己读取，不会被提示）",
+                    "if it is only recorded on the complaint form, end its declaration with `form`; otherwise remove it or use it in a clause (`id` and `recorded.*` are read by shouli itself and never reported)",
                 ))
             };
             self.out.push(d);

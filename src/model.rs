@@ -69,6 +69,9 @@ pub struct Field {
     pub min: Option<i64>,
     pub max: Option<i64>,
     pub personal: Option<Mask>,
+    /// Marked `form`: recorded on the complaint form only, so no clause
+    /// needs to read it (`lint` does not ask).
+    pub form: bool,
     pub span: Span,
 }
 

@@ -84,17 +84,16 @@ fn lint_fixtures() {
     });
 }
 
-/// The built-in rules: no errors; the warnings they have are snapshotted.
+/// The built-in rules lint clean (their form-only fields are marked `form`).
 #[test]
 fn builtin_rules() {
     let linted = shouli::lint::lint_source(shouli::BUILTIN_NAME, shouli::BUILTIN_RULES.as_bytes())
         .expect("the built-in rules load");
-    assert!(linted.diagnostics.iter().all(|d| !d.is_error()));
-    insta::assert_snapshot!(diag::render_all(
-        &linted.diagnostics,
-        &linted.file,
-        Lang::Zh
-    ));
+    assert!(
+        linted.diagnostics.is_empty(),
+        "{}",
+        diag::render_all(&linted.diagnostics, &linted.file, Lang::Zh)
+    );
 }
 
 fn lint(args: &[&str]) -> (u8, String, String) {

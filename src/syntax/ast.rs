@@ -71,6 +71,8 @@ pub struct FieldDecl {
     pub min: Option<Lit>,
     pub max: Option<Lit>,
     pub personal: Option<Name>,
+    /// `form`: recorded on the complaint form only (where it is written).
+    pub form: Option<Span>,
     pub span: Span,
 }
 

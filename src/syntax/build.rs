@@ -51,20 +51,7 @@ impl Builder {
                 _ => header.effective.is_some(),
             };
             if taken {
-                // Keeping either would silently drop the other (and `fmt`
-                // would write one back): the author says which is meant.
-                return Err(Diagnostic::error(
-                    "duplicate-statement",
-                    Some(entry_span),
-                    Msg::new(
-                        format!("`{word}` 在文件头中写了两次"),
-                        format!("`{word}` appears twice in the header"),
-                    ),
-                )
-                .with_help(Msg::new(
-                    format!("文件头只写一个 {word}；删去其中一个"),
-                    format!("the header has one `{word}`: remove one of them"),
-                )));
+                return Err(twice(word, "文件头", "the header", entry_span));
             }
             match rule {
                 Rule::source_stmt => header.source = Some(self.string(value)?),
@@ -115,16 +102,30 @@ impl Builder {
             min: None,
             max: None,
             personal: None,
+            form: None,
             span,
         };
         for attr in inner {
             let rule = attr.as_rule();
-            let value = attr.into_inner().nth(1).expect("attribute has a value");
+            let attr_span = self.span(&attr);
+            let mut parts = attr.into_inner();
+            let word = parts.next().expect("attribute has a keyword").as_str();
+            let taken = match rule {
+                Rule::min_attr => field.min.is_some(),
+                Rule::max_attr => field.max.is_some(),
+                Rule::personal_attr => field.personal.is_some(),
+                _ => field.form.is_some(),
+            };
+            if taken {
+                return Err(twice(word, "字段声明", "a field declaration", attr_span));
+            }
+            let mut value = || parts.next().expect("attribute has a value");
             match rule {
-                Rule::min_attr => field.min = Some(self.lit(value)?),
-                Rule::max_attr => field.max = Some(self.lit(value)?),
-                Rule::personal_attr => field.personal = Some(self.name(value)?),
-                _ => unreachable!("field attributes are min, max, personal"),
+                Rule::min_attr => field.min = Some(self.lit(value())?),
+                Rule::max_attr => field.max = Some(self.lit(value())?),
+                Rule::personal_attr => field.personal = Some(self.name(value())?),
+                Rule::form_attr => field.form = Some(attr_span),
+                _ => unreachable!("field attributes are min, max, personal, form"),
             }
         }
         Ok(field)
@@ -602,6 +603,24 @@ impl Builder {
         };
         Ok(Lit { kind, span })
     }
+}
+
+/// A header entry or a field's attribute written twice. Keeping either would
+/// silently drop the other (and `fmt` would write one back): the author says
+/// which is meant.
+fn twice(word: &str, zh_in: &str, en_in: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "duplicate-statement",
+        Some(span),
+        Msg::new(
+            format!("`{word}` 在{zh_in}中写了两次"),
+            format!("`{word}` appears twice in {en_in}"),
+        ),
+    )
+    .with_help(Msg::new(
+        format!("{zh_in}只写一个 {word}；删去其中一个"),
+        format!("{en_in} has one `{word}`: remove one of them"),
+    ))
 }
 
 /// Parses `YYYY-MM-DD` (month and day may have one digit) into a real date

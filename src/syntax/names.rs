@@ -126,6 +126,7 @@ pub fn rule_name(rule: Rule) -> (&'static str, &'static str) {
         Rule::kw_min => ("min", "`min`"),
         Rule::kw_max => ("max", "`max`"),
         Rule::kw_personal => ("personal", "`personal`"),
+        Rule::kw_form | Rule::form_attr => ("form", "`form`"),
         Rule::kw_define => ("define", "`define`"),
         Rule::kw_when => ("when", "`when`"),
         Rule::kw_require => ("require", "`require`"),
