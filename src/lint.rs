@@ -4,7 +4,7 @@
 //!
 //! | id | severity | what |
 //! |---|---|---|
-//! | `unused-field` | warning | a declared field that no clause, definition or explanation reads |
+//! | `unused-field` | warning | a declared field that no clause, definition or explanation reads (unless marked `form`: on the complaint form only) |
 //! | `explanation-only-field` | warning | a field named only in explanations, never in a condition |
 //! | `unused-define` | warning | a definition nothing uses |
 //! | `never-true` | error | a condition (or part of one) that no record can make true |
