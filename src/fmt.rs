@@ -255,6 +255,26 @@ impl Printer<'_> {
             .any(|c| c.start > start && c.start < end)
     }
 
+    /// Where the keyword `word` that comes before `content` starts: back
+    /// over white space and comments from `content`. A statement's line is
+    /// anchored there, so a comment between its keyword and what follows
+    /// stays with it (at the end of its line) instead of going up a line.
+    /// `content` itself if the text there is not `word`.
+    fn keyword_start(&self, word: &str, content: usize) -> usize {
+        let mut pos = content.min(self.text.len());
+        loop {
+            pos = self.text[..pos].trim_end().len();
+            match self.comments.iter().find(|c| c.start < pos && pos <= c.end) {
+                Some(c) => pos = c.start,
+                None => break,
+            }
+        }
+        match pos.checked_sub(word.len()) {
+            Some(start) if self.text.get(start..pos) == Some(word) => start,
+            _ => content,
+        }
+    }
+
     /// The end of the last token in `span`. A pest pair that ends in an
     /// optional part (`field_attr*`, an `or` chain) also holds the
     /// whitespace and comments after it.
@@ -337,13 +357,16 @@ impl Printer<'_> {
         // In the order written: the tree keeps each entry's span.
         let mut entries: Vec<(usize, String)> = Vec::new();
         if let Some(s) = &h.source {
-            entries.push((s.span.start, format!("source {}", quote(&s.value))));
+            let at = self.keyword_start("source", s.span.start);
+            entries.push((at, format!("source {}", quote(&s.value))));
         }
         if let Some(v) = &h.version {
-            entries.push((v.span.start, format!("version {}", quote(&v.value))));
+            let at = self.keyword_start("version", v.span.start);
+            entries.push((at, format!("version {}", quote(&v.value))));
         }
         if let Some(e) = &h.effective {
-            entries.push((e.span.start, format!("effective {}", lit(e))));
+            let at = self.keyword_start("effective", e.span.start);
+            entries.push((at, format!("effective {}", lit(e))));
         }
         entries.sort_by_key(|e| e.0);
         for (anchor, code) in entries {
@@ -434,16 +457,26 @@ impl Printer<'_> {
         let i = INDENT;
         match stmt {
             ClauseStmt::Source(s) => {
-                self.line(i, format!("source {}", quote(&s.value)), s.span.start)
+                let at = self.keyword_start("source", s.span.start);
+                self.line(i, format!("source {}", quote(&s.value)), at)
             }
-            ClauseStmt::When(e) => self.expr_lines("when ".into(), e, i, e.span.start),
-            ClauseStmt::Require(e) => self.expr_lines("require ".into(), e, i, e.span.start),
+            ClauseStmt::When(e) => {
+                let at = self.keyword_start("when", e.span.start);
+                self.expr_lines("when ".into(), e, i, at)
+            }
+            ClauseStmt::Require(e) => {
+                let at = self.keyword_start("require", e.span.start);
+                self.expr_lines("require ".into(), e, i, at)
+            }
             ClauseStmt::Due { name, expr } => {
-                self.expr_lines(format!("due {} = ", name.name), expr, i, name.span.start)
+                let at = self.keyword_start("due", name.span.start);
+                self.expr_lines(format!("due {} = ", name.name), expr, i, at)
             }
             ClauseStmt::AppliesTo(names) => {
-                let anchor = names.first().map_or(0, |n| n.span.start);
-                self.line(i, format!("applies to {}", join_names(names)), anchor);
+                let first = names.first().map_or(0, |n| n.span.start);
+                let to = self.keyword_start("to", first);
+                let at = self.keyword_start("applies", to);
+                self.line(i, format!("applies to {}", join_names(names)), at);
             }
             ClauseStmt::Because(t) => self.text_line("because", t),
             ClauseStmt::Unknown(t) => self.text_line("unknown", t),
@@ -454,14 +487,15 @@ impl Printer<'_> {
     /// `because "…" en "…"`, the English on its own line when both do not fit.
     fn text_line(&mut self, word: &str, t: &Text) {
         let zh = format!("{word} {}", quote(&t.zh.value));
+        let at = self.keyword_start(word, t.zh.span.start);
         match &t.en {
-            None => self.line(INDENT, zh, t.zh.span.start),
+            None => self.line(INDENT, zh, at),
             Some(en) => {
                 let one = format!("{zh} en {}", quote(&en.value));
                 if INDENT + width(&one) <= WIDTH {
-                    self.line(INDENT, one, t.zh.span.start);
+                    self.line(INDENT, one, at);
                 } else {
-                    self.line(INDENT, zh, t.zh.span.start);
+                    self.line(INDENT, zh, at);
                     self.line(
                         2 * INDENT,
                         format!("en {}", quote(&en.value)),
@@ -492,8 +526,9 @@ impl Printer<'_> {
                     self.line(INDENT, format!("{} = {value}", key.name), key.span.start);
                 }
                 ExampleStmt::Without(keys) => {
-                    let anchor = keys.first().map_or(0, |k| k.span.start);
-                    self.line(INDENT, format!("without {}", join_names(keys)), anchor);
+                    let first = keys.first().map_or(0, |k| k.span.start);
+                    let at = self.keyword_start("without", first);
+                    self.line(INDENT, format!("without {}", join_names(keys)), at);
                 }
                 ExampleStmt::Expect(x) => {
                     let mut s = format!("expect {}", x.outcome.name);
