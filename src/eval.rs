@@ -559,15 +559,23 @@ impl Program {
         sweep: bool,
     ) -> bool {
         let clauses = self.clauses.len();
-        trace.nodes.resize(self.nodes.len(), Value::Absent);
-        trace.conditions.resize(self.nodes.len(), Kleene::Unknown);
-        trace
-            .defines
-            .resize(self.rules.defines.len(), Value::Absent);
-        trace.statuses.resize(clauses, Status::NotApplicable);
-        trace.keys.resize(clauses, KeySet::EMPTY);
-        trace.open.resize(clauses, false);
-        trace.dues.resize(clauses, Date::EPOCH);
+        // Sized once for this program (a trace is reused record after
+        // record); what a record leaves behind is overwritten or, where the
+        // status says it means nothing, never read.
+        if trace.nodes.len() != self.nodes.len()
+            || trace.defines.len() != self.rules.defines.len()
+            || trace.statuses.len() != clauses
+        {
+            trace.nodes.resize(self.nodes.len(), Value::Absent);
+            trace.conditions.resize(self.nodes.len(), Kleene::Unknown);
+            trace
+                .defines
+                .resize(self.rules.defines.len(), Value::Absent);
+            trace.statuses.resize(clauses, Status::NotApplicable);
+            trace.keys.resize(clauses, KeySet::EMPTY);
+            trace.open.resize(clauses, false);
+            trace.dues.resize(clauses, Date::EPOCH);
+        }
         let mut keyed = Keyed {
             program: self,
             rec,
