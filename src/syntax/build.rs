@@ -401,10 +401,29 @@ impl Builder {
                     if d + n > MAX_DEPTH {
                         return Err(self.too_deep(span));
                     }
-                    let end = self.span(&shift).end;
+                    let shift_span = self.span(&shift);
+                    let end = shift_span.end;
                     let mut parts = shift.into_inner();
-                    let negative = parts.next().expect("shift has a sign").as_str() == "-";
-                    let amount = parts.next().expect("shift has an amount");
+                    let sign = parts.next().expect("shift has a sign").as_str();
+                    let negative = sign == "-";
+                    let amount = parts.next().expect("shift has an amount or a unit");
+                    if amount.as_rule() == Rule::unit {
+                        let unit = amount.as_str();
+                        return Err(Diagnostic::error(
+                            "shift-amount",
+                            Some(shift_span),
+                            Msg::new(
+                                format!("`{sign} {unit}` 缺少数量"),
+                                format!("`{sign} {unit}` has no amount"),
+                            ),
+                        )
+                        .with_help(Msg::new(
+                            format!("写作 `{sign} 3 {unit}`，或用字段给出数量，如 `{sign} purchase.warranty_months months`"),
+                            format!(
+                                "write `{sign} 3 {unit}`, or take the amount from a field, like `{sign} purchase.warranty_months months`"
+                            ),
+                        )));
+                    }
                     let amount = match amount.as_rule() {
                         Rule::integer => Expr {
                             span: self.span(&amount),
