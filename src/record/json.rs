@@ -18,6 +18,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use super::{Raw, Record, ValueError, convert, convert_item, describe_type};
 use crate::diag::{Diagnostic, Lang, Msg, did_you_mean};
 use crate::model::{FieldId, FieldType, RuleSet};
+use crate::syntax::Span;
 use crate::value::{KeySet, Value};
 
 /// Reads JSON Lines records for one rule set. Build once, share between
@@ -99,9 +100,10 @@ impl<'r> JsonReader<'r> {
 
     /// Loads one line (without its line end) into `rec`, cleared first.
     /// Problems are pushed to `problems`, errors and warnings (unknown keys)
-    /// alike; spans are byte ranges in `line` where the JSON parser knows
-    /// the place, and `None` for a value's error (its message names the
-    /// key). Returns whether the line loaded without error.
+    /// alike; spans are byte ranges in `line`: where the JSON parser knows
+    /// the place, and for a value's error or an unknown key where the key
+    /// can be found for sure (`located`), `None` otherwise (the message
+    /// names the key). Returns whether the line loaded without error.
     pub fn load(
         &self,
         line: &str,
@@ -115,6 +117,7 @@ impl<'r> JsonReader<'r> {
         let errors_before = problems.iter().filter(|d| d.is_error()).count();
         let mut st = State {
             reader: self,
+            line,
             rec,
             key: &mut scratch.key,
             seen: KeySet::EMPTY,
@@ -133,6 +136,31 @@ impl<'r> JsonReader<'r> {
         crate::diag::cap(problems, first);
         problems.iter().filter(|d| d.is_error()).count() == errors_before
     }
+}
+
+/// Where the value of the dotted `key` starts in `line`, when that can be
+/// told for sure: serde_json gives no position to a value it has parsed, so
+/// the line is searched for the key's name as a JSON key — the dotted form
+/// (`"purchase.date":`), else its last part (`"date":`, nested) — and only
+/// a name found exactly once is taken. The span is the value's first
+/// character, enough for a column.
+fn located(line: &str, key: &str) -> Option<Span> {
+    let unique = |name: &str| {
+        let token = format!("\"{name}\"");
+        let mut found = line.match_indices(&token).filter_map(|(at, _)| {
+            // Not an escaped quote inside a string, and followed by `:`.
+            if line[..at].ends_with('\\') {
+                return None;
+            }
+            let rest = &line[at + token.len()..];
+            let after = rest.trim_start().strip_prefix(':')?;
+            let value = line.len() - after.trim_start().len();
+            Some(value..(value + 1).min(line.len()))
+        });
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    };
+    unique(key).or_else(|| key.rsplit_once('.').and_then(|(_, last)| unique(last)))
 }
 
 fn syntax_error(e: &serde_json::Error, line: &str) -> Diagnostic {
@@ -170,6 +198,9 @@ fn syntax_error(e: &serde_json::Error, line: &str) -> Diagnostic {
 
 struct State<'a, 'r> {
     reader: &'a JsonReader<'r>,
+    /// The line being read, to point at a value whose error the parser
+    /// gives no place for (`located`).
+    line: &'a str,
     rec: &'a mut Record,
     /// The dotted key being read (`purchase.date`), built in place.
     key: &'a mut String,
@@ -187,7 +218,7 @@ impl State<'_, '_> {
         let key = &field.key;
         let mut d = Diagnostic::error(
             "bad-value",
-            None,
+            located(self.line, key),
             Msg::new(
                 format!("`{key}`（{}）：{}", field.label.zh, e.message.zh),
                 format!("`{key}` ({}): {}", field.label.get(Lang::En), e.message.en),
@@ -235,7 +266,7 @@ impl State<'_, '_> {
         let key = self.key.as_str();
         let mut d = Diagnostic::warning(
             "unknown-key",
-            None,
+            located(self.line, key),
             Msg::new(
                 format!("规则未声明键 `{key}`，已忽略"),
                 format!("the rules do not declare `{key}`; it is ignored"),
@@ -678,6 +709,37 @@ mod tests {
             assert!(!ok, "{line}: loaded");
             assert_eq!(problems.len(), 1, "{line}: {problems:?}");
         }
+    }
+
+    /// A bad value is pointed at where its key occurs once in the line,
+    /// nested or dotted; not where the key's name occurs twice, nor inside
+    /// a string.
+    #[test]
+    fn a_bad_values_place_is_found_when_certain() {
+        let program = rules();
+        let reader = JsonReader::new(&program.rules);
+        let starts = |line: &str| -> Vec<Option<String>> {
+            let mut rec = Record::new(program.rules.fields.len());
+            let mut problems = Vec::new();
+            reader.load(line, &mut rec, &mut JsonScratch::default(), &mut problems);
+            problems
+                .iter()
+                .map(|d| d.span.as_ref().map(|s| line[s.start..].to_string()))
+                .collect()
+        };
+        let nested =
+            r#"{"claim": {"facts": "写着 \"date\": 一"}, "purchase": {"date": "2023-02-30"}}"#;
+        assert_eq!(starts(nested), [Some(r#""2023-02-30"}}"#.to_string())]);
+        let dotted = r#"{"purchase.quantity" :  "一", "id": "a"}"#;
+        assert_eq!(starts(dotted), [Some(r#""一", "id": "a"}"#.to_string())]);
+        let unknown = r#"{"purchse": {"date": "2024-03-05"}}"#;
+        assert_eq!(
+            starts(unknown),
+            [Some(r#"{"date": "2024-03-05"}}"#.to_string())]
+        );
+        // `date` is a key twice (purchase and recorded): no place is guessed.
+        let twice = r#"{"purchase": {"date": "2023-02-30"}, "recorded": {"date": "2024-01-01"}}"#;
+        assert_eq!(starts(twice)[0], None);
     }
 
     #[test]
