@@ -143,7 +143,7 @@ impl<'r> JsonReader<'r> {
 /// the line is searched for the key's name as a JSON key — the dotted form
 /// (`"purchase.date":`), else its last part (`"date":`, nested) — and only
 /// a name found exactly once is taken. The span is the value's first
-/// character, enough for a column.
+/// character (empty at the end of the line), enough for a column.
 fn located(line: &str, key: &str) -> Option<Span> {
     let unique = |name: &str| {
         let token = format!("\"{name}\"");
@@ -155,7 +155,8 @@ fn located(line: &str, key: &str) -> Option<Span> {
             let rest = &line[at + token.len()..];
             let after = rest.trim_start().strip_prefix(':')?;
             let value = line.len() - after.trim_start().len();
-            Some(value..(value + 1).min(line.len()))
+            let first = line[value..].chars().next().map_or(0, char::len_utf8);
+            Some(value..value + first)
         });
         let first = found.next()?;
         found.next().is_none().then_some(first)
