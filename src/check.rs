@@ -27,6 +27,30 @@ pub fn check_source(
     check_file(file, Some(text), digest)
 }
 
+/// For a file that did not parse in full: checks the items that did, so
+/// that their mistakes are reported in the same run as the syntax errors,
+/// less what the broken items' absence alone would cause — a key that a
+/// broken `field` or `define` may have declared, a clause or an example
+/// that a broken item may have been. Nothing when the header did not parse.
+pub fn check_partial(parsed: &syntax::Parsed, text: &str) -> Vec<Diagnostic> {
+    let Some(partial) = &parsed.partial else {
+        return Vec::new();
+    };
+    let Err(diagnostics) = check_file(partial, Some(text), String::new()) else {
+        return Vec::new();
+    };
+    let broken = parsed.broken;
+    diagnostics
+        .into_iter()
+        .filter(|d| match d.code {
+            "undeclared-key" | "template-name" => !broken.declarations,
+            "unknown-clause" => !broken.clauses,
+            "unknown-example" => !broken.examples,
+            _ => true,
+        })
+        .collect()
+}
+
 fn check_file(
     file: &syntax::RuleFile,
     text: Option<&str>,

@@ -91,8 +91,9 @@ pub fn load_rules_with(
     let source = Source::new(name, text);
     let parsed = syntax::parse_with(text, examples);
     let Some(file) = parsed.file else {
+        let also = check::check_partial(&parsed, text);
         let mut diagnostics = parsed.diagnostics;
-        diag::cap(&mut diagnostics, 0);
+        merge(&mut diagnostics, also);
         return Err(RulesError {
             file: source,
             diagnostics,
@@ -108,6 +109,20 @@ pub fn load_rules_with(
             })
         }
     }
+}
+
+/// A file's syntax errors and its other items' check errors, in the order
+/// of the file, at most `diag::MAX_DIAGNOSTICS` of them.
+pub(crate) fn merge(diagnostics: &mut Vec<Diagnostic>, also: Vec<Diagnostic>) {
+    if !also.is_empty() {
+        // As the parser orders its own (a file-wide one first), with the
+        // note of where it stopped, if any, still last.
+        let note = diagnostics.pop_if(|d| d.code == "too-many-problems");
+        diagnostics.extend(also);
+        diagnostics.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+        diagnostics.extend(note);
+    }
+    diag::cap(diagnostics, 0);
 }
 
 /// The built-in rules, compiled, examples included.

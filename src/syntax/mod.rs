@@ -49,6 +49,42 @@ const ITEM_WORDS: &[&str] = &[
 pub struct Parsed {
     pub file: Option<RuleFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// For a file with errors whose header parsed: the items that parsed,
+    /// so that their own mistakes can be reported in the same run
+    /// (`check::check_partial`).
+    pub partial: Option<RuleFile>,
+    /// The kinds of the items that did not parse.
+    pub broken: Broken,
+}
+
+/// Which kinds of item a file with errors lost, so that checking the rest
+/// leaves out what their absence alone would cause (a key that a broken
+/// `field` may have declared, a clause that an example names).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Broken {
+    /// A `field` or `define`.
+    pub declarations: bool,
+    pub clauses: bool,
+    pub examples: bool,
+}
+
+impl Broken {
+    const ALL: Broken = Broken {
+        declarations: true,
+        clauses: true,
+        examples: true,
+    };
+
+    /// An item that starts with `word` did not parse (a word that starts
+    /// no item could have been meant as any).
+    fn lost(&mut self, word: &str) {
+        match word {
+            "field" | "define" => self.declarations = true,
+            "example" => self.examples = true,
+            "basis" | "ground" | "evidence" | "deadline" | "scope" => self.clauses = true,
+            _ => *self = Broken::ALL,
+        }
+    }
 }
 
 /// Whether the `example` blocks of a rule file are parsed.
@@ -74,6 +110,8 @@ pub fn parse(text: &str) -> Parsed {
 pub fn parse_with(text: &str, examples: Examples) -> Parsed {
     if text.len() > MAX_RULE_FILE {
         return Parsed {
+            partial: None,
+            broken: Broken::ALL,
             file: None,
             diagnostics: vec![Diagnostic::error(
                 "file-too-large",
@@ -98,6 +136,8 @@ pub fn parse_with(text: &str, examples: Examples) -> Parsed {
         return Parsed {
             file: None,
             diagnostics: scan.diagnostics,
+            partial: None,
+            broken: Broken::ALL,
         };
     }
     if scan.diagnostics.is_empty()
@@ -109,6 +149,8 @@ pub fn parse_with(text: &str, examples: Examples) -> Parsed {
         return Parsed {
             file: Some(file),
             diagnostics: Vec::new(),
+            partial: None,
+            broken: Broken::default(),
         };
     }
     let mut diagnostics = scan.diagnostics;
@@ -124,6 +166,7 @@ pub fn parse_with(text: &str, examples: Examples) -> Parsed {
 
     let mut header = None;
     let mut items = Vec::new();
+    let mut broken = Broken::default();
     let mut pos;
     match parse_rule(Rule::header_at, text) {
         Ok(mut pairs) => {
@@ -156,9 +199,18 @@ pub fn parse_with(text: &str, examples: Examples) -> Parsed {
                 let Some(pair) = at.into_inner().next().filter(|p| p.as_rule() != Rule::EOI) else {
                     break;
                 };
+                let word = match pair.as_rule() {
+                    Rule::field_decl => "field",
+                    Rule::define_decl => "define",
+                    Rule::example_decl => "example",
+                    _ => "basis",
+                };
                 match build::Builder::new(pos).item(pair) {
                     Ok(item) => items.push(item),
-                    Err(d) => grammar_errors.push(d),
+                    Err(d) => {
+                        grammar_errors.push(d);
+                        broken.lost(word);
+                    }
                 }
                 pos += end.max(1);
             }
@@ -166,6 +218,7 @@ pub fn parse_with(text: &str, examples: Examples) -> Parsed {
                 let d = names::grammar_error(&e, text, pos);
                 let at = d.span.as_ref().map_or(pos, |s| s.start);
                 grammar_errors.push(d);
+                broken.lost(first_word(rest));
                 match resume_point(text, at.max(pos + 1)) {
                     Some(next) => pos = next,
                     None => break,
@@ -207,13 +260,37 @@ pub fn parse_with(text: &str, examples: Examples) -> Parsed {
             )),
         );
     }
-    let file = match header {
-        Some(header) if diagnostics.iter().all(|d| !d.is_error()) => {
-            Some(RuleFile { header, items })
-        }
-        _ => None,
+    let whole = diagnostics.iter().all(|d| !d.is_error());
+    let (file, partial) = match header {
+        Some(header) if whole => (Some(RuleFile { header, items }), None),
+        // A parse that gave up (too many errors) is not checked further:
+        // its errors are enough to be going on with.
+        Some(_) if stopped_at.is_some() => (None, None),
+        Some(header) => (None, Some(RuleFile { header, items })),
+        None => (None, None),
     };
-    Parsed { file, diagnostics }
+    Parsed {
+        file,
+        diagnostics,
+        partial,
+        broken,
+    }
+}
+
+/// The first word of `text` past white space and comments: the keyword of
+/// the item that starts there.
+fn first_word(text: &str) -> &str {
+    let mut rest = text.trim_start();
+    while let Some(comment) = rest.strip_prefix('#') {
+        rest = comment
+            .find('\n')
+            .map_or("", |i| &comment[i..])
+            .trim_start();
+    }
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    &rest[..end]
 }
 
 /// A file without errors in one pest parse and one pass of the builder, or
