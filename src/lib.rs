@@ -91,12 +91,9 @@ pub fn load_rules_with(
     let source = Source::new(name, text);
     let parsed = syntax::parse_with(text, examples);
     let Some(file) = parsed.file else {
-        let also = check::check_partial(&parsed, text);
-        let mut diagnostics = parsed.diagnostics;
-        merge(&mut diagnostics, also);
         return Err(RulesError {
             file: source,
-            diagnostics,
+            diagnostics: refusal(parsed, text),
         });
     };
     match check::check_source(&file, text, digest(bytes)) {
@@ -111,9 +108,12 @@ pub fn load_rules_with(
     }
 }
 
-/// A file's syntax errors and its other items' check errors, in the order
-/// of the file, at most `diag::MAX_DIAGNOSTICS` of them.
-pub(crate) fn merge(diagnostics: &mut Vec<Diagnostic>, also: Vec<Diagnostic>) {
+/// Why a rule file that did not parse is refused: its syntax errors and the
+/// check errors of the items that did parse (`check::check_partial`), in the
+/// order of the file, at most `diag::MAX_DIAGNOSTICS` of them.
+pub(crate) fn refusal(parsed: syntax::Parsed, text: &str) -> Vec<Diagnostic> {
+    let also = check::check_partial(&parsed, text);
+    let mut diagnostics = parsed.diagnostics;
     if !also.is_empty() {
         // As the parser orders its own (a file-wide one first), with the
         // note of where it stopped, if any, still last.
@@ -122,7 +122,8 @@ pub(crate) fn merge(diagnostics: &mut Vec<Diagnostic>, also: Vec<Diagnostic>) {
         diagnostics.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
         diagnostics.extend(note);
     }
-    diag::cap(diagnostics, 0);
+    diag::cap(&mut diagnostics, 0);
+    diagnostics
 }
 
 /// The built-in rules, compiled, examples included.

@@ -64,10 +64,10 @@ pub fn lint_source(name: &str, bytes: &[u8]) -> Result<Linted, crate::RulesError
     let file = Source::new(name, text);
     let parsed = syntax::parse(text);
     let Some(tree) = parsed.file else {
-        let also = crate::check::check_partial(&parsed, text);
-        let mut diagnostics = parsed.diagnostics;
-        crate::merge(&mut diagnostics, also);
-        return Err(crate::RulesError { file, diagnostics });
+        return Err(crate::RulesError {
+            file,
+            diagnostics: crate::refusal(parsed, text),
+        });
     };
     match crate::check::check_source(&tree, text, crate::digest(bytes)) {
         Ok(rules) => {
