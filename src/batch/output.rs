@@ -534,6 +534,25 @@ impl Writer {
                 };
             }
         }
+        // What the reader warned of (a key the rules do not declare, an
+        // empty record): often why a record is incomplete.
+        for p in row.warnings() {
+            let (message, help) = p.shown(ctx.opts.redact);
+            let _ = match lang {
+                Lang::Zh => write!(self.cell, "［提醒：{}", message.zh),
+                Lang::En => write!(self.cell, " [warning: {}", message.en),
+            };
+            if let Some(help) = help {
+                let _ = match lang {
+                    Lang::Zh => write!(self.cell, "；{}", help.zh),
+                    Lang::En => write!(self.cell, "; {}", help.en),
+                };
+            }
+            self.cell.push_str(match lang {
+                Lang::Zh => "］",
+                Lang::En => "]",
+            });
+        }
     }
 }
 
