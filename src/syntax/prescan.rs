@@ -63,10 +63,10 @@ const SOUGHT: [bool; 256] = {
 pub fn scan(text: &str) -> Scan {
     let mut diagnostics = Vec::new();
     let mut depth = 0usize;
-    // Byte by byte: all the scan looks for in code is ASCII or a full-width
-    // character (never ASCII, and no byte of a UTF-8 character outside ASCII
-    // is an ASCII byte), and comments and string bodies are passed over a
-    // run at a time.
+    // Bytes, not characters: all the scan looks for in code is ASCII or a
+    // full-width character (never ASCII, and no byte of a UTF-8 character
+    // outside ASCII is an ASCII byte). Code is passed over a run at a time
+    // to the next byte in `SOUGHT`, comments and string bodies with memchr.
     let bytes = text.as_bytes();
     let len = bytes.len();
     // Where a comment or a string's plain run ends: at the end of the line
