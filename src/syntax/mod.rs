@@ -81,7 +81,8 @@ impl Broken {
         match word {
             "field" | "define" => self.declarations = true,
             "example" => self.examples = true,
-            "basis" | "ground" | "evidence" | "deadline" | "scope" => self.clauses = true,
+            // The other words that start an item are the clause kinds.
+            w if ITEM_WORDS.contains(&w) => self.clauses = true,
             _ => *self = Broken::ALL,
         }
     }
@@ -199,12 +200,7 @@ pub fn parse_with(text: &str, examples: Examples) -> Parsed {
                 let Some(pair) = at.into_inner().next().filter(|p| p.as_rule() != Rule::EOI) else {
                     break;
                 };
-                let word = match pair.as_rule() {
-                    Rule::field_decl => "field",
-                    Rule::define_decl => "define",
-                    Rule::example_decl => "example",
-                    _ => "basis",
-                };
+                let word = first_word(pair.as_str());
                 match build::Builder::new(pos).item(pair) {
                     Ok(item) => items.push(item),
                     Err(d) => {
