@@ -376,7 +376,32 @@ fn resume_point(text: &str, from: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Examples, Item, RuleFile, parse, parse_lean, parse_with};
+    use super::{Examples, Item, RESERVED, RuleFile, parse, parse_lean, parse_with};
+
+    /// `RESERVED` is the builder's copy of the words the grammar gives a
+    /// meaning inside expressions: each is refused as a name (here a field's,
+    /// and as part of a key), a name that merely starts with one is not, and
+    /// the README lists exactly these words.
+    #[test]
+    fn every_reserved_word_is_refused_as_a_name() {
+        for w in RESERVED {
+            for key in [w.to_string(), format!("a.{w}")] {
+                let text = format!("rules \"t\" {{}}\nfield {key} \"x\" bool\n");
+                let codes: Vec<_> = parse(&text).diagnostics.iter().map(|d| d.code).collect();
+                assert_eq!(codes, ["reserved-word"], "{key}");
+            }
+            let fine = format!("rules \"t\" {{}}\nfield {w}_x \"x\" bool\n");
+            assert!(parse(&fine).file.is_some(), "{w}_x");
+        }
+        let readme = include_str!("../../README.md");
+        let listed = readme
+            .split("are reserved and are not names (nor parts of a key): `")
+            .nth(1)
+            .and_then(|rest| rest.split('`').next())
+            .expect("the README lists the reserved words");
+        let listed: Vec<&str> = listed.split_whitespace().collect();
+        assert_eq!(listed, RESERVED);
+    }
 
     /// The items of a full parse that are not examples.
     fn without_examples(file: RuleFile) -> RuleFile {
