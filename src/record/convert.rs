@@ -311,14 +311,23 @@ fn date_text(s: &str) -> Result<Date, ValueError> {
         }
         _ => "2024-03-05".to_string(),
     };
+    // The form it would have in YYYY-MM-DD, unless that is no real date
+    // (2024/2/30): then showing it as the fix would mislead.
+    let help = match build_parse_date(&suggestion) {
+        Ok(_) => Msg::new(
+            format!("写作 {suggestion}"),
+            format!("write it as {suggestion}"),
+        ),
+        Err(_) => Msg::new(
+            format!("日期写作 YYYY-MM-DD；而且 {suggestion} 这一天并不存在，请核对"),
+            format!("write dates as YYYY-MM-DD; and {suggestion} is not a real date: check it"),
+        ),
+    };
     Err(ValueError::new(Msg::new(
         format!("\"{s}\" 不是 YYYY-MM-DD 格式的日期"),
         format!("\"{s}\" is not a date in the form YYYY-MM-DD"),
     ))
-    .help(Msg::new(
-        format!("写作 {suggestion}"),
-        format!("write it as {suggestion}"),
-    )))
+    .help(help))
 }
 
 fn decimal(f: f64, text: Option<&str>) -> Result<i64, ValueError> {
