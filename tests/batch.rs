@@ -709,18 +709,16 @@ fn a_closed_stdout_is_not_an_error() {
     assert!(!err.contains("error"), "{err}");
 }
 
-/// A record's warnings are in the CSV row's `message` column: a misspelled
-/// key (ignored, with the key it was probably meant to be) is why the record
-/// is missing `received`; a record with nothing filled in says so.
+/// A record's warnings are in the CSV row's `message` column and at the end
+/// of a table row: a misspelled key (ignored, with the key it was probably
+/// meant to be) is why the record is missing `received`; a record with
+/// nothing filled in says so; a record that cannot be checked shows its
+/// error, then its warning.
 #[test]
 fn csv_rows_carry_their_records_warnings() {
-    let (code, out, err) = support::shouli(&[
-        "batch",
-        "--format",
-        "csv",
-        "tests/fixtures/batch/warnings/misspelled-and-empty.jsonl",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let file = "tests/fixtures/batch/warnings/misspelled-and-empty.jsonl";
+    let (code, out, err) = support::shouli(&["batch", "--format", "csv", file]);
+    assert_eq!(code, batch::EXIT_SOME_UNCHECKED, "{err}");
     let rows: Vec<(String, String, String, String)> = csv::Reader::from_reader(out.as_bytes())
         .records()
         .map(|r| {
@@ -733,7 +731,7 @@ fn csv_rows_carry_their_records_warnings() {
             )
         })
         .collect();
-    assert_eq!(rows.len(), 3);
+    assert_eq!(rows.len(), 4);
     let (id, outcome, missing, message) = &rows[0];
     assert_eq!((id.as_str(), outcome.as_str()), ("W-1", "incomplete"));
     assert!(missing.split(';').any(|k| k == "received"), "{missing}");
@@ -745,4 +743,24 @@ fn csv_rows_carry_their_records_warnings() {
     assert!(rows[1].3.contains("warning[empty-record]"), "{}", rows[1].3);
     assert_eq!(rows[2].1, "rejected");
     assert_eq!(rows[2].3, "", "a record without problems has no message");
+    let (id, outcome, _, message) = &rows[3];
+    assert_eq!((id.as_str(), outcome.as_str()), ("W-4", "error"));
+    let (error, warning) = (
+        message.find("error[bad-value]"),
+        message.find("warning[unknown-key]"),
+    );
+    assert!(error.is_some() && error < warning, "{message}");
+
+    let (_, table, _) = support::shouli(&["batch", "--format", "table", file]);
+    for (id, want) in [
+        ("W-1", "规则未声明键 `recieved`"),
+        ("misspelled-and-empty.jsonl:2", "记录里没有填写任何字段"),
+        ("W-4", "warning[unknown-key]"),
+    ] {
+        let line = table
+            .lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("no row {id} in\n{table}"));
+        assert!(line.contains(want), "{id}: {line}");
+    }
 }

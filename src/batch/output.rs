@@ -475,8 +475,10 @@ impl Writer {
         let lang = ctx.opts.lang;
         let rules = &ctx.program.rules;
         let Some(c) = row.checked else {
+            // What went wrong, then what the reader warned of, as in CSV.
             let mut text = std::mem::take(&mut self.cell);
-            error_text(row, lang, ctx.opts.redact, " | ", &mut text);
+            let problems = row.errors().chain(row.warnings());
+            problems_text(problems, row, lang, ctx.opts.redact, " | ", &mut text);
             self.cell = text;
             return;
         };
