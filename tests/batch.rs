@@ -763,4 +763,12 @@ fn csv_rows_carry_their_records_warnings() {
             .unwrap_or_else(|| panic!("no row {id} in\n{table}"));
         assert!(line.contains(want), "{id}: {line}");
     }
+
+    // A JSON Lines error record lists them apart.
+    let (_, jsonl, _) = support::shouli(&["batch", file]);
+    let last: serde_json::Value =
+        serde_json::from_str(jsonl.lines().last().expect("four lines")).unwrap();
+    assert_eq!(last["outcome"], "error");
+    assert_eq!(last["errors"][0]["code"], "bad-value");
+    assert_eq!(last["warnings"][0]["code"], "unknown-key");
 }

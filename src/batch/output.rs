@@ -75,9 +75,10 @@ struct ErrorLine<'a> {
     id: &'a str,
     outcome: &'static str,
     source: &'a str,
-    /// Every problem, one line each, in `--lang`.
+    /// Every problem, errors then warnings, one line each, in `--lang`.
     message: String,
     errors: Vec<ProblemJson<'a>>,
+    warnings: Vec<ProblemJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -89,20 +90,10 @@ struct ProblemJson<'a> {
     help: Option<&'a crate::diag::Msg>,
 }
 
-/// Renders a record's errors, one per line.
-fn error_text(row: &Row, lang: Lang, redact: bool, sep: &str, out: &mut String) {
-    problems_text(row.errors(), row, lang, redact, sep, out);
-}
-
-fn problems_text<'r>(
-    problems: impl Iterator<Item = &'r Problem>,
-    row: &Row,
-    lang: Lang,
-    redact: bool,
-    sep: &str,
-    out: &mut String,
-) {
-    for (i, p) in problems.enumerate() {
+/// Every problem of a record, its errors then its warnings (a key the rules
+/// do not declare, an empty record: often why it was decided as it was).
+fn problems_text(row: &Row, lang: Lang, redact: bool, sep: &str, out: &mut String) {
+    for (i, p) in row.errors().chain(row.warnings()).enumerate() {
         if i > 0 {
             out.push_str(sep);
         }
@@ -145,7 +136,17 @@ pub(super) fn jsonl(ctx: &Ctx, rec: &Record, trace: &Trace, row: &Row, out: &mut
         )
     } else {
         let mut message = String::new();
-        error_text(row, opts.lang, opts.redact, "\n", &mut message);
+        problems_text(row, opts.lang, opts.redact, "\n", &mut message);
+        let json = |p| {
+            let (message, help) = Problem::shown(p, opts.redact);
+            ProblemJson {
+                code: p.code,
+                line: p.line,
+                column: p.column,
+                message,
+                help,
+            }
+        };
         serde_json::to_writer(
             &mut *out,
             &ErrorLine {
@@ -153,19 +154,8 @@ pub(super) fn jsonl(ctx: &Ctx, rec: &Record, trace: &Trace, row: &Row, out: &mut
                 outcome: "error",
                 source: &row.source,
                 message,
-                errors: row
-                    .errors()
-                    .map(|p: &Problem| {
-                        let (message, help) = p.shown(opts.redact);
-                        ProblemJson {
-                            code: p.code,
-                            line: p.line,
-                            column: p.column,
-                            message,
-                            help,
-                        }
-                    })
-                    .collect(),
+                errors: row.errors().map(json).collect(),
+                warnings: row.warnings().map(json).collect(),
             },
         )
     };
@@ -411,12 +401,8 @@ impl Writer {
         self.line.push(',');
         csv_field(&mut self.line, &row.recorded_clause);
         self.line.push(',');
-        // Every problem: a record's errors, then its warnings (a key the
-        // rules do not declare, an empty record), which may be why it was
-        // decided as it was.
         self.cell.clear();
-        let problems = row.errors().chain(row.warnings());
-        problems_text(problems, row, opts.lang, opts.redact, " | ", &mut self.cell);
+        problems_text(row, opts.lang, opts.redact, " | ", &mut self.cell);
         csv_field(&mut self.line, &self.cell);
         self.line.push('\n');
     }
@@ -475,10 +461,8 @@ impl Writer {
         let lang = ctx.opts.lang;
         let rules = &ctx.program.rules;
         let Some(c) = row.checked else {
-            // What went wrong, then what the reader warned of, as in CSV.
             let mut text = std::mem::take(&mut self.cell);
-            let problems = row.errors().chain(row.warnings());
-            problems_text(problems, row, lang, ctx.opts.redact, " | ", &mut text);
+            problems_text(row, lang, ctx.opts.redact, " | ", &mut text);
             self.cell = text;
             return;
         };
