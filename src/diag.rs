@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthChar;
 
 /// The language of shouli's own words. Labels and titles come from the rule
 /// file whatever this says (its English renderings are used where given).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     #[default]
     Zh,

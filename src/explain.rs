@@ -20,7 +20,7 @@ use crate::model::{
 use crate::syntax::{CmpOp, Unit};
 
 /// The document's format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     #[default]
     Md,

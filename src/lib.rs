@@ -26,6 +26,7 @@ pub mod examples;
 pub mod explain;
 pub mod fmt;
 pub mod lint;
+pub mod load;
 pub mod model;
 pub mod record;
 pub mod report;
@@ -33,100 +34,59 @@ pub mod syntax;
 pub mod template;
 pub mod value;
 
-use sha2::Digest as _;
-
-use crate::compile::Program;
-use crate::diag::{Diagnostic, Source};
+pub use crate::load::{
+    BUILTIN_NAME, BUILTIN_RULES, RulesError, builtin, digest, load_rules, load_rules_with,
+};
 pub use crate::syntax::Examples;
 
-/// The built-in rules: the mall's 消费者商品投诉工作指引.
-pub const BUILTIN_RULES: &str = include_str!("../rules/guideline.rules");
-/// How the built-in rules are named in messages.
-pub const BUILTIN_NAME: &str = "rules/guideline.rules";
+/// The layout's invariants, held by reading the sources: only the command
+/// line names clap, prints, or exits.
+#[cfg(test)]
+mod layout {
+    use std::path::Path;
 
-/// A rule file that could not be used, with every problem found in it.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{} problem(s) in {}", diagnostics.len(), file.name)]
-pub struct RulesError {
-    pub file: Source,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// `sha256:` and the hex SHA-256 of some bytes.
-pub fn digest(bytes: &[u8]) -> String {
-    let hash = sha2::Sha256::digest(bytes);
-    let mut out = String::with_capacity(7 + 64);
-    out.push_str("sha256:");
-    for b in hash.iter() {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
-}
-
-/// Parses, checks and compiles a rule file, examples included.
-// Inlined, so that a profiler toggled on `*load_rules*` sees one call.
-#[inline]
-pub fn load_rules(name: &str, bytes: &[u8]) -> Result<Program, RulesError> {
-    load_rules_with(name, bytes, Examples::Parse)
-}
-
-/// Parses, checks and compiles a rule file, its examples only if `examples`
-/// says so: with [`Examples::Skip`] the program has no examples and a broken
-/// example goes unreported (see [`Examples`] for when that is right). The
-/// digest is of all of `bytes` either way.
-pub fn load_rules_with(
-    name: &str,
-    bytes: &[u8],
-    examples: Examples,
-) -> Result<Program, RulesError> {
-    let text = match record::decode(bytes) {
-        Ok(text) => text,
-        Err((diag, lossy)) => {
-            return Err(RulesError {
-                file: Source::new(name, lossy),
-                diagnostics: vec![diag],
-            });
-        }
-    };
-    let source = Source::new(name, text);
-    let parsed = syntax::parse_with(text, examples);
-    let Some(file) = parsed.file else {
-        return Err(RulesError {
-            file: source,
-            diagnostics: refusal(parsed, text),
-        });
-    };
-    match check::check_source(&file, text, digest(bytes)) {
-        Ok(rules) => Ok(compile::compile(rules)),
-        Err(mut diagnostics) => {
-            diag::cap(&mut diagnostics, 0);
-            Err(RulesError {
-                file: source,
-                diagnostics,
-            })
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("src is readable") {
+            let path = entry.expect("src entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("source is UTF-8");
+                out.push((path.display().to_string(), text));
+            }
         }
     }
-}
 
-/// Why a rule file that did not parse is refused: its syntax errors and the
-/// check errors of the items that did parse (`check::check_partial`), in the
-/// order of the file, at most `diag::MAX_DIAGNOSTICS` of them.
-pub(crate) fn refusal(parsed: syntax::Parsed, text: &str) -> Vec<Diagnostic> {
-    let also = check::check_partial(&parsed, text);
-    let mut diagnostics = parsed.diagnostics;
-    if !also.is_empty() {
-        // As the parser orders its own (a file-wide one first), with the
-        // note of where it stopped, if any, still last.
-        let note = diagnostics.pop_if(|d| d.code == "too-many-problems");
-        diagnostics.extend(also);
-        diagnostics.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
-        diagnostics.extend(note);
+    #[test]
+    fn only_the_command_line_names_clap_prints_or_exits() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&src, &mut files);
+        assert!(files.len() > 20, "the sources were found");
+        let cli = src.join("cli");
+        // Spelt in two halves, so that this test does not find itself.
+        let forbidden = [
+            concat!("cl", "ap::"),
+            concat!("print", "ln!"),
+            concat!("eprint", "ln!"),
+            concat!("print", "!("),
+            concat!("eprint", "!("),
+            concat!("io::std", "out()"),
+            concat!("io::std", "err()"),
+            concat!("process::", "exit"),
+            concat!("indic", "atif"),
+        ];
+        let mut found = Vec::new();
+        for (path, text) in &files {
+            if Path::new(path).starts_with(&cli) || path.ends_with("main.rs") {
+                continue;
+            }
+            for word in forbidden {
+                if text.contains(word) {
+                    found.push(format!("{path}: {word}"));
+                }
+            }
+        }
+        assert!(found.is_empty(), "outside src/cli/: {found:#?}");
     }
-    diag::cap(&mut diagnostics, 0);
-    diagnostics
-}
-
-/// The built-in rules, compiled, examples included.
-pub fn builtin() -> Result<Program, RulesError> {
-    load_rules(BUILTIN_NAME, BUILTIN_RULES.as_bytes())
 }

@@ -40,48 +40,6 @@ fn read_by_the_tool(key: &str) -> bool {
     key == "id" || key.starts_with("recorded.")
 }
 
-/// A rule file that parsed and checked, with what lint found in it.
-#[derive(Debug)]
-pub struct Linted {
-    pub file: crate::diag::Source,
-    pub rules: RuleSet,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Parses, checks and lints a rule file. Parse and check errors make the
-/// file unusable (the error); lint findings are in the result.
-pub fn lint_source(name: &str, bytes: &[u8]) -> Result<Linted, crate::RulesError> {
-    use crate::diag::Source;
-    let text = match crate::record::decode(bytes) {
-        Ok(text) => text,
-        Err((diag, lossy)) => {
-            return Err(crate::RulesError {
-                file: Source::new(name, lossy),
-                diagnostics: vec![diag],
-            });
-        }
-    };
-    let file = Source::new(name, text);
-    let parsed = syntax::parse(text);
-    let Some(tree) = parsed.file else {
-        return Err(crate::RulesError {
-            file,
-            diagnostics: crate::refusal(parsed, text),
-        });
-    };
-    match crate::check::check_source(&tree, text, crate::digest(bytes)) {
-        Ok(rules) => {
-            let diagnostics = lint(&rules, &tree, text);
-            Ok(Linted {
-                file,
-                rules,
-                diagnostics,
-            })
-        }
-        Err(diagnostics) => Err(crate::RulesError { file, diagnostics }),
-    }
-}
-
 /// Lints a checked rule set. `file` is the tree it was checked from and
 /// `text` the rule file's text; both give spans to point at.
 pub fn lint(rules: &RuleSet, file: &syntax::RuleFile, text: &str) -> Vec<Diagnostic> {

@@ -1,11 +1,27 @@
+use std::io::Write as _;
 use std::process::ExitCode;
 
-use clap::Parser as _;
+use shouli::cli::{self, args::Parsed};
 
 fn main() -> ExitCode {
-    let cli = shouli::cli::Cli::parse();
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let code = shouli::cli::run(cli, &mut stdout.lock(), &mut stderr.lock());
+    let code = match cli::parse(std::env::args_os()) {
+        Parsed::Run(cli) => cli::run(
+            cli,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        ),
+        Parsed::Print {
+            text,
+            to_stdout,
+            code,
+        } => {
+            let _ = if to_stdout {
+                std::io::stdout().write_all(text.as_bytes())
+            } else {
+                std::io::stderr().write_all(text.as_bytes())
+            };
+            code
+        }
+    };
     ExitCode::from(code)
 }

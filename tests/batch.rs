@@ -421,7 +421,7 @@ fn bad_lines_are_errors_in_place_and_exit_4() {
         "tests/fixtures/batch/broken/truncated.jsonl",
         "tests/fixtures/batch/broken/columns.csv",
     ]);
-    assert_eq!(code, batch::EXIT_SOME_UNCHECKED, "{err}");
+    assert_eq!(code, shouli::cli::exit::SOME_UNCHECKED, "{err}");
     let outcomes: Vec<(String, String)> = csv::Reader::from_reader(out.as_bytes())
         .records()
         .map(|r| {
@@ -718,7 +718,7 @@ fn a_closed_stdout_is_not_an_error() {
 fn csv_rows_carry_their_records_warnings() {
     let file = "tests/fixtures/batch/warnings/misspelled-and-empty.jsonl";
     let (code, out, err) = support::shouli(&["batch", "--format", "csv", file]);
-    assert_eq!(code, batch::EXIT_SOME_UNCHECKED, "{err}");
+    assert_eq!(code, shouli::cli::exit::SOME_UNCHECKED, "{err}");
     let rows: Vec<(String, String, String, String)> = csv::Reader::from_reader(out.as_bytes())
         .records()
         .map(|r| {

@@ -8,10 +8,10 @@ use shouli::diag::{self, Lang};
 
 const DIR: &str = "tests/fixtures/lint";
 
-fn lint_file(path: &std::path::Path) -> shouli::lint::Linted {
+fn lint_file(path: &std::path::Path) -> shouli::load::Linted {
     let bytes = std::fs::read(path).expect("fixture readable");
     let name = format!("{DIR}/{}", path.file_name().unwrap().to_string_lossy());
-    shouli::lint::lint_source(&name, &bytes).unwrap_or_else(|e| {
+    shouli::load::lint_rules(&name, &bytes).unwrap_or_else(|e| {
         panic!(
             "{name} does not load:\n{}",
             diag::render_all(&e.diagnostics, &e.file, Lang::Zh)
@@ -34,7 +34,7 @@ fn expected_codes(text: &str) -> Vec<String> {
     codes
 }
 
-fn codes_of(linted: &shouli::lint::Linted) -> Vec<String> {
+fn codes_of(linted: &shouli::load::Linted) -> Vec<String> {
     let mut codes: Vec<String> = linted
         .diagnostics
         .iter()
@@ -87,7 +87,7 @@ fn lint_fixtures() {
 /// The built-in rules lint clean (their form-only fields are marked `form`).
 #[test]
 fn builtin_rules() {
-    let linted = shouli::lint::lint_source(shouli::BUILTIN_NAME, shouli::BUILTIN_RULES.as_bytes())
+    let linted = shouli::load::lint_rules(shouli::BUILTIN_NAME, shouli::BUILTIN_RULES.as_bytes())
         .expect("the built-in rules load");
     assert!(
         linted.diagnostics.is_empty(),

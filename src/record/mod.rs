@@ -166,3 +166,14 @@ pub fn decode(bytes: &[u8]) -> Result<&str, (Diagnostic, String)> {
         }
     }
 }
+
+/// The record's `id` when the rules declare one and the record gives it,
+/// else `fallback` (a file name, a line number).
+pub fn id_or(rules: &crate::model::RuleSet, rec: &Record, fallback: String) -> String {
+    if let Some(slot) = rules.field("id")
+        && let Value::Text(r) = rec.get(slot)
+    {
+        return rec.text(r).to_string();
+    }
+    fallback
+}

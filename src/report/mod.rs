@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::compile::Program;
 use crate::diag::Lang;
 use crate::eval::{Deciding, Status, Trace};
-use crate::model::{ClauseKind, Field, FieldType, Mask, Outcome, Piece, Template, Ty};
+use crate::model::{ClauseKind, Field, FieldType, Mask, Piece, Template, Ty};
 use crate::record::{Record, format_cents};
 use crate::value::{KeySet, Value};
 
@@ -360,17 +360,6 @@ impl<'p> Writer<'p, '_> {
                     }
                 }
             }
-        }
-    }
-}
-
-impl Outcome {
-    /// The exit code of `check` for this outcome (SPEC §5).
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Outcome::Accepted => 0,
-            Outcome::Rejected => 1,
-            Outcome::Incomplete => 3,
         }
     }
 }

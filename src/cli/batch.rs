@@ -1,0 +1,249 @@
+//! `shouli batch INPUT...`: the arguments, the progress bar, the output
+//! files; the work is `batch::run_observed`.
+
+use std::io::{self, IsTerminal as _, Write};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::load::{load_program, say};
+use super::{RuleArgs, exit};
+use crate::atomic::AtomicFile;
+use crate::batch::{BatchError, CHUNK, Format, Input, Only, Options, Progress, run_observed};
+use crate::diag::{Lang, Msg};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    /// One JSON object per record (SPEC §4's keys, plus `source` and `audit`)
+    Jsonl,
+    /// id, outcome, deciding, fired, missing, the deadlines, audit…
+    Csv,
+    /// An aligned table for people
+    Table,
+}
+
+impl From<BatchFormat> for Format {
+    fn from(f: BatchFormat) -> Format {
+        match f {
+            BatchFormat::Jsonl => Format::Jsonl,
+            BatchFormat::Csv => Format::Csv,
+            BatchFormat::Table => Format::Table,
+        }
+    }
+}
+
+/// Which records `--only` writes. The summary counts every record anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnlyArg {
+    /// The recorded outcome or clause differs from the rules'
+    Disagreements,
+    /// A deadline was missed
+    Breaches,
+    /// Records that could not be checked
+    Errors,
+}
+
+impl From<OnlyArg> for Only {
+    fn from(o: OnlyArg) -> Only {
+        match o {
+            OnlyArg::Disagreements => Only::Disagreements,
+            OnlyArg::Breaches => Only::Breaches,
+            OnlyArg::Errors => Only::Errors,
+        }
+    }
+}
+
+/// A progress bar on stderr: a bar and ETA when the input size is known,
+/// a spinner otherwise, and the counts so far.
+fn progress_bar(lang: Lang, total: Option<u64>) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    let eta = match lang {
+        Lang::Zh => "剩余",
+        Lang::En => "ETA",
+    };
+    let (bar, template) = match total {
+        Some(total) => (
+            ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr()),
+            format!(
+                "{{spinner}} {{elapsed_precise}} [{{wide_bar}}] {{percent:>3}}% {eta} {{eta}}\n  {{msg}}"
+            ),
+        ),
+        None => (
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+            "{spinner} {elapsed_precise} {msg}".to_string(),
+        ),
+    };
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// `shouli batch INPUT...`: the arguments.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// 输入：目录（递归读取 *.toml）、.jsonl、.csv 文件，或 -（标准输入的 JSON Lines） /
+    /// inputs: directories (every *.toml below), .jsonl and .csv files, or - (JSON Lines on stdin)
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// 输出格式（默认 jsonl） / output format (default: jsonl, whatever the output is)
+    #[arg(long, value_enum, default_value_t = BatchFormat::Jsonl)]
+    pub format: BatchFormat,
+    /// 写入文件（写完才出现，不会留下半个文件） / write to FILE (atomically: it appears only when complete)
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// 并行线程数（默认为全部核心） / threads (default: one per core)
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// 只输出这些记录（汇总仍统计全部） / write only these records (the summary still counts all)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub only: Vec<OnlyArg>,
+    /// 汇总另存为 JSON 文件 / also write the summary as JSON to FILE
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    /// 不显示进度条和汇总 / no progress bar and no summary on stderr
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// 遮盖姓名、电话等个人信息 / mask names and phone numbers in every output
+    #[arg(long)]
+    pub redact: bool,
+}
+
+/// `shouli batch`: returns the exit code (SPEC §5): 0 when every record was
+/// checked, 4 when some could not be (each is in the output), 2 when the
+/// batch could not start or its output could not be written.
+pub fn batch(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let lang = args.rules.lang();
+    let program = match load_program(&args.rules, err) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let say = |err: &mut dyn Write, m: &Msg| say(err, lang, m);
+
+    let mut inputs = Vec::new();
+    let mut stdin_taken = false;
+    for path in &args.inputs {
+        if path.as_os_str() == "-" {
+            if stdin_taken {
+                say(
+                    err,
+                    &Msg::new(
+                        "标准输入（-）只能出现一次",
+                        "standard input (-) can be given only once",
+                    ),
+                );
+                return exit::UNUSABLE;
+            }
+            stdin_taken = true;
+            inputs.push(Input::JsonLines {
+                name: "<stdin>".to_string(),
+                reader: Box::new(io::stdin()),
+            });
+        } else {
+            inputs.push(Input::Path(path.clone()));
+        }
+    }
+
+    let opts = Options {
+        format: args.format.into(),
+        jobs: args.jobs.map_or(0, usize::from),
+        lang,
+        redact: args.redact,
+        only: args.only.iter().map(|&o| o.into()).collect(),
+        chunk: CHUNK,
+    };
+
+    let mut file = match &args.output {
+        Some(path) => match AtomicFile::create(path) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                let shown = path.display();
+                say(
+                    err,
+                    &Msg::new(
+                        format!("无法创建输出文件 {shown}：{e}"),
+                        format!("cannot create the output file {shown}: {e}"),
+                    ),
+                );
+                return exit::UNUSABLE;
+            }
+        },
+        None => None,
+    };
+    let show_progress = !args.quiet && io::stderr().is_terminal();
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    let mut observe = |p: &Progress| {
+        if show_progress {
+            let bar = bar.get_or_insert_with(|| progress_bar(lang, p.total_bytes));
+            bar.set_position(p.bytes_read);
+            bar.set_message(p.message(lang));
+        }
+    };
+    let result = match &mut file {
+        Some(f) => run_observed(&program, inputs, &opts, f, &mut observe),
+        None => run_observed(&program, inputs, &opts, out, &mut observe),
+    };
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let summary = match result {
+        Ok(s) => s,
+        Err(BatchError::Closed) => return exit::OK,
+        Err(BatchError::Start(msgs)) => {
+            for m in &msgs {
+                say(err, m);
+            }
+            return exit::UNUSABLE;
+        }
+        Err(BatchError::Output(e)) => {
+            say(
+                err,
+                &Msg::new(
+                    format!("写出结果失败：{e}"),
+                    format!("cannot write the output: {e}"),
+                ),
+            );
+            return exit::UNUSABLE;
+        }
+    };
+    if let Some(f) = file
+        && let Err(e) = f.commit()
+    {
+        say(
+            err,
+            &Msg::new(
+                format!("无法完成输出文件：{e}"),
+                format!("cannot finish the output file: {e}"),
+            ),
+        );
+        return exit::UNUSABLE;
+    }
+    if !args.quiet {
+        let _ = err.write_all(summary.render(lang).as_bytes());
+    }
+    if let Some(path) = &args.summary {
+        let written = AtomicFile::create(path).and_then(|mut f| {
+            serde_json::to_writer_pretty(&mut f, &summary)?;
+            f.write_all(b"\n")?;
+            f.commit()
+        });
+        if let Err(e) = written {
+            let shown = path.display();
+            say(
+                err,
+                &Msg::new(
+                    format!("无法写入汇总文件 {shown}：{e}"),
+                    format!("cannot write the summary file {shown}: {e}"),
+                ),
+            );
+            return exit::UNUSABLE;
+        }
+    }
+    if summary.errors.count > 0 {
+        exit::SOME_UNCHECKED
+    } else {
+        exit::OK
+    }
+}
