@@ -2,8 +2,8 @@
 //! addressed by index, reading fields by slot. Nothing is looked up by name
 //! when a record is evaluated.
 
+use crate::base::{CmpOp, Unit};
 use crate::model::*;
-use crate::syntax::{CmpOp, Unit};
 use crate::value::{KeySet, Value};
 
 /// One step of a compiled expression. A node is either a *condition*,

@@ -2,10 +2,10 @@
 //! logic (SPEC §2). No I/O, no text: the trace holds statuses, key sets and
 //! values, and the reporter turns them into words.
 
+use crate::base::CmpOp;
 use crate::compile::{Node, Program, outcome_bit};
 use crate::model::{ClauseKind, Outcome};
 use crate::record::Record;
-use crate::syntax::CmpOp;
 use crate::value::{Date, KeySet, Value, shift_date};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,13 +11,13 @@
 
 use std::fmt::Write as _;
 
+use crate::base::{CmpOp, Unit};
 use crate::compile::Program;
 use crate::diag::Lang;
 use crate::eval::Status;
 use crate::model::{
     ClauseKind, Const, Expr, ExprKind, FieldId, FieldType, Outcome, Piece, RuleSet, Template, Ty,
 };
-use crate::syntax::{CmpOp, Unit};
 
 /// The document's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -288,7 +288,7 @@ fn build(program: &Program, lang: Lang) -> Doc {
         .map(|f| {
             let mut notes = Vec::new();
             let unit = |v: i64| match f.ty {
-                FieldType::Decimal => crate::record::format_cents(v),
+                FieldType::Decimal => crate::base::format_cents(v),
                 _ => v.to_string(),
             };
             if let Some(m) = f.min {
@@ -716,7 +716,7 @@ impl Phrases<'_> {
                 (false, false) => "no".into(),
             },
             Const::Int(i) => i.to_string(),
-            Const::Dec(d) => crate::record::format_cents(*d),
+            Const::Dec(d) => crate::base::format_cents(*d),
             Const::Date(d) => d.to_string(),
             Const::Text(t) => {
                 if zh {

@@ -16,6 +16,7 @@ extern crate alloc;
 
 pub mod atomic;
 pub mod audit;
+pub mod base;
 pub mod batch;
 pub mod check;
 pub mod cli;
@@ -55,6 +56,80 @@ mod layout {
                 out.push((path.display().to_string(), text));
             }
         }
+    }
+
+    /// Each module's stage: a module names only modules of its own stage or
+    /// an earlier one (`crate::x` outside comments and tests), and no two
+    /// modules name each other.
+    const STAGES: &[&[&str]] = &[
+        &["base"],
+        &["diag", "value"],
+        &["syntax"],
+        &["model"],
+        &["check", "record", "template"],
+        &["compile"],
+        &["eval"],
+        &["audit", "examples"],
+        &["report", "explain", "lint", "fmt", "atomic"],
+        &["load", "batch"],
+        &["cli", "lib", "main"],
+    ];
+
+    fn stage(module: &str) -> usize {
+        STAGES
+            .iter()
+            .position(|s| s.contains(&module))
+            .unwrap_or_else(|| panic!("module `{module}` has no stage in STAGES"))
+    }
+
+    /// The `crate::x` names in a source, comments and test modules left out.
+    fn imports(text: &str) -> Vec<String> {
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        let mut found = Vec::new();
+        for line in code.lines() {
+            let line = line.split("//").next().unwrap_or("");
+            let mut rest = line;
+            while let Some(i) = rest.find("crate::") {
+                rest = &rest[i + 7..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != "alloc" {
+                    found.push(name);
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn data_flows_one_way() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&src, &mut files);
+        let mut edges = std::collections::BTreeSet::new();
+        let mut wrong = Vec::new();
+        for (path, text) in &files {
+            let rel = Path::new(path).strip_prefix(&src).expect("under src");
+            let first = rel.components().next().expect("a file").as_os_str();
+            let module = first.to_string_lossy().trim_end_matches(".rs").to_string();
+            for name in imports(text) {
+                if name == module {
+                    continue;
+                }
+                if stage(&name) > stage(&module) {
+                    wrong.push(format!("{path}: `{module}` names the later `{name}`"));
+                }
+                edges.insert((module.clone(), name));
+            }
+        }
+        for (a, b) in &edges {
+            if edges.contains(&(b.clone(), a.clone())) {
+                wrong.push(format!("`{a}` and `{b}` name each other"));
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
     }
 
     #[test]

@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
+use crate::base::{CmpOp, Span, Unit};
 use crate::diag::Lang;
-use crate::record::Record;
-use crate::syntax::{CmpOp, Span, Unit};
 use crate::value::Date;
+use crate::value::Record;
 
 pub type FieldId = usize;
 pub type DefId = usize;

@@ -206,8 +206,8 @@ impl KeySet {
 /// deadline of every record, and jiff's general `Span` arithmetic costs
 /// several times as much for the same answer (tests below compare the two).
 #[inline]
-pub fn shift_date(date: Date, amount: i64, unit: crate::syntax::Unit) -> Option<Date> {
-    use crate::syntax::Unit;
+pub fn shift_date(date: Date, amount: i64, unit: crate::base::Unit) -> Option<Date> {
+    use crate::base::Unit;
     match unit {
         Unit::Days => Date::from_day_number(i64::from(date.0).checked_add(amount)?),
         Unit::Months | Unit::Years => {
@@ -274,10 +274,77 @@ fn from_march_based(year: u32, month: u32, day: u32) -> i32 {
     (days_before_year + days_before_month + day - 1).wrapping_sub(SHIFT_DAYS) as i32
 }
 
+/// A record's values, a slot per field of the rules it was loaded for.
+/// Reusable: `clear` keeps the buffers, so a batch allocates nothing per
+/// record once warm.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    values: Vec<Value>,
+    present: KeySet,
+    text: String,
+}
+
+impl Record {
+    pub fn new(fields: usize) -> Record {
+        Record {
+            values: vec![Value::Absent; fields],
+            present: KeySet::EMPTY,
+            text: String::new(),
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.values.fill(Value::Absent);
+        self.present = KeySet::EMPTY;
+        self.text.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.present.is_empty()
+    }
+
+    #[inline]
+    pub fn get(&self, slot: usize) -> Value {
+        self.values[slot]
+    }
+
+    /// The slots that hold a value.
+    pub fn present(&self) -> KeySet {
+        self.present
+    }
+
+    pub fn set(&mut self, slot: usize, value: Value) {
+        if value.is_absent() {
+            self.present.remove(slot);
+        } else {
+            self.present.insert(slot);
+        }
+        self.values[slot] = value;
+    }
+
+    /// Copies text into the record's buffer.
+    pub fn push_text(&mut self, text: &str) -> Value {
+        let start = self.text.len() as u32;
+        self.text.push_str(text);
+        Value::Text(TextRef {
+            start,
+            len: text.len() as u32,
+        })
+    }
+
+    pub fn text(&self, r: TextRef) -> &str {
+        &self.text[r.start as usize..(r.start + r.len) as usize]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::Unit;
+    use crate::base::Unit;
 
     fn date(y: i16, m: i8, d: i8) -> Date {
         jiff::civil::date(y, m, d).into()

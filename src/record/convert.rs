@@ -1,6 +1,7 @@
 //! One value from any record source → a typed [`Value`], checked against
 //! its field's declaration.
 
+use crate::base::format_cents;
 use crate::diag::Msg;
 use crate::model::{Field, FieldType};
 use crate::syntax::{LitKind, build_parse_date, build_parse_number};
@@ -387,11 +388,4 @@ fn check_bounds(field: &Field, value: Value) -> Result<(), ValueError> {
         )));
     }
     Ok(())
-}
-
-/// Hundredths as a decimal: 39900 → "399.00".
-pub fn format_cents(d: i64) -> String {
-    let sign = if d < 0 { "-" } else { "" };
-    let a = d.unsigned_abs();
-    format!("{sign}{}.{:02}", a / 100, a % 100)
 }

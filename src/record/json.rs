@@ -16,9 +16,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{Raw, Record, ValueError, convert, convert_item, describe_type};
+use crate::base::Span;
 use crate::diag::{Diagnostic, Lang, Msg, did_you_mean};
 use crate::model::{FieldId, FieldType, RuleSet};
-use crate::syntax::Span;
 use crate::value::{KeySet, Value};
 
 /// Reads JSON Lines records for one rule set. Build once, share between

@@ -7,77 +7,11 @@ pub mod csv;
 pub mod json;
 pub mod toml;
 
-pub use convert::{Raw, ValueError, convert, convert_item, describe_type, format_cents};
+pub use convert::{Raw, ValueError, convert, convert_item, describe_type};
 
 use crate::diag::{Diagnostic, Msg, Source};
-use crate::value::{KeySet, TextRef, Value};
-
-/// A record's values, a slot per field of the rules it was loaded for.
-/// Reusable: `clear` keeps the buffers, so a batch allocates nothing per
-/// record once warm.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Record {
-    values: Vec<Value>,
-    present: KeySet,
-    text: String,
-}
-
-impl Record {
-    pub fn new(fields: usize) -> Record {
-        Record {
-            values: vec![Value::Absent; fields],
-            present: KeySet::EMPTY,
-            text: String::new(),
-        }
-    }
-
-    pub fn clear(&mut self) {
-        self.values.fill(Value::Absent);
-        self.present = KeySet::EMPTY;
-        self.text.clear();
-    }
-
-    pub fn len(&self) -> usize {
-        self.values.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.present.is_empty()
-    }
-
-    #[inline]
-    pub fn get(&self, slot: usize) -> Value {
-        self.values[slot]
-    }
-
-    /// The slots that hold a value.
-    pub fn present(&self) -> KeySet {
-        self.present
-    }
-
-    pub fn set(&mut self, slot: usize, value: Value) {
-        if value.is_absent() {
-            self.present.remove(slot);
-        } else {
-            self.present.insert(slot);
-        }
-        self.values[slot] = value;
-    }
-
-    /// Copies text into the record's buffer.
-    pub fn push_text(&mut self, text: &str) -> Value {
-        let start = self.text.len() as u32;
-        self.text.push_str(text);
-        Value::Text(TextRef {
-            start,
-            len: text.len() as u32,
-        })
-    }
-
-    pub fn text(&self, r: TextRef) -> &str {
-        &self.text[r.start as usize..(r.start + r.len) as usize]
-    }
-}
+pub use crate::value::Record;
+use crate::value::Value;
 
 /// The warning for a record in which nothing is filled in (an empty file,
 /// comments only, a blank form, `{}`, a row of blank cells): most likely

@@ -9,11 +9,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::base::format_cents;
 use crate::compile::Program;
 use crate::diag::Lang;
 use crate::eval::{Deciding, Status, Trace};
 use crate::model::{ClauseKind, Field, FieldType, Mask, Piece, Template, Ty};
-use crate::record::{Record, format_cents};
+use crate::record::Record;
 use crate::value::{KeySet, Value};
 
 /// How a report is written.

@@ -1,9 +1,7 @@
 //! The syntax tree: what the rule file says, with a byte span on every node.
 //! Nothing here is resolved or type-checked; see `check` for that.
 
-use std::ops::Range;
-
-pub type Span = Range<usize>;
+pub use crate::base::{CmpOp, Span, Unit};
 
 /// A string as written, with its span (quotes included) and its value
 /// (escapes resolved).
@@ -165,52 +163,6 @@ pub enum LitKind {
     Dec(i64),
     Bool(bool),
     Date(crate::value::Date),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CmpOp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-impl CmpOp {
-    /// Whether the comparison holds for an ordering of its two sides;
-    /// `None` (values that cannot be ordered, e.g. different texts) is
-    /// "not equal".
-    pub fn holds(self, ord: Option<std::cmp::Ordering>) -> bool {
-        match (self, ord) {
-            (CmpOp::Eq, Some(o)) => o.is_eq(),
-            (CmpOp::Ne, Some(o)) => o.is_ne(),
-            (CmpOp::Lt, Some(o)) => o.is_lt(),
-            (CmpOp::Le, Some(o)) => o.is_le(),
-            (CmpOp::Gt, Some(o)) => o.is_gt(),
-            (CmpOp::Ge, Some(o)) => o.is_ge(),
-            (CmpOp::Ne, None) => true,
-            (_, None) => false,
-        }
-    }
-
-    pub fn symbol(self) -> &'static str {
-        match self {
-            CmpOp::Eq => "==",
-            CmpOp::Ne => "!=",
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    Days,
-    Months,
-    Years,
 }
 
 #[derive(Debug, Clone, PartialEq)]
