@@ -17,6 +17,7 @@ extern crate alloc;
 pub mod atomic;
 pub mod audit;
 pub mod batch;
+pub mod calendar;
 pub mod check;
 pub mod cli;
 pub mod compile;
