@@ -18,6 +18,7 @@ pub mod atomic;
 pub mod audit;
 pub mod base;
 pub mod batch;
+pub mod calendar;
 pub mod check;
 pub mod cli;
 pub mod compile;
