@@ -177,7 +177,7 @@ pub fn audit(fields: &AuditFields, program: &Program, rec: &Record, trace: &Trac
         audit.recorded_clause = Some(r);
         let cited = rec.text(r);
         let deciding = program.deciding_id(trace.deciding);
-        let agrees = same_clause(cited, deciding)
+        let agrees = deciding.is_some_and(|d| same_clause(cited, d))
             || (trace.outcome == Outcome::Rejected
                 && trace
                     .fired(program)

@@ -50,6 +50,8 @@ pub enum Unit {
     Days,
     Months,
     Years,
+    /// Working days, by the holiday calendar (`calendar`).
+    Workdays,
 }
 
 /// Hundredths as a decimal: 39900 → "399.00".

@@ -173,6 +173,14 @@ impl Calendar {
         })
     }
 
+    /// The built-in calendar, parsed once per process and shared.
+    pub fn shared_builtin() -> std::sync::Arc<Calendar> {
+        static BUILTIN: std::sync::OnceLock<std::sync::Arc<Calendar>> = std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| std::sync::Arc::new(Calendar::builtin()))
+            .clone()
+    }
+
     /// Reads a calendar file. Every problem found is reported, in the order
     /// of the file, with its span into `text`.
     pub fn parse(name: &str, text: &str) -> Result<Calendar, Vec<Diagnostic>> {

@@ -77,6 +77,10 @@ fn check_file(
             c.field(f);
         }
     }
+    let reference = header
+        .reference
+        .as_ref()
+        .and_then(|key| c.date_key(key, "reference"));
     let ast_defines: Vec<&syntax::Define> = file
         .items
         .iter()
@@ -214,6 +218,7 @@ fn check_file(
         source: header.source.as_ref().map(|s| s.value.clone()),
         version: header.version.as_ref().map(|s| s.value.clone()),
         effective,
+        reference,
         field_index: c.field_index,
         fields: c.fields,
         defines,
@@ -453,10 +458,10 @@ impl Checker<'_> {
         let max = bound(&f.max);
         let personal = match &f.personal {
             None => None,
-            Some(p) => match p.name.as_str() {
-                "name" => Some(Mask::Name),
-                "phone" => Some(Mask::Phone),
-                other => {
+            Some(p) => match Mask::from_word(&p.name) {
+                Some(mask) => Some(mask),
+                None => {
+                    let other = p.name.as_str();
                     self.diags.push(
                         Diagnostic::error(
                             "unknown-mask",
@@ -467,8 +472,8 @@ impl Checker<'_> {
                             ),
                         )
                         .with_help(Msg::new(
-                            "写作 personal name（姓名）或 personal phone（电话号码）",
-                            "write `personal name` or `personal phone`",
+                            "类别有 name（姓名）、phone（电话号码）、address（地址）、id_number（身份证件号码）、email（电子邮箱）",
+                            "the categories are name, phone, address, id_number and email",
                         )),
                     );
                     None
@@ -485,6 +490,7 @@ impl Checker<'_> {
             max,
             personal,
             form: f.form.is_some(),
+            office: f.office.is_some(),
             span: f.span.clone(),
         });
     }
@@ -556,9 +562,9 @@ impl Checker<'_> {
     fn misplaced(&mut self, stmt: &syntax::ClauseStmt, kind: &str) {
         let (word, span) = stmt_word(stmt);
         let allowed = match kind {
-            "basis" | "ground" => "source、when、because、unknown、otherwise",
-            "evidence" => "source、require、because、unknown、otherwise",
-            "deadline" => "source、due、applies、because",
+            "basis" | "ground" => "source、when、in force、because、unknown、otherwise",
+            "evidence" => "source、require、in force、because、unknown、otherwise",
+            "deadline" => "source、due、applies、recorded、in force、because",
             _ => "source、because",
         };
         let help = match (word, kind) {
@@ -605,6 +611,8 @@ impl Checker<'_> {
             condition: None,
             due: None,
             applies: None,
+            in_force: None,
+            recorded: None,
             because: None,
             unknown: None,
             otherwise: None,
@@ -718,6 +726,34 @@ impl Checker<'_> {
                         }
                     }
                     out.applies = Some(outcomes);
+                }
+                (S::InForce { from, until }, _) => {
+                    once(out.in_force.is_some(), self);
+                    let date = |l: &Option<syntax::Lit>| match l.as_ref().map(|l| &l.kind) {
+                        Some(LitKind::Date(d)) => Some(*d),
+                        _ => None,
+                    };
+                    let (from_d, until_d) = (date(from), date(until));
+                    if let (Some(a), Some(b)) = (from_d, until_d)
+                        && a > b
+                    {
+                        let span = until
+                            .as_ref()
+                            .map_or(cl.id.span.clone(), |l| l.span.clone());
+                        self.error(
+                            "empty-period",
+                            span,
+                            Msg::new(
+                                "生效期间为空：until 的日期早于 from 的日期",
+                                "the period in force is empty: `until` is before `from`",
+                            ),
+                        );
+                    }
+                    out.in_force = Some((from_d, until_d));
+                }
+                (S::Recorded(key), ClauseKind::Deadline) => {
+                    once(out.recorded.is_some(), self);
+                    out.recorded = self.date_key(key, "recorded");
                 }
                 (S::Because(t), _) => {
                     once(out.because.is_some(), self);
@@ -1369,6 +1405,26 @@ impl Checker<'_> {
         ok.then_some(set)
     }
 
+    /// A key that must name a declared date field (`reference`, `recorded`).
+    fn date_key(&mut self, key: &syntax::Name, word: &str) -> Option<FieldId> {
+        let Some(&id) = self.field_index.get(&key.name) else {
+            self.undeclared(&key.name, key.span.clone());
+            return None;
+        };
+        if self.fields[id].ty != FieldType::Date {
+            self.error(
+                "not-a-date-field",
+                key.span.clone(),
+                Msg::new(
+                    format!("{word} 要写一个日期字段，`{}` 不是日期", key.name),
+                    format!("`{word}` takes a date field; `{}` is not a date", key.name),
+                ),
+            );
+            return None;
+        }
+        Some(id)
+    }
+
     fn undeclared(&mut self, key: &str, span: Span) {
         if self.broken.contains(key) {
             return; // its declaration was reported already
@@ -1653,6 +1709,13 @@ fn stmt_word(stmt: &syntax::ClauseStmt) -> (&'static str, Span) {
         S::Require(e) => ("require", e.span.clone()),
         S::Due { name, .. } => ("due", name.span.clone()),
         S::AppliesTo(n) => ("applies", n.first().map_or(0..0, |n| n.span.clone())),
+        S::InForce { from, until } => (
+            "in force",
+            from.as_ref()
+                .or(until.as_ref())
+                .map_or(0..0, |d| d.span.clone()),
+        ),
+        S::Recorded(k) => ("recorded", k.span.clone()),
         S::Because(t) => ("because", t.zh.span.clone()),
         S::Unknown(t) => ("unknown", t.zh.span.clone()),
         S::Otherwise(t) => ("otherwise", t.zh.span.clone()),

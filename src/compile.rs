@@ -4,7 +4,10 @@
 
 use crate::base::{CmpOp, Unit};
 use crate::model::*;
-use crate::value::{KeySet, Value};
+use std::sync::Arc;
+
+use crate::calendar::Calendar;
+use crate::value::{Date, KeySet, Value};
 
 /// One step of a compiled expression. A node is either a *condition*,
 /// whose value is a [`crate::eval::Kleene`] truth value, or a *value* node,
@@ -115,6 +118,9 @@ pub(crate) struct CompiledClause {
     pub due: Option<u32>,
     /// Bit per [`Outcome`] the clause applies to (deadlines).
     pub applies: u8,
+    /// The first and last day in force (`Date::MIN`, `Date::MAX` when
+    /// open); `None` for a clause always in force.
+    pub period: Option<(Date, Date)>,
 }
 
 /// Rules ready to evaluate, with the checked rules they came from (for
@@ -149,6 +155,21 @@ pub struct Program {
     /// The clauses with a `due` date, in clause order.
     pub(crate) deadlines: Vec<usize>,
     pub(crate) clauses: Vec<CompiledClause>,
+    /// The record's reference date's slot, where some clause has a period.
+    pub(crate) reference: Option<usize>,
+    /// Whether any clause has a period in force.
+    pub(crate) periods: bool,
+    /// The holiday calendar `+ N workdays` counts by.
+    pub calendar: Arc<Calendar>,
+}
+
+impl Program {
+    /// The program counting working days by `calendar` (the built-in one
+    /// with an office's years merged in, say).
+    pub fn with_calendar(mut self, calendar: Calendar) -> Program {
+        self.calendar = Arc::new(calendar);
+        self
+    }
 }
 
 pub fn outcome_bit(o: Outcome) -> u8 {
@@ -175,6 +196,9 @@ pub fn compile(mut rules: RuleSet) -> Program {
         evidence: Vec::new(),
         deadlines: Vec::new(),
         clauses: Vec::new(),
+        reference: None,
+        periods: false,
+        calendar: Calendar::shared_builtin(),
         rules,
     };
     let mut define_reads = vec![KeySet::EMPTY; defines.len()];
@@ -201,12 +225,18 @@ pub fn compile(mut rules: RuleSet) -> Program {
             None => 0b111,
             Some(list) => list.iter().fold(0, |m, &o| m | outcome_bit(o)),
         };
+        let period = c
+            .in_force
+            .map(|(from, until)| (from.unwrap_or(Date::MIN), until.unwrap_or(Date::MAX)));
+        p.periods |= period.is_some();
         p.clauses.push(CompiledClause {
             kind: c.kind,
             due,
             applies,
+            period,
         });
     }
+    p.reference = p.rules.reference;
     p.rules.defines = defines;
     p.rules.clauses = clauses;
     p.schedule = Schedule::of(&p.nodes);

@@ -2,7 +2,7 @@
 //! logic (SPEC §2). No I/O, no text: the trace holds statuses, key sets and
 //! values, and the reporter turns them into words.
 
-use crate::base::CmpOp;
+use crate::base::{CmpOp, Unit};
 use crate::compile::{Node, Program, outcome_bit};
 use crate::model::{ClauseKind, Outcome};
 use crate::record::Record;
@@ -22,6 +22,9 @@ pub enum Status {
     Due,
     /// A deadline that does not apply to this outcome.
     NotApplicable,
+    /// The clause's period in force excludes the record's reference date:
+    /// not evaluated, holds nothing open (SPEC §6).
+    NotInForce,
 }
 
 impl Status {
@@ -35,6 +38,7 @@ impl Status {
             Status::Unmet => "unmet",
             Status::Due => "due",
             Status::NotApplicable => "not_applicable",
+            Status::NotInForce => "not_in_force",
         }
     }
 }
@@ -124,32 +128,31 @@ impl ClauseResult {
 pub enum Deciding {
     /// An index into the program's clauses.
     Clause(usize),
-    /// Every basis was false: the scope clause (1.0).
+    /// Every basis in force was false: the scope clause (declared wherever
+    /// basis clauses are).
     Scope,
+    /// Accepted under rules that declare no basis in force: no clause
+    /// decided (`deciding: null`).
+    None,
 }
 
-/// The clause id SPEC §2 cites when every basis is false and the rule file
-/// declares no `scope` clause of its own.
-pub const SCOPE_ID: &str = "1.0";
-
 impl Program {
-    /// The id of the clause that decided (`"1.3(2)"`, or the scope clause's).
-    pub fn deciding_id(&self, d: Deciding) -> &str {
+    /// The id of the clause that decided (`"1.3(2)"`, or the scope
+    /// clause's); `None` when none did.
+    pub fn deciding_id(&self, d: Deciding) -> Option<&str> {
         match d {
-            Deciding::Clause(i) => &self.rules.clauses[i].id,
-            Deciding::Scope => self
-                .rules
-                .scope
-                .as_ref()
-                .map_or(SCOPE_ID, |s| s.id.as_str()),
+            Deciding::Clause(i) => Some(&self.rules.clauses[i].id),
+            Deciding::Scope => self.rules.scope.as_ref().map(|s| s.id.as_str()),
+            Deciding::None => None,
         }
     }
 
-    /// The deciding clause's title, empty for an undeclared scope clause.
+    /// The deciding clause's title; empty when no clause decided.
     pub fn deciding_title(&self, d: Deciding, lang: crate::diag::Lang) -> &str {
         match d {
             Deciding::Clause(i) => self.rules.clauses[i].title.get(lang),
             Deciding::Scope => self.rules.scope.as_ref().map_or("", |s| s.title.get(lang)),
+            Deciding::None => "",
         }
     }
 }
@@ -170,6 +173,14 @@ pub struct Trace {
     open: Vec<bool>,
     /// Meaningful only where the status is `Due`.
     dues: Vec<Date>,
+    /// A working-day deadline's first date (what its count started from):
+    /// meaningful only where the status is `Due` and the deadline counts
+    /// working days.
+    starts: Vec<Date>,
+    /// The year whose holiday arrangement a working-day count lacked:
+    /// meaningful only where a deadline's status is `Unknown` with no key
+    /// held open (0 for none).
+    gaps: Vec<i32>,
     /// Each definition's value, by definition id.
     pub defines: Vec<Value>,
     pub outcome: Outcome,
@@ -189,6 +200,8 @@ impl Default for Trace {
             keys: Vec::new(),
             open: Vec::new(),
             dues: Vec::new(),
+            starts: Vec::new(),
+            gaps: Vec::new(),
             defines: Vec::new(),
             outcome: Outcome::Incomplete,
             deciding: Deciding::Scope,
@@ -258,11 +271,84 @@ impl Trace {
         (*self.statuses.get(clause)? == Status::Due).then(|| self.dues[clause])
     }
 
+    /// Where a working-day deadline's count started, for the days it
+    /// skipped; `None` for other clauses.
+    pub fn workday_start(&self, program: &Program, clause: usize) -> Option<Date> {
+        let due = program.clauses.get(clause)?.due?;
+        (self.due(clause).is_some() && program.counts_workdays(due)).then(|| self.starts[clause])
+    }
+
+    /// The year whose holiday arrangement a working-day deadline's count
+    /// lacked (its date is unknown for that reason alone).
+    pub fn calendar_gap(&self, clause: usize) -> Option<i32> {
+        (self.statuses.get(clause) == Some(&Status::Unknown) && self.gaps[clause] != 0)
+            .then(|| self.gaps[clause])
+    }
+
     /// Indices of the grounds that hold, in clause order.
     pub fn fired<'a>(&'a self, program: &'a Program) -> impl Iterator<Item = usize> + 'a {
         self.statuses.iter().enumerate().filter_map(move |(i, &s)| {
             (program.clauses[i].kind == ClauseKind::Ground && s == Status::True).then_some(i)
         })
+    }
+}
+
+/// Whether a clause is in force for a record.
+#[derive(Clone, Copy)]
+enum InForce {
+    Yes,
+    No,
+    /// The reference date is absent: unknown, held open by these keys.
+    Unknown(KeySet),
+}
+
+impl Program {
+    /// Whether node `n` counts working days (`… + N workdays`).
+    pub(crate) fn counts_workdays(&self, n: u32) -> bool {
+        matches!(
+            self.nodes[n as usize],
+            Node::Shift(_, _, Unit::Workdays, false) | Node::ShiftBy(_, _, Unit::Workdays)
+        )
+    }
+
+    /// For a working-day count `date + N workdays` at node `n`: the date
+    /// and the count, by `value` (each absent or unusable as `None`).
+    fn workday_count(
+        &self,
+        n: u32,
+        value: &mut dyn FnMut(u32) -> Value,
+    ) -> Option<(Date, Option<u32>)> {
+        let (date, count) = match self.nodes[n as usize] {
+            Node::Shift(date, amount, Unit::Workdays, false) => (
+                date,
+                match value(amount) {
+                    Value::Int(a) => u32::try_from(a).ok(),
+                    _ => None,
+                },
+            ),
+            Node::ShiftBy(date, amount, Unit::Workdays) => (date, u32::try_from(amount).ok()),
+            _ => return None,
+        };
+        match value(date) {
+            Value::Date(d) => Some((d, count)),
+            _ => None,
+        }
+    }
+
+    /// `date` shifted by `amount` units: working days by the program's
+    /// calendar (`Ok(None)` when the calendar lacks a year the count needs,
+    /// or for a negative count), the others on the civil calendar
+    /// (`Err` when the result leaves it).
+    #[inline]
+    fn shift(&self, date: Date, amount: i64, unit: Unit) -> Result<Option<Date>, DateOutOfRange> {
+        match unit {
+            Unit::Workdays => Ok(u32::try_from(amount)
+                .ok()
+                .and_then(|n| self.calendar.add_workdays(date, n).ok())),
+            _ => shift_date(date, amount, unit)
+                .map(Some)
+                .ok_or(DateOutOfRange),
+        }
     }
 }
 
@@ -383,14 +469,15 @@ fn sweep_all(p: &Program, rec: &Record, vals: &mut [Value], conds: &mut [Kleene]
                 vals[i] = match (vals[date as usize], vals[amount as usize]) {
                     (Value::Date(d), Value::Int(a)) => {
                         let a = if negative { a.checked_neg() } else { Some(a) };
-                        shifted(a.and_then(|a| shift_date(d, a, unit)), &mut overflow)
+                        let shift = a.ok_or(DateOutOfRange).and_then(|a| p.shift(d, a, unit));
+                        shifted(shift, &mut overflow)
                     }
                     _ => Value::Absent,
                 }
             }
             Node::ShiftBy(date, amount, unit) => {
                 vals[i] = match vals[date as usize] {
-                    Value::Date(d) => shifted(shift_date(d, amount, unit), &mut overflow),
+                    Value::Date(d) => shifted(p.shift(d, amount, unit), &mut overflow),
                     _ => Value::Absent,
                 }
             }
@@ -512,10 +599,11 @@ fn present(rec: &Record, slots: KeySet) -> Kleene {
 }
 
 /// A shifted date's value; an overflow is noted.
-fn shifted(date: Option<crate::value::Date>, overflow: &mut bool) -> Value {
+fn shifted(date: Result<Option<Date>, DateOutOfRange>, overflow: &mut bool) -> Value {
     match date {
-        Some(d) => Value::Date(d),
-        None => {
+        Ok(Some(d)) => Value::Date(d),
+        Ok(None) => Value::Absent,
+        Err(DateOutOfRange) => {
             *overflow = true;
             Value::Absent
         }
@@ -575,6 +663,8 @@ impl Program {
             trace.keys.resize(clauses, KeySet::EMPTY);
             trace.open.resize(clauses, false);
             trace.dues.resize(clauses, Date::EPOCH);
+            trace.starts.resize(clauses, Date::EPOCH);
+            trace.gaps.resize(clauses, 0);
         }
         let mut keyed = Keyed {
             program: self,
@@ -632,12 +722,50 @@ impl Program {
         // and a few branch-free minima; deadlines come after the outcome.
         const NONE: usize = usize::MAX;
         let first = |first: usize, i: usize, yes: bool| first.min(if yes { i } else { NONE });
+        // Periods in force, judged against the reference date (SPEC §6):
+        // a clause outside its period is not evaluated and holds nothing
+        // open; with the reference date absent, it is unknown on that key.
+        let reference = match self.reference.map(|slot| (slot, rec.get(slot))) {
+            Some((_, Value::Date(d))) => Ok(d),
+            Some((slot, _)) => Err(KeySet::one(slot)),
+            None => Err(KeySet::EMPTY),
+        };
+        let periods = self.periods;
+        let in_force = |i: usize| -> InForce {
+            if !periods {
+                return InForce::Yes;
+            }
+            match (self.clauses[i].period, reference) {
+                (None, _) => InForce::Yes,
+                (Some((from, until)), Ok(d)) if from <= d && d <= until => InForce::Yes,
+                (Some(_), Ok(_)) => InForce::No,
+                (Some(_), Err(keys)) => InForce::Unknown(keys),
+            }
+        };
         let (statuses, keys) = (&mut trace.statuses, &mut trace.keys);
         let (mut first_true_basis, mut first_open_basis) = (NONE, NONE);
-        let mut all_basis_false = true;
+        // Scope rejection needs a basis in force, all of them false.
+        let mut all_basis_false = self.rules.scope.is_some();
+        let mut any_basis = false;
         let mut basis_keys = KeySet::EMPTY;
         for &(i, n) in &self.bases {
-            let truth = conds[n as usize];
+            let truth = match in_force(i) {
+                InForce::Yes => conds[n as usize],
+                InForce::No => {
+                    statuses[i] = Status::NotInForce;
+                    continue;
+                }
+                InForce::Unknown(held) => {
+                    statuses[i] = Status::Unknown;
+                    any_basis = true;
+                    all_basis_false = false;
+                    first_open_basis = first_open_basis.min(i);
+                    keys[i] = held;
+                    basis_keys = basis_keys.union(held);
+                    continue;
+                }
+            };
+            any_basis = true;
             statuses[i] = TRUTH[truth as usize];
             first_true_basis = first(first_true_basis, i, truth == Kleene::True);
             all_basis_false &= truth == Kleene::False;
@@ -647,10 +775,24 @@ impl Program {
                 basis_keys = basis_keys.union(keys[i]);
             }
         }
+        all_basis_false &= any_basis;
         let (mut first_fired, mut first_open) = (NONE, NONE);
         let mut open_keys = KeySet::EMPTY;
         for &(i, n) in &self.grounds {
-            let truth = conds[n as usize];
+            let truth = match in_force(i) {
+                InForce::Yes => conds[n as usize],
+                InForce::No => {
+                    statuses[i] = Status::NotInForce;
+                    continue;
+                }
+                InForce::Unknown(held) => {
+                    statuses[i] = Status::Unknown;
+                    first_open = first_open.min(i);
+                    keys[i] = held;
+                    open_keys = open_keys.union(held);
+                    continue;
+                }
+            };
             statuses[i] = TRUTH[truth as usize];
             first_fired = first(first_fired, i, truth == Kleene::True);
             if truth == Kleene::Unknown {
@@ -660,7 +802,20 @@ impl Program {
             }
         }
         for &(i, n) in &self.evidence {
-            let truth = conds[n as usize];
+            let truth = match in_force(i) {
+                InForce::Yes => conds[n as usize],
+                InForce::No => {
+                    statuses[i] = Status::NotInForce;
+                    continue;
+                }
+                InForce::Unknown(held) => {
+                    statuses[i] = Status::Unknown;
+                    first_open = first_open.min(i);
+                    keys[i] = held;
+                    open_keys = open_keys.union(held);
+                    continue;
+                }
+            };
             let met = truth == Kleene::True;
             statuses[i] = if met { Status::Met } else { Status::Unmet };
             if !met {
@@ -684,11 +839,12 @@ impl Program {
         } else if first_open != NONE {
             trace.missing = open_keys;
             (Outcome::Incomplete, Deciding::Clause(first_open))
-        } else {
-            // No basis is false or unknown here (an unknown one would be
-            // open), and not all are false: one holds.
-            debug_assert_ne!(first_true_basis, NONE);
+        } else if first_true_basis != NONE {
             (Outcome::Accepted, Deciding::Clause(first_true_basis))
+        } else {
+            // No basis in force: acceptance needs none (SPEC §6).
+            debug_assert!(!any_basis);
+            (Outcome::Accepted, Deciding::None)
         };
 
         let bit = outcome_bit(trace.outcome);
@@ -698,14 +854,40 @@ impl Program {
                 statuses[i] = Status::NotApplicable;
                 continue;
             };
+            match in_force(i) {
+                InForce::Yes => {}
+                InForce::No => {
+                    statuses[i] = Status::NotInForce;
+                    continue;
+                }
+                InForce::Unknown(held) => {
+                    statuses[i] = Status::Unknown;
+                    keys[i] = held;
+                    trace.gaps[i] = 0;
+                    continue;
+                }
+            }
             match value(&mut keyed, n) {
                 Value::Date(d) => {
                     statuses[i] = Status::Due;
                     trace.dues[i] = d;
+                    if let Some((start, _)) = self.workday_count(n, &mut |m| value(&mut keyed, m)) {
+                        trace.starts[i] = start;
+                    }
                 }
                 _ => {
                     statuses[i] = Status::Unknown;
                     keys[i] = keyed.eval(n).1;
+                    // Inputs all present, yet no date: a working-day count
+                    // that ran out of the calendar.
+                    trace.gaps[i] = 0;
+                    if keys[i].is_empty()
+                        && let Some((start, Some(count))) =
+                            self.workday_count(n, &mut |m| value(&mut keyed, m))
+                        && let Err(missing) = self.calendar.add_workdays(start, count)
+                    {
+                        trace.gaps[i] = missing.year;
+                    }
                 }
             }
         }
@@ -871,9 +1053,10 @@ impl Ctx<'_> {
                 match (vd, va) {
                     (Value::Date(d), Value::Int(a)) => {
                         let a = if negative { a.checked_neg() } else { Some(a) };
-                        match a.and_then(|a| shift_date(d, a, unit)) {
-                            Some(d) => (Value::Date(d), KeySet::EMPTY),
-                            None => {
+                        match a.ok_or(DateOutOfRange).and_then(|a| p.shift(d, a, unit)) {
+                            Ok(Some(d)) => (Value::Date(d), KeySet::EMPTY),
+                            Ok(None) => (Value::Absent, KeySet::EMPTY),
+                            Err(_) => {
                                 self.overflow = true;
                                 (Value::Absent, KeySet::EMPTY)
                             }
@@ -883,12 +1066,10 @@ impl Ctx<'_> {
                 }
             }
             Node::ShiftBy(date, amount, unit) => match self.eval(date) {
-                (Value::Date(d), _) => match shift_date(d, amount, unit) {
-                    Some(d) => (Value::Date(d), KeySet::EMPTY),
-                    None => {
-                        self.overflow = true;
-                        (Value::Absent, KeySet::EMPTY)
-                    }
+                (Value::Date(d), _) => match p.shift(d, amount, unit) {
+                    Ok(Some(d)) => (Value::Date(d), KeySet::EMPTY),
+                    Ok(None) => (Value::Absent, KeySet::EMPTY),
+                    Err(_) => (Value::Absent, KeySet::EMPTY),
                 },
                 (_, keys) => (Value::Absent, keys),
             },

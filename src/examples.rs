@@ -203,7 +203,11 @@ fn run_one(
 /// of an evaluated record.
 pub fn actual_of(program: &Program, trace: &Trace) -> Actual {
     let rules = &program.rules;
-    let deciding = program.deciding_id(trace.deciding).to_string();
+    // No clause decided (accepted under rules without a basis): empty.
+    let deciding = program
+        .deciding_id(trace.deciding)
+        .unwrap_or_default()
+        .to_string();
     let mut missing: Vec<String> = trace
         .missing
         .iter()
@@ -332,7 +336,10 @@ pub fn parse_expectation(
                     )));
                 }
             },
-            "deciding" => expected.deciding = Some(value.to_string()),
+            // `deciding=` or `deciding=null`: no clause decided.
+            "deciding" => {
+                expected.deciding = Some(if value == "null" { "" } else { value }.to_string())
+            }
             "fired" => expected.fired = Some(list(value)),
             "missing" => {
                 let mut keys = list(value);
@@ -524,7 +531,7 @@ impl Coverage {
                     State::UnmetAbsent
                 }
                 Status::Unmet => State::UnmetValue,
-                Status::Due | Status::NotApplicable => continue,
+                Status::Due | Status::NotApplicable | Status::NotInForce => continue,
             };
             if let Some(s) = c.states.iter_mut().find(|s| s.0 == state) {
                 s.1 += 1;

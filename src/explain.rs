@@ -691,6 +691,7 @@ impl Phrases<'_> {
                     Unit::Days => self.w("天", "days"),
                     Unit::Months => self.w("个月", "months"),
                     Unit::Years => self.w("年", "years"),
+                    Unit::Workdays => self.w("个工作日", "working days"),
                 };
                 format!("{d} {op} {n} {unit}")
             }
@@ -793,6 +794,7 @@ impl Phrases<'_> {
             Status::Unmet => self.w("未满足", "unmet"),
             Status::Due => self.w("已计算", "computed"),
             Status::NotApplicable => self.w("不适用", "not applicable"),
+            Status::NotInForce => self.w("不在生效期间", "not in force"),
         });
         match (status, zh) {
             (Some(s), true) => format!("「{}」：预期 {expected}；本条：{s}", e.name),

@@ -343,7 +343,10 @@ impl Printer<'_> {
 
     fn header(&mut self, h: &Header) {
         let open = format!("rules {} {{", quote(&h.title.value));
-        let empty = h.source.is_none() && h.version.is_none() && h.effective.is_none();
+        let empty = h.source.is_none()
+            && h.version.is_none()
+            && h.effective.is_none()
+            && h.reference.is_none();
         let close_at = h.span.end.saturating_sub(1);
         if empty && !self.has_comment_in(&h.span) {
             self.line(
@@ -368,6 +371,10 @@ impl Printer<'_> {
             let at = self.keyword_start("effective", e.span.start);
             entries.push((at, format!("effective {}", lit(e))));
         }
+        if let Some(r) = &h.reference {
+            let at = self.keyword_start("reference", r.span.start);
+            entries.push((at, format!("reference {}", r.name)));
+        }
         entries.sort_by_key(|e| e.0);
         for (anchor, code) in entries {
             self.line(INDENT, code, anchor);
@@ -389,6 +396,9 @@ impl Printer<'_> {
         }
         if f.form.is_some() {
             attrs.push_str(" form");
+        }
+        if f.office.is_some() {
+            attrs.push_str(" office");
         }
         let Some(values) = &f.values else {
             head.push_str(&attrs);
@@ -477,6 +487,26 @@ impl Printer<'_> {
                 let to = self.keyword_start("to", first);
                 let at = self.keyword_start("applies", to);
                 self.line(i, format!("applies to {}", join_names(names)), at);
+            }
+            ClauseStmt::InForce { from, until } => {
+                let first = from.as_ref().or(until.as_ref()).map_or(0, |d| d.span.start);
+                let word = if from.is_some() { "from" } else { "until" };
+                let at = self.keyword_start(
+                    "in",
+                    self.keyword_start("force", self.keyword_start(word, first)),
+                );
+                let mut code = "in force".to_string();
+                if let Some(d) = from {
+                    code.push_str(&format!(" from {}", lit(d)));
+                }
+                if let Some(d) = until {
+                    code.push_str(&format!(" until {}", lit(d)));
+                }
+                self.line(i, code, at);
+            }
+            ClauseStmt::Recorded(key) => {
+                let at = self.keyword_start("recorded", key.span.start);
+                self.line(i, format!("recorded {}", key.name), at);
             }
             ClauseStmt::Because(t) => self.text_line("because", t),
             ClauseStmt::Unknown(t) => self.text_line("unknown", t),
@@ -674,6 +704,8 @@ pub fn expr(e: &Expr) -> String {
                 (Unit::Months, false) => "months",
                 (Unit::Years, true) => "year",
                 (Unit::Years, false) => "years",
+                (Unit::Workdays, true) => "workday",
+                (Unit::Workdays, false) => "workdays",
             };
             let sign = if *negative { '-' } else { '+' };
             format!("{} {sign} {} {unit}", expr(date), expr(amount))

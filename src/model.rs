@@ -35,6 +35,9 @@ pub struct RuleSet {
     pub source: Option<String>,
     pub version: Option<String>,
     pub effective: Option<Date>,
+    /// The record's date (a date field) that clauses' periods in force are
+    /// judged against (`reference received`).
+    pub reference: Option<FieldId>,
     pub fields: Vec<Field>,
     pub field_index: HashMap<String, FieldId>,
     pub defines: Vec<Define>,
@@ -42,7 +45,8 @@ pub struct RuleSet {
     pub define_order: Vec<DefId>,
     /// Basis, ground, evidence and deadline clauses, in file order.
     pub clauses: Vec<Clause>,
-    /// The clause cited when every basis is false (1.0).
+    /// The clause cited when every basis is false; declared exactly when
+    /// basis clauses are (the checker refuses one without the other).
     pub scope: Option<Scope>,
     pub examples: Vec<Example>,
     /// `sha256:` and the hex digest of the rule file's bytes.
@@ -72,6 +76,9 @@ pub struct Field {
     /// Marked `form`: recorded on the complaint form only, so no clause
     /// needs to read it (`lint` does not ask).
     pub form: bool,
+    /// Marked `office`: a fact the office determines (a judgement), never
+    /// asked of the complainant.
+    pub office: bool,
     pub span: Span,
 }
 
@@ -121,6 +128,30 @@ pub enum Mask {
     Name,
     /// 13800000000 → 138****0000
     Phone,
+    /// 杭州市西湖区某路1号 → 杭州市西湖区***
+    Address,
+    /// 330106199001011234 → 330***********1234
+    IdNumber,
+    /// li.ming@example.com → l***@example.com
+    Email,
+}
+
+impl Mask {
+    /// The categories as the rule file writes them (`personal address`).
+    pub const WORDS: &[(&str, Mask)] = &[
+        ("name", Mask::Name),
+        ("phone", Mask::Phone),
+        ("address", Mask::Address),
+        ("id_number", Mask::IdNumber),
+        ("email", Mask::Email),
+    ];
+
+    pub fn from_word(word: &str) -> Option<Mask> {
+        Mask::WORDS
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map(|&(_, m)| m)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -162,6 +193,12 @@ pub struct Clause {
     pub due: Option<Due>,
     /// Outcomes a deadline applies to; `None` for all.
     pub applies: Option<Vec<Outcome>>,
+    /// The period the clause is in force: its first and last day, either
+    /// open; `None` for always.
+    pub in_force: Option<(Option<Date>, Option<Date>)>,
+    /// A deadline's recorded date (`recorded recorded.notified`): where an
+    /// archived case says when its act was done, for the audit.
+    pub recorded: Option<FieldId>,
     pub because: Option<Template>,
     pub unknown: Option<Template>,
     pub otherwise: Option<Template>,

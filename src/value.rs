@@ -16,6 +16,9 @@ impl Date {
     const LAST: i32 = 2_932_896;
     /// 1970-01-01, day number 0.
     pub(crate) const EPOCH: Date = Date(0);
+    /// The first and last days of the calendar.
+    pub const MIN: Date = Date(Date::FIRST);
+    pub const MAX: Date = Date(Date::LAST);
 
     /// The date, if it exists (as `jiff::civil::Date::new`).
     pub fn new(year: i16, month: i8, day: i8) -> Result<Date, jiff::Error> {
@@ -209,6 +212,8 @@ impl KeySet {
 pub fn shift_date(date: Date, amount: i64, unit: crate::base::Unit) -> Option<Date> {
     use crate::base::Unit;
     match unit {
+        // Counted by a holiday calendar, which the evaluator holds.
+        Unit::Workdays => None,
         Unit::Days => Date::from_day_number(i64::from(date.0).checked_add(amount)?),
         Unit::Months | Unit::Years => {
             let months = if unit == Unit::Years {

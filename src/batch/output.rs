@@ -360,7 +360,10 @@ impl Writer {
         self.line.push_str(c.map_or("error", |c| c.outcome.code()));
         self.line.push(',');
         if let Some(c) = c {
-            csv_field(&mut self.line, ctx.program.deciding_id(c.deciding));
+            csv_field(
+                &mut self.line,
+                ctx.program.deciding_id(c.deciding).unwrap_or_default(),
+            );
         }
         self.line.push(',');
         self.cell.clear();
@@ -420,7 +423,8 @@ impl Writer {
                 .push_str(c.map_or(w.error, |c| c.outcome.label(lang))),
             2 => {
                 if let Some(c) = c {
-                    self.cell.push_str(ctx.program.deciding_id(c.deciding));
+                    self.cell
+                        .push_str(ctx.program.deciding_id(c.deciding).unwrap_or_default());
                 }
             }
             3 | 4 => {

@@ -88,6 +88,7 @@ impl Tally {
         match c.deciding {
             Deciding::Clause(i) => self.deciding[i] += 1,
             Deciding::Scope => *self.deciding.last_mut().expect("scope slot") += 1,
+            Deciding::None => {}
         }
         for slot in c.missing.iter() {
             self.missing[slot] += 1;

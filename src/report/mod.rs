@@ -34,7 +34,8 @@ pub struct Report<'p> {
     pub outcome: &'static str,
     /// 受理 / 不予受理 / 待补正 (or English).
     pub verdict: &'static str,
-    pub deciding: &'p str,
+    /// `None` when no clause decided (accepted under rules without a basis).
+    pub deciding: Option<&'p str>,
     pub deciding_title: &'p str,
     /// The guideline's words for the deciding clause.
     pub deciding_source: Option<&'p str>,
@@ -42,8 +43,13 @@ pub struct Report<'p> {
     pub reason: String,
     pub fired: Vec<&'p str>,
     pub missing: Vec<&'p str>,
-    /// The missing keys with their labels: what to ask the complainant for.
+    /// The missing keys the complainant supplies, with their labels, in the
+    /// order of the form (the rule file's): what to ask the complainant for.
     pub ask_for: Vec<AskFor<'p>>,
+    /// The missing keys the office determines itself (fields marked
+    /// `office`): what the clerk must still establish.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub to_determine: Vec<AskFor<'p>>,
     pub deadlines: BTreeMap<&'p str, Option<String>>,
     pub deadline_clauses: Vec<DeadlineReport<'p>>,
     pub clauses: Vec<ClauseReport<'p>>,
@@ -58,6 +64,9 @@ pub struct AskFor<'p> {
     /// For a field with a fixed set of values: the labels to choose from.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<&'p str>,
+    /// The clauses held open by the key, in clause order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needed_for: Vec<&'p str>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -79,6 +88,13 @@ pub struct DeadlineReport<'p> {
     pub status: &'static str,
     pub date: Option<String>,
     pub explanation: Option<String>,
+    /// A working-day count's days off passed over (and 调休 days counted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+    /// Why a working-day count has no date: the year whose holiday
+    /// arrangement the calendar lacks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -123,6 +139,18 @@ pub fn build<'p>(
                 explanation: (r.status == Status::Due)
                     .then(|| c.because.as_ref().map(|t| w.fill(t, i)))
                     .flatten(),
+                skipped: trace
+                    .workday_start(program, i)
+                    .zip(r.due)
+                    .map(|(from, to)| {
+                        crate::calendar::describe_skipped(&program.calendar.skipped(from, to), lang)
+                    }),
+                calendar: trace.calendar_gap(i).map(|year| {
+                    crate::calendar::Missing { year }
+                        .message()
+                        .get(lang)
+                        .to_string()
+                }),
                 date,
             });
             continue;
@@ -150,6 +178,7 @@ pub fn build<'p>(
                 .and_then(|s| s.because.as_ref())
                 .map_or_else(|| w.out_of_scope(), |t| w.fill(t, usize::MAX)),
         ),
+        Deciding::None => (None, String::new()),
     };
     let deciding = program.deciding_id(trace.deciding);
     let deciding_title = program.deciding_title(trace.deciding, lang);
@@ -157,15 +186,33 @@ pub fn build<'p>(
     let missing_fields: Vec<&Field> = w.keys(trace.missing).collect();
     let mut missing: Vec<&str> = missing_fields.iter().map(|f| f.key.as_str()).collect();
     missing.sort();
-    let mut ask_for: Vec<AskFor> = missing_fields
+    // In the order of the form: the fields' order in the rule file.
+    let mut by_form: Vec<(usize, &Field)> = trace
+        .missing
         .iter()
-        .map(|f| AskFor {
+        .map(|slot| (slot, &rules.fields[slot]))
+        .collect();
+    by_form.sort_by_key(|&(slot, _)| slot);
+    let (mut ask_for, mut to_determine) = (Vec::new(), Vec::new());
+    for (slot, f) in by_form {
+        let item = AskFor {
             key: &f.key,
             label: f.label.get(lang),
             choices: f.ty.values().iter().map(|v| v.label.get(lang)).collect(),
-        })
-        .collect();
-    ask_for.sort_by(|a, b| a.key.cmp(b.key));
+            needed_for: rules
+                .clauses
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| trace.keys(i).contains(slot))
+                .map(|(_, c)| c.id.as_str())
+                .collect(),
+        };
+        if f.office {
+            to_determine.push(item);
+        } else {
+            ask_for.push(item);
+        }
+    }
 
     Report {
         id: id.to_string(),
@@ -181,6 +228,7 @@ pub fn build<'p>(
             .collect(),
         missing,
         ask_for,
+        to_determine,
         deadlines,
         deadline_clauses,
         clauses,
@@ -214,6 +262,31 @@ pub fn mask(text: &str, how: Mask) -> String {
                 "*".repeat(chars.len())
             }
         }
+        // The first six characters (province and city, at most), never
+        // the street or number.
+        Mask::Address => {
+            let keep = chars.len().min(6).min(chars.len() / 2);
+            let head: String = chars[..keep].iter().collect();
+            format!("{head}***")
+        }
+        // The region code's first three and the last four.
+        Mask::IdNumber => {
+            if chars.len() >= 10 {
+                let head: String = chars[..3].iter().collect();
+                let tail: String = chars[chars.len() - 4..].iter().collect();
+                format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
+            } else {
+                "*".repeat(chars.len())
+            }
+        }
+        // The first character of the mailbox and the domain.
+        Mask::Email => match text.split_once('@') {
+            Some((user, domain)) => {
+                let first: String = user.chars().take(1).collect();
+                format!("{first}***@{domain}")
+            }
+            None => "*".repeat(chars.len()),
+        },
     }
 }
 
@@ -241,7 +314,7 @@ impl<'p> Writer<'p, '_> {
             Status::Unmet => c.because.as_ref().or(c.unknown.as_ref()),
             Status::Unknown => c.unknown.as_ref(),
             Status::False | Status::Met => c.otherwise.as_ref(),
-            Status::Due | Status::NotApplicable => None,
+            Status::Due | Status::NotApplicable | Status::NotInForce => None,
         };
         match (template, r.status) {
             (Some(t), _) => Some(self.fill(t, i)),
@@ -377,5 +450,13 @@ mod tests {
         assert_eq!(mask("0571-88880000", Mask::Phone), "057******0000");
         assert_eq!(mask("1234", Mask::Phone), "****");
         assert_eq!(mask("", Mask::Name), "");
+        assert_eq!(mask("杭州市西湖区某路1号", Mask::Address), "杭州市西湖***");
+        assert_eq!(mask("北京", Mask::Address), "北***");
+        assert_eq!(
+            mask("330106199001011234", Mask::IdNumber),
+            "330***********1234"
+        );
+        assert_eq!(mask("li.ming@example.com", Mask::Email), "l***@example.com");
+        assert_eq!(mask("nobody", Mask::Email), "******");
     }
 }

@@ -10,6 +10,10 @@ use crate::diag::Lang;
 struct Words {
     verdict: &'static str,
     deciding: &'static str,
+    open: &'static str,
+    determine: &'static str,
+    needed_for: &'static str,
+    skipped: &'static str,
     source: &'static str,
     reason: &'static str,
     also: &'static str,
@@ -28,7 +32,11 @@ struct Words {
 const ZH: Words = Words {
     verdict: "结论",
     deciding: "决定条款",
-    source: "指引原文",
+    open: "尚待补正的条款",
+    determine: "待核实（由受理机构判断）",
+    needed_for: "用于",
+    skipped: "计算时",
+    source: "原文",
     reason: "理由",
     also: "同时适用",
     ask: "请投诉人补充",
@@ -36,7 +44,7 @@ const ZH: Words = Words {
     deadlines: "期限",
     not_applicable: "不适用（未受理）",
     unknown_date: "无法计算（缺少日期）",
-    by: "前",
+    by: "（含当日）",
     clauses: "逐条审查",
     warnings: "提醒",
     case: "编号",
@@ -46,7 +54,11 @@ const ZH: Words = Words {
 const EN: Words = Words {
     verdict: "Outcome",
     deciding: "Deciding clause",
-    source: "Guideline",
+    open: "Clause still open",
+    determine: "For the office to determine",
+    needed_for: "for",
+    skipped: "counted",
+    source: "Text",
     reason: "Reason",
     also: "Also applies",
     ask: "Ask the complainant for",
@@ -54,7 +66,7 @@ const EN: Words = Words {
     deadlines: "Deadlines",
     not_applicable: "does not apply (not accepted)",
     unknown_date: "cannot be computed (a date is missing)",
-    by: "",
+    by: " (that day included)",
     clauses: "Clause by clause",
     warnings: "Warnings",
     case: "Case",
@@ -73,7 +85,33 @@ fn status_mark(status: &str, lang: Lang) -> &'static str {
         ("unknown", Lang::En) => "undecided",
         ("met", Lang::En) => "met",
         ("unmet", Lang::En) => "unmet",
+        ("not_in_force", Lang::Zh) => "不适用（未生效或已失效）",
+        ("not_in_force", Lang::En) => "not in force",
         _ => "",
+    }
+}
+
+/// What to ask the complainant for, and what the office must determine.
+fn ask_lists(out: &mut String, r: &Report, w: &Words, colon: &str, lang: Lang) {
+    for (title, list) in [(w.ask, &r.ask_for), (w.determine, &r.to_determine)] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{title}{}", colon.trim_end());
+        for a in list {
+            let _ = match lang {
+                Lang::Zh => write!(out, "  - {}（{}）", a.label, a.key),
+                Lang::En => write!(out, "  - {} ({})", a.label, a.key),
+            };
+            if !a.needed_for.is_empty() {
+                let _ = write!(out, " [{} {}]", w.needed_for, a.needed_for.join(", "));
+            }
+            if a.choices.is_empty() {
+                out.push('\n');
+            } else {
+                let _ = writeln!(out, " {}{colon}{}", w.choices, a.choices.join(" / "));
+            }
+        }
     }
 }
 
@@ -85,11 +123,17 @@ pub fn render(r: &Report, lang: Lang) -> String {
     let colon = if lang == Lang::Zh { "：" } else { ": " };
     let mut out = String::new();
     let _ = writeln!(out, "{}{colon}{}", w.verdict, r.verdict);
-    let _ = writeln!(
-        out,
-        "{}{colon}{} {}",
-        w.deciding, r.deciding, r.deciding_title
-    );
+    let incomplete = r.outcome == "incomplete";
+    // An incomplete complaint leads with what is still needed: the clause
+    // held open is no verdict against the complainant.
+    if incomplete {
+        ask_lists(&mut out, r, w, colon, lang);
+        out.push('\n');
+    }
+    if let Some(deciding) = r.deciding {
+        let label = if incomplete { w.open } else { w.deciding };
+        let _ = writeln!(out, "{label}{colon}{deciding} {}", r.deciding_title);
+    }
     if let Some(src) = &r.deciding_source {
         let _ = writeln!(out, "{}{colon}{src}", w.source);
     }
@@ -99,7 +143,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
     let also: Vec<&super::ClauseReport> = r
         .clauses
         .iter()
-        .filter(|c| r.fired.contains(&c.id) && c.id != r.deciding)
+        .filter(|c| r.fired.contains(&c.id) && Some(c.id) != r.deciding)
         .collect();
     if !also.is_empty() {
         let _ = writeln!(out, "\n{}{}", w.also, colon.trim_end());
@@ -113,30 +157,26 @@ pub fn render(r: &Report, lang: Lang) -> String {
             }
         }
     }
-    if !r.ask_for.is_empty() {
-        let _ = writeln!(out, "\n{}{}", w.ask, colon.trim_end());
-        for a in &r.ask_for {
-            let _ = match lang {
-                Lang::Zh => write!(out, "  - {}（{}）", a.label, a.key),
-                Lang::En => write!(out, "  - {} ({})", a.label, a.key),
-            };
-            if a.choices.is_empty() {
-                out.push('\n');
-            } else {
-                let _ = writeln!(out, " {}{colon}{}", w.choices, a.choices.join(" / "));
-            }
-        }
+    if !incomplete {
+        ask_lists(&mut out, r, w, colon, lang);
     }
     if !r.deadline_clauses.is_empty() {
         let _ = writeln!(out, "\n{}{}", w.deadlines, colon.trim_end());
         for d in &r.deadline_clauses {
             let when = match (&d.date, d.status) {
-                (Some(date), _) if lang == Lang::Zh => format!("{date} {}", w.by),
-                (Some(date), _) => format!("by {date}"),
+                (Some(date), _) if lang == Lang::Zh => format!("最迟 {date}{}", w.by),
+                (Some(date), _) => format!("by {date}{}", w.by),
                 (None, "not_applicable") => w.not_applicable.to_string(),
-                (None, _) => w.unknown_date.to_string(),
+                (None, "not_in_force") => status_mark("not_in_force", lang).to_string(),
+                (None, _) => match &d.calendar {
+                    Some(why) => why.clone(),
+                    None => w.unknown_date.to_string(),
+                },
             };
             let _ = writeln!(out, "  {} {}{colon}{}", d.id, d.title, when.trim_end());
+            if let Some(skipped) = &d.skipped {
+                let _ = writeln!(out, "    {}{skipped}", w.skipped);
+            }
         }
     }
     let _ = writeln!(out, "\n{}{}", w.clauses, colon.trim_end());

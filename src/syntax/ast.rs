@@ -38,6 +38,9 @@ pub struct Header {
     pub source: Option<Str>,
     pub version: Option<Str>,
     pub effective: Option<Lit>,
+    /// `reference received`: the record's date that periods in force are
+    /// judged against.
+    pub reference: Option<Name>,
     pub span: Span,
 }
 
@@ -71,6 +74,8 @@ pub struct FieldDecl {
     pub personal: Option<Name>,
     /// `form`: recorded on the complaint form only (where it is written).
     pub form: Option<Span>,
+    /// `office`: determined by the office, not asked of the complainant.
+    pub office: Option<Span>,
     pub span: Span,
 }
 
@@ -102,8 +107,19 @@ pub enum ClauseStmt {
     Source(Str),
     When(Expr),
     Require(Expr),
-    Due { name: Name, expr: Expr },
+    Due {
+        name: Name,
+        expr: Expr,
+    },
     AppliesTo(Vec<Name>),
+    /// `in force from D until D`: either may be left out.
+    InForce {
+        from: Option<Lit>,
+        until: Option<Lit>,
+    },
+    /// `recorded recorded.notified`: where an archived case records the
+    /// date a deadline's act was done.
+    Recorded(Name),
     Because(Text),
     Unknown(Text),
     Otherwise(Text),

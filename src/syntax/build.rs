@@ -37,6 +37,7 @@ impl Builder {
             source: None,
             version: None,
             effective: None,
+            reference: None,
             span,
         };
         for entry in inner {
@@ -48,6 +49,7 @@ impl Builder {
             let taken = match rule {
                 Rule::source_stmt => header.source.is_some(),
                 Rule::version_stmt => header.version.is_some(),
+                Rule::reference_stmt => header.reference.is_some(),
                 _ => header.effective.is_some(),
             };
             if taken {
@@ -57,7 +59,8 @@ impl Builder {
                 Rule::source_stmt => header.source = Some(self.string(value)?),
                 Rule::version_stmt => header.version = Some(self.string(value)?),
                 Rule::effective_stmt => header.effective = Some(self.lit(value)?),
-                _ => unreachable!("header entries are source, version, effective"),
+                Rule::reference_stmt => header.reference = Some(self.name(value)?),
+                _ => unreachable!("header entries are source, version, effective, reference"),
             }
         }
         Ok(header)
@@ -103,6 +106,7 @@ impl Builder {
             max: None,
             personal: None,
             form: None,
+            office: None,
             span,
         };
         for attr in inner {
@@ -114,6 +118,7 @@ impl Builder {
                 Rule::min_attr => field.min.is_some(),
                 Rule::max_attr => field.max.is_some(),
                 Rule::personal_attr => field.personal.is_some(),
+                Rule::office_attr => field.office.is_some(),
                 _ => field.form.is_some(),
             };
             if taken {
@@ -125,7 +130,8 @@ impl Builder {
                 Rule::max_attr => field.max = Some(self.lit(value())?),
                 Rule::personal_attr => field.personal = Some(self.name(value())?),
                 Rule::form_attr => field.form = Some(attr_span),
-                _ => unreachable!("field attributes are min, max, personal, form"),
+                Rule::office_attr => field.office = Some(attr_span),
+                _ => unreachable!("field attributes are min, max, personal, form, office"),
             }
         }
         Ok(field)
@@ -175,6 +181,21 @@ impl Builder {
                 Rule::applies_stmt => ClauseStmt::AppliesTo(
                     parts.skip(1).map(|p| self.name(p)).collect::<Result<_>>()?,
                 ),
+                Rule::recorded_stmt => ClauseStmt::Recorded(self.name(next())?),
+                Rule::in_force_stmt => {
+                    // After `in`: `force`, then `from D` and/or `until D`.
+                    let (mut from, mut until) = (None, None);
+                    for part in parts.skip(1) {
+                        let rule = part.as_rule();
+                        let date = part.into_inner().nth(1).expect("a period has a date");
+                        let date = Some(self.lit(date)?);
+                        match rule {
+                            Rule::in_force_from => from = date,
+                            _ => until = date,
+                        }
+                    }
+                    ClauseStmt::InForce { from, until }
+                }
                 Rule::because_stmt => ClauseStmt::Because(self.text(next())?),
                 Rule::unknown_stmt => ClauseStmt::Unknown(self.text(next())?),
                 Rule::otherwise_stmt => ClauseStmt::Otherwise(self.text(next())?),
@@ -437,6 +458,7 @@ impl Builder {
                     let unit = match parts.next().expect("shift has a unit").as_str() {
                         "day" | "days" => Unit::Days,
                         "month" | "months" => Unit::Months,
+                        "workday" | "workdays" => Unit::Workdays,
                         _ => Unit::Years,
                     };
                     expr = Expr {

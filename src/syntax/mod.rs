@@ -31,7 +31,7 @@ pub const MAX_DEPTH: usize = 64;
 /// reads them as names where no keyword fits; the builder refuses them.
 pub const RESERVED: &[&str] = &[
     "and", "or", "not", "in", "contains", "any", "else", "present", "true", "false", "day", "days",
-    "month", "months", "year", "years",
+    "month", "months", "year", "years", "workday", "workdays",
 ];
 
 /// The largest rule file shouli reads (4 MiB).
