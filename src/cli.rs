@@ -268,12 +268,16 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
     };
     let mut rec = Record::new(program.rules.fields.len());
-    let (source, warnings) = match record::toml::load(&bytes, &name, &program.rules, &mut rec) {
+    let (source, mut warnings) = match record::toml::load(&bytes, &name, &program.rules, &mut rec)
+    {
         Ok(loaded) => loaded,
         Err(RecordError {
             source,
-            diagnostics,
+            mut diagnostics,
         }) => {
+            if args.redact {
+                report::redact::diagnostics(&program.rules, &mut diagnostics);
+            }
             print_diagnostics(
                 &diagnostics,
                 &source,
@@ -285,6 +289,9 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             return exit::UNUSABLE;
         }
     };
+    if args.redact {
+        report::redact::diagnostics(&program.rules, &mut warnings);
+    }
     print_diagnostics(
         &warnings,
         &source,
@@ -434,7 +441,7 @@ fn explain_rules(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -
             let _ = out.write_all(doc.as_bytes());
         }
         Some(path) => {
-            if let Err(e) = std::fs::write(path, doc) {
+            if let Err(e) = crate::atomic::write(path, doc.as_bytes()) {
                 let _ = writeln!(err, "{}", write_error(path, &e, lang));
                 return exit::UNUSABLE;
             }

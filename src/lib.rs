@@ -29,6 +29,7 @@ pub mod lint;
 pub mod model;
 pub mod record;
 pub mod report;
+pub mod sanitize;
 pub mod syntax;
 pub mod template;
 pub mod value;

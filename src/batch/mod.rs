@@ -37,6 +37,7 @@ use crate::model::{FieldId, Outcome};
 use crate::record::json::{JsonReader, JsonScratch};
 use crate::record::toml::MAX_RECORD;
 use crate::record::{Record, RecordError};
+use crate::sanitize::esc;
 use crate::value::{Date, KeySet, Value};
 
 pub use crate::atomic::AtomicFile;
@@ -190,19 +191,20 @@ impl Problem {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        out.push_str(file);
+        // The file name and the message may hold anything from the input.
+        let _ = write!(out, "{}", esc(file));
         if let Some(line) = self.line {
             let _ = write!(out, ":{line}");
             if let Some(col) = self.column {
                 let _ = write!(out, ":{col}");
             }
         }
-        let _ = write!(out, ": {kind}[{}]: {}", self.code, message.get(lang));
+        let _ = write!(out, ": {kind}[{}]: {}", self.code, esc(message.get(lang)));
         if lang == Lang::Zh {
-            let _ = write!(out, " ({})", message.en);
+            let _ = write!(out, " ({})", esc(&message.en));
         }
         if let Some(help) = help {
-            let _ = write!(out, "; help: {}", help.get(lang));
+            let _ = write!(out, "; help: {}", esc(help.get(lang)));
         }
     }
 }
@@ -266,9 +268,9 @@ pub(crate) struct Ctx<'p> {
     pub audit: AuditFields,
     pub opts: &'p Options,
     id_slot: Option<FieldId>,
-    /// "`complainant.name`" for each personal field: a message naming one
-    /// may hold its value.
-    personal_keys: Vec<(String, FieldId)>,
+    /// Messages that may hold a personal field's value, redacted by the
+    /// path `check --redact` takes too.
+    redactor: crate::report::redact::Redactor,
 }
 
 impl<'p> Ctx<'p> {
@@ -280,13 +282,7 @@ impl<'p> Ctx<'p> {
             audit: AuditFields::new(program),
             opts,
             id_slot: rules.field("id"),
-            personal_keys: rules
-                .fields
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.personal.is_some())
-                .map(|(i, f)| (format!("`{}`", f.key), i))
-                .collect(),
+            redactor: crate::report::redact::Redactor::new(rules),
         }
     }
 
@@ -294,23 +290,9 @@ impl<'p> Ctx<'p> {
     /// personal field (a mistyped phone number is shown in its message).
     fn problem(&self, d: Diagnostic, line: Option<u64>, column: Option<usize>) -> Problem {
         let redacted = self
-            .personal_keys
-            .iter()
-            .find(|(key, _)| d.message.zh.contains(key.as_str()))
-            .map(|&(_, slot)| {
-                let f = &self.program.rules.fields[slot];
-                Box::new(Msg::new(
-                    format!(
-                        "`{}`（{}）：取值不符合要求（含个人信息，已隐去）",
-                        f.key, f.label.zh
-                    ),
-                    format!(
-                        "`{}` ({}): the value does not fit (personal data, left out)",
-                        f.key,
-                        f.label.get(Lang::En)
-                    ),
-                ))
-            });
+            .redactor
+            .message(&self.program.rules, &d.message)
+            .map(Box::new);
         Problem {
             severity: d.severity,
             code: d.code,

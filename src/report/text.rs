@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use super::Report;
 use crate::diag::Lang;
+use crate::sanitize::{esc, escape_lines};
 
 struct Words {
     verdict: &'static str,
@@ -88,13 +89,17 @@ pub fn render(r: &Report, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "{}{colon}{} {}",
-        w.deciding, r.deciding, r.deciding_title
+        w.deciding,
+        r.deciding,
+        esc(r.deciding_title)
     );
     if let Some(src) = &r.deciding_source {
-        let _ = writeln!(out, "{}{colon}{src}", w.source);
+        // The guideline's words may run over several lines.
+        let _ = writeln!(out, "{}{colon}{}", w.source, escape_lines(src));
     }
     if !r.reason.is_empty() {
-        let _ = writeln!(out, "{}{colon}{}", w.reason, r.reason);
+        // Filled in with the record's values.
+        let _ = writeln!(out, "{}{colon}{}", w.reason, esc(&r.reason));
     }
     let also: Vec<&super::ClauseReport> = r
         .clauses
@@ -104,10 +109,10 @@ pub fn render(r: &Report, lang: Lang) -> String {
     if !also.is_empty() {
         let _ = writeln!(out, "\n{}{}", w.also, colon.trim_end());
         for c in also {
-            let _ = write!(out, "  - {} {}", c.id, c.title);
+            let _ = write!(out, "  - {} {}", c.id, esc(c.title));
             match &c.explanation {
                 Some(e) => {
-                    let _ = writeln!(out, "{colon}{e}");
+                    let _ = writeln!(out, "{colon}{}", esc(e));
                 }
                 None => out.push('\n'),
             }
@@ -117,13 +122,13 @@ pub fn render(r: &Report, lang: Lang) -> String {
         let _ = writeln!(out, "\n{}{}", w.ask, colon.trim_end());
         for a in &r.ask_for {
             let _ = match lang {
-                Lang::Zh => write!(out, "  - {}（{}）", a.label, a.key),
-                Lang::En => write!(out, "  - {} ({})", a.label, a.key),
+                Lang::Zh => write!(out, "  - {}（{}）", esc(a.label), a.key),
+                Lang::En => write!(out, "  - {} ({})", esc(a.label), a.key),
             };
             if a.choices.is_empty() {
                 out.push('\n');
             } else {
-                let _ = writeln!(out, " {}{colon}{}", w.choices, a.choices.join(" / "));
+                let _ = writeln!(out, " {}{colon}{}", w.choices, esc(&a.choices.join(" / ")));
             }
         }
     }
@@ -136,7 +141,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
                 (None, "not_applicable") => w.not_applicable.to_string(),
                 (None, _) => w.unknown_date.to_string(),
             };
-            let _ = writeln!(out, "  {} {}{colon}{}", d.id, d.title, when.trim_end());
+            let _ = writeln!(out, "  {} {}{colon}{}", d.id, esc(d.title), when.trim_end());
         }
     }
     let _ = writeln!(out, "\n{}{}", w.clauses, colon.trim_end());
@@ -145,12 +150,12 @@ pub fn render(r: &Report, lang: Lang) -> String {
             out,
             "  {:<8} {}{colon}{}",
             c.id,
-            c.title,
+            esc(c.title),
             status_mark(c.status, lang)
         );
         match &c.explanation {
             Some(e) => {
-                let _ = writeln!(out, " — {e}");
+                let _ = writeln!(out, " — {}", esc(e));
             }
             None => out.push('\n'),
         }
@@ -158,14 +163,18 @@ pub fn render(r: &Report, lang: Lang) -> String {
     if !r.warnings.is_empty() {
         let _ = writeln!(out, "\n{}{}", w.warnings, colon.trim_end());
         for warning in &r.warnings {
-            let _ = writeln!(out, "  - {warning}");
+            let _ = writeln!(out, "  - {}", esc(warning));
         }
     }
     let version = r.rules.version.map_or(String::new(), |v| format!(" {v}"));
     let _ = writeln!(
         out,
         "\n{}{colon}{} · {}{colon}{}{version} ({})",
-        w.case, r.id, w.rules, r.rules.title, r.rules.digest
+        w.case,
+        esc(&r.id),
+        w.rules,
+        esc(r.rules.title),
+        r.rules.digest
     );
     out
 }
