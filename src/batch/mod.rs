@@ -42,6 +42,7 @@ use crate::value::{Date, KeySet, Value};
 
 pub use crate::atomic::AtomicFile;
 pub use input::Input;
+pub use output::check_outputs;
 pub use summary::Summary;
 
 use input::{Chunk, Job, Reader};
@@ -605,6 +606,37 @@ pub fn run(
     run_observed(program, inputs, opts, out, &mut |_| {})
 }
 
+/// The most threads a batch starts, as a multiple of the cores: more only
+/// cost memory and switching (each thread keeps its own buffers), and tens
+/// of thousands would stall the machine.
+pub const THREADS_PER_CORE: usize = 4;
+
+/// The most threads a batch starts, however many cores.
+pub const MAX_THREADS: usize = 256;
+
+/// The threads a batch runs for `--jobs N` (0: one per core), and, when N
+/// is more than the cap (`THREADS_PER_CORE` × cores, at most
+/// `MAX_THREADS`), the warning saying so.
+pub fn threads(jobs: usize) -> (usize, Option<Msg>) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if jobs == 0 {
+        return (cores.min(MAX_THREADS), None);
+    }
+    let cap = (cores * THREADS_PER_CORE).min(MAX_THREADS);
+    if jobs <= cap {
+        return (jobs, None);
+    }
+    let warning = Msg::new(
+        format!(
+            "--jobs {jobs} 过多：本机 {cores} 个核心，最多使用 {cap} 个线程（每核 {THREADS_PER_CORE} 个，至多 {MAX_THREADS} 个）"
+        ),
+        format!(
+            "--jobs {jobs} is too many: with {cores} cores, {cap} threads are used ({THREADS_PER_CORE} per core, at most {MAX_THREADS})"
+        ),
+    );
+    (cap, Some(warning))
+}
+
 /// [`run`], calling `observe` after each chunk (for a progress bar).
 pub fn run_observed(
     program: &Program,
@@ -616,11 +648,7 @@ pub fn run_observed(
     let started = Instant::now();
     let plan = input::plan(inputs).map_err(BatchError::Start)?;
     let total = plan.total_bytes;
-    let threads = if opts.jobs == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        opts.jobs
-    };
+    let threads = threads(opts.jobs).0;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("shouli-batch-{i}"))
@@ -808,15 +836,24 @@ pub struct BatchArgs {
 /// batch could not start or its output could not be written.
 pub fn command(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let lang = args.rules.lang;
+    let say = |err: &mut dyn Write, m: &Msg| {
+        let _ = err.write_all(crate::diag::render_message("error", m, lang).as_bytes());
+    };
+    // Before anything is read: an output must not replace an input.
+    let inputs: Vec<&Path> = args
+        .inputs
+        .iter()
+        .map(PathBuf::as_path)
+        .chain(args.rules.rules.as_deref())
+        .collect();
+    let outputs: Vec<&Path> = args.output.iter().chain(&args.summary).map(PathBuf::as_path).collect();
+    if let Err(m) = check_outputs(&inputs, &outputs) {
+        say(err, &m);
+        return exit::UNUSABLE;
+    }
     let program = match load_program(&args.rules, err) {
         Ok(p) => p,
         Err(code) => return code,
-    };
-    let say = |err: &mut dyn Write, m: &Msg| {
-        let _ = match lang {
-            Lang::Zh => writeln!(err, "error: {}\n  {}", m.zh, m.en),
-            Lang::En => writeln!(err, "error: {}", m.en),
-        };
     };
 
     let mut inputs = Vec::new();
@@ -851,6 +888,9 @@ pub fn command(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8
         only: args.only.clone(),
         chunk: CHUNK,
     };
+    if let (_, Some(m)) = threads(opts.jobs) {
+        let _ = err.write_all(crate::diag::render_message("warning", &m, lang).as_bytes());
+    }
 
     let mut file = match &args.output {
         Some(path) => match AtomicFile::create(path) {
