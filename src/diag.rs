@@ -175,7 +175,13 @@ pub fn render(diag: &Diagnostic, source: &Source, lang: Lang) -> String {
             let start = floor_char_boundary(text, span.start.min(text.len()));
             let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
             let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-            let line_text = text[line_start..line_end].trim_end_matches('\r');
+            // The `\r` of a CRLF line end is not shown; a lone one is, as
+            // `\r`, like every control character.
+            let line_text = &text[line_start..line_end];
+            let line_text = match line_text.strip_suffix('\r') {
+                Some(t) if line_end < text.len() && start < line_start + t.len() => t,
+                _ => line_text,
+            };
             let line_end = line_start + line_text.len();
             // A long line (a record exported on one line, a minified file) is
             // shown as a window around the span, `…` marking what is cut.
