@@ -434,10 +434,7 @@ mod tests {
         // time it is being written, and kept.
         let parent = std::os::unix::process::parent_id();
         let reused = format!(".out.jsonl.{parent}-1.tmp");
-        let parents = format!(
-            ".out.jsonl.{parent}-{}.tmp",
-            process_start(parent).unwrap()
-        );
+        let parents = format!(".out.jsonl.{parent}-{}.tmp", process_start(parent).unwrap());
         // Our own file being written, kept.
         let mine = format!(".out.jsonl.{}-{}.tmp", std::process::id(), start_token());
         let other = ".other.jsonl.4294967290-1.tmp".to_string();

@@ -268,8 +268,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
     };
     let mut rec = Record::new(program.rules.fields.len());
-    let (source, mut warnings) = match record::toml::load(&bytes, &name, &program.rules, &mut rec)
-    {
+    let (source, mut warnings) = match record::toml::load(&bytes, &name, &program.rules, &mut rec) {
         Ok(loaded) => loaded,
         Err(RecordError {
             source,

@@ -131,7 +131,9 @@ mod tests {
         for line in en.lines() {
             let words: Vec<&str> = line.split_whitespace().collect();
             assert!(
-                !words.windows(2).any(|w| w[0] == w[1] && w[0].chars().all(char::is_alphanumeric)),
+                !words
+                    .windows(2)
+                    .any(|w| w[0] == w[1] && w[0].chars().all(char::is_alphanumeric)),
                 "a word twice: {line}"
             );
         }

@@ -28,7 +28,10 @@ fn shouli(args: &[&str]) -> (u8, String, String) {
             .chars()
             .filter(|&c| c != '\n' && shouli::sanitize::is_unsafe(c))
             .collect();
-        assert!(raw.is_empty(), "{args:?}: raw {raw:?} in the output:\n{text}");
+        assert!(
+            raw.is_empty(),
+            "{args:?}: raw {raw:?} in the output:\n{text}"
+        );
     }
     (code, out, err)
 }

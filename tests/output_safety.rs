@@ -66,7 +66,10 @@ fn an_output_that_would_replace_an_input_is_refused_before_anything_is_read() {
     let desk = dir.path("desk");
     let via_dots = format!("{}/desk/../export.jsonl", dir.0.display());
     let mut cases: Vec<(Vec<String>, &str)> = vec![
-        (vec![export.clone(), "-o".into(), export.clone()], "also an input"),
+        (
+            vec![export.clone(), "-o".into(), export.clone()],
+            "also an input",
+        ),
         (vec![export.clone(), "-o".into(), via_dots], "also an input"),
         (
             vec![export.clone(), "--summary".into(), export.clone()],
@@ -135,13 +138,24 @@ fn an_output_that_would_replace_an_input_is_refused_before_anything_is_read() {
     // Chinese first by default.
     let (code, _, err) = shouli(&["batch", &export, "-o", &export]);
     assert_eq!(code, 2);
-    assert!(err.contains("也是输入") && err.contains("also an input"), "{err}");
+    assert!(
+        err.contains("也是输入") && err.contains("also an input"),
+        "{err}"
+    );
 
     // Beside the inputs, or in an input directory under a name that is not
     // read, is fine.
     let (code, _, err) = shouli(&["batch", &desk, "-q", "-o", &dir.path("desk/report.jsonl")]);
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = shouli(&["batch", &export, "-q", "-o", "/dev/null", "--summary", "/dev/null"]);
+    let (code, _, err) = shouli(&[
+        "batch",
+        &export,
+        "-q",
+        "-o",
+        "/dev/null",
+        "--summary",
+        "/dev/null",
+    ]);
     assert_eq!(code, 0, "a device may be both outputs: {err}");
 }
 
@@ -209,7 +223,11 @@ fn an_interrupted_batch_leaves_no_temporary_file() {
             "SIG{signal}: {}",
             String::from_utf8_lossy(&result.stderr)
         );
-        assert_eq!(dir.names(), Vec::<String>::new(), "SIG{signal}: nothing left");
+        assert_eq!(
+            dir.names(),
+            Vec::<String>::new(),
+            "SIG{signal}: nothing left"
+        );
     }
 }
 
@@ -253,7 +271,11 @@ fn a_stale_temporary_file_is_removed_by_the_next_run() {
     assert_eq!(status.code(), Some(0));
     assert_eq!(
         dir.names(),
-        vec![other.to_string(), "export.jsonl".into(), "report.jsonl".into()]
+        vec![
+            other.to_string(),
+            "export.jsonl".into(),
+            "report.jsonl".into()
+        ]
     );
 }
 
@@ -267,13 +289,21 @@ fn explain_writes_its_file_whole_or_not_at_all() {
     if Path::new("/dev/full").exists() {
         let (code, _, err) = shouli(&["explain", "--format", "html", "-o", "/dev/full"]);
         assert_eq!(code, 2, "{err}");
-        assert!(err.contains("/dev/full") && err.contains("cannot write"), "{err}");
+        assert!(
+            err.contains("/dev/full") && err.contains("cannot write"),
+            "{err}"
+        );
     }
     let dir = Scratch::new("explain");
     let doc = dir.path("rules.html");
     let (code, _, err) = shouli(&["explain", "--format", "html", "-o", &doc]);
     assert_eq!(code, 0, "{err}");
-    assert!(std::fs::read_to_string(&doc).unwrap().trim_end().ends_with("</html>"));
+    assert!(
+        std::fs::read_to_string(&doc)
+            .unwrap()
+            .trim_end()
+            .ends_with("</html>")
+    );
     assert_eq!(dir.names(), vec!["rules.html".to_string()]);
     // A directory that does not exist: nothing anywhere.
     let (code, _, err) = shouli(&["explain", "-o", &dir.path("no/such/dir/rules.md")]);
@@ -366,7 +396,10 @@ fn control_characters_are_escaped_in_every_human_output() {
     assert_eq!(code, 3, "{err}");
     assert_no_raw_controls("check stdout", &out);
     assert_no_raw_controls("check stderr", &err);
-    assert!(out.contains(r"A\u{1b}]52;c;ZXZpbA==\u{7}B\u{202e}"), "{out}");
+    assert!(
+        out.contains(r"A\u{1b}]52;c;ZXZpbA==\u{7}B\u{202e}"),
+        "{out}"
+    );
     assert!(err.contains(r"`\u{1b}[2Jkey`"), "{err}");
     let (_, out, err) = shouli(&["check", "--lang", "en", "--redact", &record]);
     assert_no_raw_controls("check --redact", &(out + &err));
@@ -427,7 +460,9 @@ fn check_redact_never_shows_a_mistyped_personal_value() {
     )
     .unwrap();
     let (_, _, check_err) = shouli(&["check", "--redact", "--lang", "en", file]);
-    let (_, table, summary) = shouli(&["batch", "--redact", "--lang", "en", "--format", "table", &export]);
+    let (_, table, summary) = shouli(&[
+        "batch", "--redact", "--lang", "en", "--format", "table", &export,
+    ]);
     let said = "`complainant.phone` (Complainant's phone): the value does not fit (personal data, left out)";
     assert!(check_err.contains(said), "{check_err}");
     assert!(table.contains(said), "{table}");

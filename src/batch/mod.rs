@@ -846,7 +846,12 @@ pub fn command(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8
         .map(PathBuf::as_path)
         .chain(args.rules.rules.as_deref())
         .collect();
-    let outputs: Vec<&Path> = args.output.iter().chain(&args.summary).map(PathBuf::as_path).collect();
+    let outputs: Vec<&Path> = args
+        .output
+        .iter()
+        .chain(&args.summary)
+        .map(PathBuf::as_path)
+        .collect();
     if let Err(m) = check_outputs(&inputs, &outputs) {
         say(err, &m);
         return exit::UNUSABLE;

@@ -31,10 +31,9 @@ impl Redactor {
     /// The message to show instead of `message` when redacting, if it names
     /// a personal field (and so may hold its value).
     pub fn message(&self, rules: &RuleSet, message: &Msg) -> Option<Msg> {
-        let &(_, slot) = self
-            .keys
-            .iter()
-            .find(|(key, _)| message.zh.contains(key.as_str()) || message.en.contains(key.as_str()))?;
+        let &(_, slot) = self.keys.iter().find(|(key, _)| {
+            message.zh.contains(key.as_str()) || message.en.contains(key.as_str())
+        })?;
         let f = &rules.fields[slot];
         Some(Msg::new(
             format!(
