@@ -305,6 +305,14 @@ fn explain_writes_its_file_whole_or_not_at_all() {
             .ends_with("</html>")
     );
     assert_eq!(dir.names(), vec!["rules.html".to_string()]);
+    // The rule file itself is no place for its document.
+    let rules = dir.path("my.rules");
+    std::fs::write(&rules, shouli::BUILTIN_RULES).unwrap();
+    let (code, _, err) = shouli(&["explain", "--lang", "en", &rules, "-o", &rules]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("also an input"), "{err}");
+    assert_eq!(std::fs::read_to_string(&rules).unwrap(), shouli::BUILTIN_RULES);
+    std::fs::remove_file(&rules).unwrap();
     // A directory that does not exist: nothing anywhere.
     let (code, _, err) = shouli(&["explain", "-o", &dir.path("no/such/dir/rules.md")]);
     assert_eq!(code, 2, "{err}");

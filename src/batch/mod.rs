@@ -41,8 +41,8 @@ use crate::sanitize::esc;
 use crate::value::{Date, KeySet, Value};
 
 pub use crate::atomic::AtomicFile;
+pub use crate::atomic::check_outputs;
 pub use input::Input;
-pub use output::check_outputs;
 pub use summary::Summary;
 
 use input::{Chunk, Job, Reader};

@@ -4,14 +4,13 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
-use std::path::Path;
 
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Ctx, Format, Problem, Row};
 use crate::audit::{Audit, Breach, Flag};
-use crate::diag::{Lang, Msg};
+use crate::diag::Lang;
 use crate::eval::{Deciding, Trace};
 use crate::model::Outcome;
 use crate::record::Record;
@@ -564,121 +563,6 @@ fn csv_field(out: &mut String, text: &str) {
         out.push('"');
     } else {
         out.push_str(text);
-    }
-}
-
-/// Refuses outputs that would destroy what the batch reads: an output
-/// (`-o`, `--summary`) that is one of the inputs (or the rule file), that
-/// names the same file as another output, or that lies in an input
-/// directory where it would be read as a record (`*.toml`). Paths are
-/// compared by file identity (device and inode) where the files exist and
-/// by canonical path otherwise, so a link, `./x` or `../d/x` is no way
-/// round it. Looks at names and metadata only: nothing is read or written.
-pub fn check_outputs(inputs: &[&Path], outputs: &[&Path]) -> Result<(), Msg> {
-    let inputs: Vec<Place> = inputs
-        .iter()
-        .filter(|p| p.as_os_str() != "-")
-        .map(|p| Place::of(p))
-        .collect();
-    let outputs: Vec<Place> = outputs.iter().map(|p| Place::of(p)).collect();
-    for (i, out) in outputs.iter().enumerate() {
-        // A device (`/dev/null`, `/dev/stdout`) is written to, never
-        // replaced: several outputs may share it.
-        if out.device {
-            continue;
-        }
-        let shown = out.path.display();
-        if let Some(other) = outputs[..i].iter().find(|o| o.same(out)) {
-            return Err(Msg::new(
-                format!(
-                    "两个输出是同一个文件：{shown} 与 {}；汇总会覆盖结果",
-                    other.path.display()
-                ),
-                format!(
-                    "two outputs are the same file: {shown} and {}; one would replace the other",
-                    other.path.display()
-                ),
-            ));
-        }
-        for input in &inputs {
-            if input.same(out) {
-                return Err(Msg::new(
-                    format!("输出文件 {shown} 也是输入：写出会覆盖要读取的文件，请换一个文件名"),
-                    format!(
-                        "the output file {shown} is also an input: writing it would replace \
-                         what is being read; choose another name"
-                    ),
-                ));
-            }
-            if input.contains(out) {
-                return Err(Msg::new(
-                    format!(
-                        "输出文件 {shown} 位于输入目录 {} 中，会被当作投诉记录读取；请写到目录之外",
-                        input.path.display()
-                    ),
-                    format!(
-                        "the output file {shown} is inside the input directory {}, where it \
-                         would be read as a record; write it outside the directory",
-                        input.path.display()
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// A path as compared by [`check_outputs`].
-struct Place<'a> {
-    path: &'a Path,
-    /// Canonical, or the canonical parent and the file name for a file
-    /// that does not exist yet.
-    canonical: Option<std::path::PathBuf>,
-    /// (device, inode) of an existing file, links followed.
-    id: Option<(u64, u64)>,
-    dir: bool,
-    device: bool,
-}
-
-impl<'a> Place<'a> {
-    fn of(path: &'a Path) -> Place<'a> {
-        let meta = std::fs::metadata(path).ok();
-        let canonical = std::fs::canonicalize(path).ok().or_else(|| {
-            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-            let parent = std::fs::canonicalize(parent.unwrap_or(Path::new("."))).ok()?;
-            Some(parent.join(path.file_name()?))
-        });
-        #[cfg(unix)]
-        let id = meta.as_ref().map(|m| {
-            use std::os::unix::fs::MetadataExt as _;
-            (m.dev(), m.ino())
-        });
-        #[cfg(not(unix))]
-        let id = None;
-        Place {
-            path,
-            canonical,
-            id,
-            dir: meta.as_ref().is_some_and(|m| m.is_dir()),
-            device: meta.as_ref().is_some_and(|m| !m.is_dir() && !m.is_file()),
-        }
-    }
-
-    fn same(&self, other: &Place) -> bool {
-        matches!((self.id, other.id), (Some(a), Some(b)) if a == b)
-            || matches!((&self.canonical, &other.canonical), (Some(a), Some(b)) if a == b)
-    }
-
-    /// Whether `file` lies below this directory and would be read from it.
-    fn contains(&self, file: &Place) -> bool {
-        let read = file
-            .path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
-        self.dir
-            && read
-            && matches!((&self.canonical, &file.canonical), (Some(d), Some(f)) if f.starts_with(d))
     }
 }
 
