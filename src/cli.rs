@@ -215,7 +215,7 @@ fn load(
 }
 
 fn io_error(path: &Path, e: &std::io::Error, lang: Lang) -> String {
-    let path = path.display();
+    let path = crate::sanitize::escape(&path.to_string_lossy()).into_owned();
     match lang {
         Lang::Zh => format!("error: 无法读取 {path}：{e}\n  cannot read {path}: {e}"),
         Lang::En => format!("error: cannot read {path}: {e}"),
@@ -554,7 +554,8 @@ fn test_rules(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
     let mut rec = Record::new(program.rules.fields.len());
     for path in &case_paths {
-        let case_name = path.display().to_string();
+        // A name from a directory listing may hold anything.
+        let case_name = crate::sanitize::escape(&path.to_string_lossy()).into_owned();
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
@@ -756,7 +757,7 @@ fn fmt_rules(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 }
 
 fn write_error(path: &Path, e: &std::io::Error, lang: Lang) -> String {
-    let path = path.display();
+    let path = crate::sanitize::escape(&path.to_string_lossy()).into_owned();
     match lang {
         Lang::Zh => format!("error: 无法写入 {path}：{e}\n  cannot write {path}: {e}"),
         Lang::En => format!("error: cannot write {path}: {e}"),

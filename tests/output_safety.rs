@@ -311,7 +311,10 @@ fn explain_writes_its_file_whole_or_not_at_all() {
     let (code, _, err) = shouli(&["explain", "--lang", "en", &rules, "-o", &rules]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("also an input"), "{err}");
-    assert_eq!(std::fs::read_to_string(&rules).unwrap(), shouli::BUILTIN_RULES);
+    assert_eq!(
+        std::fs::read_to_string(&rules).unwrap(),
+        shouli::BUILTIN_RULES
+    );
     std::fs::remove_file(&rules).unwrap();
     // A directory that does not exist: nothing anywhere.
     let (code, _, err) = shouli(&["explain", "-o", &dir.path("no/such/dir/rules.md")]);
@@ -419,6 +422,19 @@ fn control_characters_are_escaped_in_every_human_output() {
         assert_no_raw_controls("summary", &err);
         assert!(out.contains(r"\u{1b}]52;c;ZXZpbA==\u{7}J-1"), "{out}");
     }
+    // A file name from a directory listing is input too.
+    let desk = dir.0.join("desk");
+    std::fs::create_dir_all(&desk).unwrap();
+    std::fs::write(desk.join("bad\u{1b}[31m\u{7}.toml"), "received = \"yes\"\n").unwrap();
+    let desk = desk.display().to_string();
+    let (code, out, err) = shouli(&["batch", "--format", "table", &desk]);
+    assert_eq!(code, 4, "{err}");
+    assert_no_raw_controls("table of a directory", &out);
+    assert_no_raw_controls("summary of a directory", &err);
+    assert!(out.contains(r"bad\u{1b}[31m\u{7}"), "{out}");
+    let (_, out, err) = shouli(&["test", "--cases", &desk]);
+    assert_no_raw_controls("test --cases", &(out + &err));
+
     // JSON keeps the text as it is: its own escapes (`\u001b`) keep C0
     // controls off the terminal.
     let (_, out, _) = shouli(&["batch", jsonl]);
