@@ -83,7 +83,7 @@ pub enum Only {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub format: Format,
-    /// Threads; 0 for one per core.
+    /// Threads; 0 for one per core. Capped by [`threads`].
     pub jobs: usize,
     pub lang: Lang,
     /// Mask personal fields (names, phones) in every output.
