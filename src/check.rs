@@ -194,6 +194,27 @@ fn check_file(
         }
     }
 
+    // SPEC §6: a basis is only half of a rule without the clause that
+    // rejects a complaint no basis covers.
+    if scope.is_none()
+        && let Some(first) = clauses.iter().find(|cl| cl.kind == ClauseKind::Basis)
+    {
+        c.diags.push(
+            Diagnostic::error(
+                "basis-without-scope",
+                Some(first.id_span.clone()),
+                Msg::new(
+                    "有 basis（受理依据）条款却没有 scope（受理范围）条款：所有依据都不成立时，投诉应以哪一条不予受理？",
+                    "there are `basis` clauses but no `scope` clause: which clause rejects a complaint that no basis covers?",
+                ),
+            )
+            .with_help(Msg::new(
+                "加一个 scope 条款（如 scope \"1.0\" \"受理范围\" { source \"…\" }），或删去 basis 条款：没有 basis 时，受理不需要依据",
+                "add a `scope` clause (e.g. `scope \"1.0\" \"Scope\" { source \"…\" }`), or remove the `basis` clauses: without any, acceptance needs no basis",
+            )),
+        );
+    }
+
     let mut examples: Vec<Example> = Vec::new();
     for item in &file.items {
         if let syntax::Item::Example(e) = item
@@ -1757,6 +1778,7 @@ mod tests {
     fn explanation_text_keeps_escapes_and_finds_holes() {
         let rules = r#"rules "t" {}
 field claim.basis "投诉类型" text
+scope "0" "范围" {}
 basis "1" "依据" {
   when claim.basis == "x"
   because "类型 \{原样\} 为{claim.basis}，路径 C:\\票据\}" en "kind {claim.basis}"

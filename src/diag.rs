@@ -9,6 +9,8 @@ use std::ops::Range;
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
 
+use crate::sanitize::{self, esc};
+
 /// The language of shouli's own words. Labels and titles come from the rule
 /// file whatever this says (its English renderings are used where given).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -125,8 +127,16 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// The columns a source character takes in a code frame: a tab is four
+/// spaces, a control character its visible escape.
 fn char_width(c: char) -> usize {
-    if c == '\t' { 4 } else { c.width().unwrap_or(0) }
+    if c == '\t' {
+        4
+    } else if sanitize::is_unsafe(c) {
+        sanitize::escape_width(c)
+    } else {
+        c.width().unwrap_or(0)
+    }
 }
 
 /// A source line longer than this many characters is shown as a window of
@@ -144,21 +154,34 @@ pub fn render(diag: &Diagnostic, source: &Source, lang: Lang) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let _ = writeln!(out, "{kind}[{}]: {}", diag.code, diag.message.get(lang));
+    // Messages quote the input (a key, a value): every piece of text that
+    // may come from it is shown through `sanitize`.
+    let _ = writeln!(
+        out,
+        "{kind}[{}]: {}",
+        diag.code,
+        esc(diag.message.get(lang))
+    );
     if lang == Lang::Zh {
-        let _ = writeln!(out, "  {}", diag.message.en);
+        let _ = writeln!(out, "  {}", esc(&diag.message.en));
     }
     match &diag.span {
         Some(span) => {
             let (line, col) = source.line_col(span.start);
             let gutter = line.to_string().len();
             let pad = " ".repeat(gutter);
-            let _ = writeln!(out, "{pad}--> {}:{line}:{col}", source.name);
+            let _ = writeln!(out, "{pad}--> {}:{line}:{col}", esc(&source.name));
             let text = &source.text;
             let start = floor_char_boundary(text, span.start.min(text.len()));
             let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
             let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-            let line_text = text[line_start..line_end].trim_end_matches('\r');
+            // The `\r` of a CRLF line end is not shown; a lone one is, as
+            // `\r`, like every control character.
+            let line_text = &text[line_start..line_end];
+            let line_text = match line_text.strip_suffix('\r') {
+                Some(t) if line_end < text.len() && start < line_start + t.len() => t,
+                _ => line_text,
+            };
             let line_end = line_start + line_text.len();
             // A long line (a record exported on one line, a minified file) is
             // shown as a window around the span, `…` marking what is cut.
@@ -182,6 +205,9 @@ pub fn render(diag: &Diagnostic, source: &Source, lang: Lang) -> String {
             for c in text[from..to].chars() {
                 if c == '\t' {
                     shown.push_str("    ");
+                } else if sanitize::is_unsafe(c) {
+                    let mut buf = [0; 4];
+                    shown.push_str(&sanitize::escape(c.encode_utf8(&mut buf)));
                 } else {
                     shown.push(c);
                 }
@@ -211,7 +237,7 @@ pub fn render(diag: &Diagnostic, source: &Source, lang: Lang) -> String {
             }
         }
         None => {
-            let _ = writeln!(out, "  --> {}", source.name);
+            let _ = writeln!(out, "  --> {}", esc(&source.name));
             if let Some(help) = &diag.help {
                 write_help(&mut out, " ", help, lang);
             }
@@ -220,10 +246,20 @@ pub fn render(diag: &Diagnostic, source: &Source, lang: Lang) -> String {
     out
 }
 
+/// A message that points at no place in a file: `error: …` (or another
+/// `kind`), Chinese with the English under it, or English only; ends with a
+/// newline. Input text in it (a file name, a value) is escaped.
+pub fn render_message(kind: &str, message: &Msg, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{kind}: {}\n  {}\n", esc(&message.zh), esc(&message.en)),
+        Lang::En => format!("{kind}: {}\n", esc(&message.en)),
+    }
+}
+
 fn write_help(out: &mut String, pad: &str, help: &Msg, lang: Lang) {
-    let _ = writeln!(out, "{pad} = help: {}", help.get(lang));
+    let _ = writeln!(out, "{pad} = help: {}", esc(help.get(lang)));
     if lang == Lang::Zh {
-        let _ = writeln!(out, "{pad}         {}", help.en);
+        let _ = writeln!(out, "{pad}         {}", esc(&help.en));
     }
 }
 
@@ -361,16 +397,20 @@ pub fn render_short(diag: &Diagnostic, source: &Source, lang: Lang) -> String {
     let place = match &diag.span {
         Some(span) => {
             let (line, col) = source.line_col(span.start);
-            format!("{}:{line}:{col}", source.name)
+            format!("{}:{line}:{col}", esc(&source.name))
         }
-        None => source.name.clone(),
+        None => esc(&source.name).to_string(),
     };
-    let mut out = format!("{place}: {kind}[{}]: {}", diag.code, diag.message.get(lang));
+    let mut out = format!(
+        "{place}: {kind}[{}]: {}",
+        diag.code,
+        esc(diag.message.get(lang))
+    );
     if lang == Lang::Zh {
-        out.push_str(&format!(" ({})", diag.message.en));
+        out.push_str(&format!(" ({})", esc(&diag.message.en)));
     }
     if let Some(help) = &diag.help {
-        out.push_str(&format!("; help: {}", help.get(lang)));
+        out.push_str(&format!("; help: {}", esc(help.get(lang))));
     }
     out
 }

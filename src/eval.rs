@@ -1107,6 +1107,7 @@ rules "else" { version "1" }
 field a "甲" date
 field b "乙" date
 field n "数" integer
+scope "S" "范围" {}
 basis "B" "依据" { when true }
 deadline "D" "期限" { due d = a else (b + n years) }
 "#;
@@ -1146,6 +1147,7 @@ rules "applies" { version "1" }
 field ok "受理" bool
 field d "日期" date
 field n "数" integer
+scope "S" "范围" {}
 basis "B" "依据" { when ok == true }
 deadline "D" "期限" { due later = d + n years  applies to accepted }
 "#;

@@ -32,6 +32,7 @@ pub mod load;
 pub mod model;
 pub mod record;
 pub mod report;
+pub mod sanitize;
 pub mod syntax;
 pub mod template;
 pub mod value;
@@ -64,8 +65,8 @@ mod layout {
     /// modules name each other.
     const STAGES: &[&[&str]] = &[
         &["base"],
-        &["diag", "value"],
-        &["syntax"],
+        &["diag", "value", "sanitize"],
+        &["syntax", "calendar"],
         &["model"],
         &["check", "record", "template"],
         &["compile"],

@@ -76,7 +76,21 @@ fn describe(f: &crate::model::Field, lang: Lang) -> String {
     let values = |sep: &str| {
         f.ty.values()
             .iter()
-            .map(|v| format!("{} {}", v.code, v.label.get(lang)))
+            .map(|v| {
+                // An English label is often the code itself (`consumer`):
+                // said once, not twice.
+                let label = v.label.get(lang);
+                let same = label.eq_ignore_ascii_case(&v.code)
+                    || label.replace([' ', '-'], "_").eq_ignore_ascii_case(&v.code);
+                if same {
+                    v.code.to_string()
+                } else if lang == Lang::En {
+                    // `quality: product quality`, not `quality product quality`.
+                    format!("{}: {label}", v.code)
+                } else {
+                    format!("{} {label}", v.code)
+                }
+            })
             .collect::<Vec<_>>()
             .join(sep)
     };
@@ -101,5 +115,29 @@ fn describe(f: &crate::model::Field, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("{label}（{zh}）"),
         Lang::En => format!("{label} ({en})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_english_label_equal_to_its_code_is_said_once() {
+        let program = crate::load_rules(crate::BUILTIN_NAME, crate::BUILTIN_RULES.as_bytes())
+            .expect("built-in rules load");
+        let en = render(&program.rules, Lang::En);
+        assert!(en.contains("(consumer | business)"), "{en}");
+        for line in en.lines() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            assert!(
+                !words
+                    .windows(2)
+                    .any(|w| w[0] == w[1] && w[0].chars().all(char::is_alphanumeric)),
+                "a word twice: {line}"
+            );
+        }
+        let zh = render(&program.rules, Lang::Zh);
+        assert!(zh.contains("consumer 消费者"), "{zh}");
     }
 }

@@ -17,11 +17,23 @@ fn shouli(args: &[&str]) -> (u8, String, String) {
         .expect("arguments parse");
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = cli::run(cli, &mut out, &mut err);
-    (
-        code,
+    let (out, err) = (
         String::from_utf8(out).expect("stdout is UTF-8"),
         String::from_utf8(err).expect("stderr is UTF-8"),
-    )
+    );
+    // Whatever the input holds, no control character (but our own line
+    // ends) and no bidi override reaches the terminal.
+    for text in [&out, &err] {
+        let raw: Vec<char> = text
+            .chars()
+            .filter(|&c| c != '\n' && shouli::sanitize::is_unsafe(c))
+            .collect();
+        assert!(
+            raw.is_empty(),
+            "{args:?}: raw {raw:?} in the output:\n{text}"
+        );
+    }
+    (code, out, err)
 }
 
 /// The path of a fixture as a user would type it from the repository root.

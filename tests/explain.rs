@@ -146,6 +146,7 @@ field claim.basis "类型 <b>粗</b> & \"引号\"" enum {
   harm "损害 *重要* | 表格" en "harm <i>"
   other "其他" en "other"
 }
+scope "1.0" "范围" {}
 basis "1.1" "依据 <1>" {
   source "原文 </section> & more"
   when claim.basis == "harm"

@@ -12,6 +12,7 @@ field b "乙" bool
 field n "数" integer
 field m "数二" integer
 field c "数三" integer
+scope "S" "范围" {}
 basis "B" "依据" { when true }
 ground "and" "且" { when a and b }
 ground "or" "或" { when a or b }

@@ -30,6 +30,7 @@ fn bounded<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static)
 const HEAD: &str = r#"rules "极限" {
   version "1"
 }
+scope "0" "范围" {}
 field a "甲" bool
 field b "乙" bool
 field received "接待日期" date

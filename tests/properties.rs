@@ -609,7 +609,7 @@ fn actual(rec: &Record) -> Expected {
     let r = shouli::report::build(program, rec, &trace, "p", Vec::new(), opts);
     Expected {
         outcome: r.outcome,
-        deciding: r.deciding.to_string(),
+        deciding: r.deciding.unwrap_or_default().to_string(),
         fired: r.fired.iter().map(|s| s.to_string()).collect(),
         missing: r.missing.iter().map(|s| s.to_string()).collect(),
         notify_by: r.deadlines.get("notify_by").cloned().flatten(),

@@ -35,9 +35,11 @@ use crate::model::{FieldId, Outcome};
 use crate::record::json::{JsonReader, JsonScratch};
 use crate::record::toml::MAX_RECORD;
 use crate::record::{Record, RecordError};
+use crate::sanitize::esc;
 use crate::value::{Date, KeySet, Value};
 
 pub use crate::atomic::AtomicFile;
+pub use crate::atomic::check_outputs;
 pub use input::Input;
 pub use summary::Summary;
 
@@ -76,7 +78,7 @@ pub enum Only {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub format: Format,
-    /// Threads; 0 for one per core.
+    /// Threads; 0 for one per core. Capped by [`threads`].
     pub jobs: usize,
     pub lang: Lang,
     /// Mask personal fields (names, phones) in every output.
@@ -185,19 +187,20 @@ impl Problem {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        out.push_str(file);
+        // The file name and the message may hold anything from the input.
+        let _ = write!(out, "{}", esc(file));
         if let Some(line) = self.line {
             let _ = write!(out, ":{line}");
             if let Some(col) = self.column {
                 let _ = write!(out, ":{col}");
             }
         }
-        let _ = write!(out, ": {kind}[{}]: {}", self.code, message.get(lang));
+        let _ = write!(out, ": {kind}[{}]: {}", self.code, esc(message.get(lang)));
         if lang == Lang::Zh {
-            let _ = write!(out, " ({})", message.en);
+            let _ = write!(out, " ({})", esc(&message.en));
         }
         if let Some(help) = help {
-            let _ = write!(out, "; help: {}", help.get(lang));
+            let _ = write!(out, "; help: {}", esc(help.get(lang)));
         }
     }
 }
@@ -261,9 +264,9 @@ pub(crate) struct Ctx<'p> {
     pub audit: AuditFields,
     pub opts: &'p Options,
     id_slot: Option<FieldId>,
-    /// "`complainant.name`" for each personal field: a message naming one
-    /// may hold its value.
-    personal_keys: Vec<(String, FieldId)>,
+    /// Messages that may hold a personal field's value, redacted by the
+    /// path `check --redact` takes too.
+    redactor: crate::report::redact::Redactor,
 }
 
 impl<'p> Ctx<'p> {
@@ -275,13 +278,7 @@ impl<'p> Ctx<'p> {
             audit: AuditFields::new(program),
             opts,
             id_slot: rules.field("id"),
-            personal_keys: rules
-                .fields
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.personal.is_some())
-                .map(|(i, f)| (format!("`{}`", f.key), i))
-                .collect(),
+            redactor: crate::report::redact::Redactor::new(rules),
         }
     }
 
@@ -289,23 +286,9 @@ impl<'p> Ctx<'p> {
     /// personal field (a mistyped phone number is shown in its message).
     fn problem(&self, d: Diagnostic, line: Option<u64>, column: Option<usize>) -> Problem {
         let redacted = self
-            .personal_keys
-            .iter()
-            .find(|(key, _)| d.message.zh.contains(key.as_str()))
-            .map(|&(_, slot)| {
-                let f = &self.program.rules.fields[slot];
-                Box::new(Msg::new(
-                    format!(
-                        "`{}`（{}）：取值不符合要求（含个人信息，已隐去）",
-                        f.key, f.label.zh
-                    ),
-                    format!(
-                        "`{}` ({}): the value does not fit (personal data, left out)",
-                        f.key,
-                        f.label.get(Lang::En)
-                    ),
-                ))
-            });
+            .redactor
+            .message(&self.program.rules, &d.message)
+            .map(Box::new);
         Problem {
             severity: d.severity,
             code: d.code,
@@ -618,6 +601,37 @@ pub fn run(
     run_observed(program, inputs, opts, out, &mut |_| {})
 }
 
+/// The most threads a batch starts, as a multiple of the cores: more only
+/// cost memory and switching (each thread keeps its own buffers), and tens
+/// of thousands would stall the machine.
+pub const THREADS_PER_CORE: usize = 4;
+
+/// The most threads a batch starts, however many cores.
+pub const MAX_THREADS: usize = 256;
+
+/// The threads a batch runs for `--jobs N` (0: one per core), and, when N
+/// is more than the cap (`THREADS_PER_CORE` × cores, at most
+/// `MAX_THREADS`), the warning saying so.
+pub fn threads(jobs: usize) -> (usize, Option<Msg>) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if jobs == 0 {
+        return (cores.min(MAX_THREADS), None);
+    }
+    let cap = (cores * THREADS_PER_CORE).min(MAX_THREADS);
+    if jobs <= cap {
+        return (jobs, None);
+    }
+    let warning = Msg::new(
+        format!(
+            "--jobs {jobs} 过多：本机 {cores} 个核心，最多使用 {cap} 个线程（每核 {THREADS_PER_CORE} 个，至多 {MAX_THREADS} 个）"
+        ),
+        format!(
+            "--jobs {jobs} is too many: with {cores} cores, {cap} threads are used ({THREADS_PER_CORE} per core, at most {MAX_THREADS})"
+        ),
+    );
+    (cap, Some(warning))
+}
+
 /// [`run`], calling `observe` after each chunk (for a progress bar).
 pub fn run_observed(
     program: &Program,
@@ -629,11 +643,7 @@ pub fn run_observed(
     let started = Instant::now();
     let plan = input::plan(inputs).map_err(BatchError::Start)?;
     let total = plan.total_bytes;
-    let threads = if opts.jobs == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        opts.jobs
-    };
+    let threads = threads(opts.jobs).0;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("shouli-batch-{i}"))

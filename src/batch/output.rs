@@ -1,6 +1,7 @@
 //! Batch outputs: JSON Lines (written per record by the workers), CSV and
 //! an aligned table (written in order from the chunk's rows).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -14,6 +15,7 @@ use crate::eval::{Deciding, Trace};
 use crate::model::Outcome;
 use crate::record::Record;
 use crate::report::{self, Report};
+use crate::sanitize;
 
 #[derive(Serialize)]
 struct CheckedLine<'a> {
@@ -457,6 +459,10 @@ impl Writer {
             }
             _ => self.note(ctx, row, w),
         }
+        // Ids, recorded clauses and messages come from the input.
+        if let Cow::Owned(shown) = sanitize::escape(&self.cell) {
+            self.cell = shown;
+        }
     }
 
     /// The last column: why, what is missing, or what went wrong; and what
@@ -546,8 +552,10 @@ impl Writer {
     }
 }
 
-/// A CSV field, quoted when it must be.
+/// A CSV field of text from the input (or the rule file), neutralised when
+/// a spreadsheet would run it as a formula, and quoted when it must be.
 fn csv_field(out: &mut String, text: &str) {
+    let text = &*sanitize::csv_text(text);
     if text.contains([',', '"', '\n', '\r']) {
         out.push('"');
         for ch in text.chars() {
@@ -575,5 +583,16 @@ mod tests {
         s.push('|');
         csv_field(&mut s, "say \"hi\"");
         assert_eq!(s, "plain|\"a,b\"|\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn csv_formulas_are_neutralised_then_quoted() {
+        let mut s = String::new();
+        csv_field(&mut s, "=HYPERLINK(\"x\",\"y\")");
+        s.push('|');
+        csv_field(&mut s, "-2");
+        s.push('|');
+        csv_field(&mut s, "A-1");
+        assert_eq!(s, "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"|'-2|A-1");
     }
 }

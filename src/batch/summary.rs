@@ -14,6 +14,7 @@ use crate::compile::Program;
 use crate::diag::Lang;
 use crate::eval::Deciding;
 use crate::model::Outcome;
+use crate::sanitize::{self, esc};
 
 /// How many errors the summary quotes.
 const FIRST_ERRORS: usize = 10;
@@ -547,7 +548,13 @@ impl Summary {
                 if ids.is_empty() {
                     continue;
                 }
-                let shown: Vec<&str> = ids.iter().take(SHOWN_IDS).map(String::as_str).collect();
+                // Ids come from the records: one holding `, ` or a line end
+                // must not pass for two.
+                let shown: Vec<String> = ids
+                    .iter()
+                    .take(SHOWN_IDS)
+                    .map(|id| esc(id).to_string())
+                    .collect();
                 let _ = write!(out, "  {title}{colon}{}", shown.join(", "));
                 let hidden = ids.len() - shown.len();
                 if hidden > 0 || !complete {
@@ -566,7 +573,7 @@ impl Summary {
                 w.unit
             );
             for n in &self.notes {
-                let _ = writeln!(out, "  {n}");
+                let _ = writeln!(out, "  {}", esc(n));
             }
         }
         let _ = writeln!(
@@ -574,6 +581,8 @@ impl Summary {
             "{}{colon}{:.2} {}{sep}{:.0} {}",
             w.speed, self.elapsed_seconds, w.seconds, self.records_per_second, w.per_second
         );
-        out
+        // Titles and labels come from the rule file: whatever else reached
+        // the text is shown escaped too (the line ends are ours).
+        sanitize::escape_lines(&out).into_owned()
     }
 }

@@ -2,14 +2,16 @@
 //! files; the work is `batch::run_observed`.
 
 use std::io::{self, IsTerminal as _, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
 use super::load::{load_program, say};
 use super::{RuleArgs, exit};
 use crate::atomic::AtomicFile;
-use crate::batch::{BatchError, CHUNK, Format, Input, Only, Options, Progress, run_observed};
+use crate::batch::{
+    BatchError, CHUNK, Format, Input, Only, Options, Progress, check_outputs, run_observed, threads,
+};
 use crate::diag::{Lang, Msg};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -116,11 +118,28 @@ pub struct BatchArgs {
 /// batch could not start or its output could not be written.
 pub fn batch(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let lang = args.rules.lang();
+    let say = |err: &mut dyn Write, m: &Msg| say(err, lang, m);
+    // Before anything is read: an output must not replace an input.
+    let inputs: Vec<&Path> = args
+        .inputs
+        .iter()
+        .map(PathBuf::as_path)
+        .chain(args.rules.rules.as_deref())
+        .collect();
+    let outputs: Vec<&Path> = args
+        .output
+        .iter()
+        .chain(&args.summary)
+        .map(PathBuf::as_path)
+        .collect();
+    if let Err(m) = check_outputs(&inputs, &outputs) {
+        say(err, &m);
+        return exit::UNUSABLE;
+    }
     let program = match load_program(&args.rules, err) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let say = |err: &mut dyn Write, m: &Msg| say(err, lang, m);
 
     let mut inputs = Vec::new();
     let mut stdin_taken = false;
@@ -154,6 +173,9 @@ pub fn batch(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         only: args.only.iter().map(|&o| o.into()).collect(),
         chunk: CHUNK,
     };
+    if let (_, Some(m)) = threads(opts.jobs) {
+        let _ = err.write_all(crate::diag::render_message("warning", &m, lang).as_bytes());
+    }
 
     let mut file = match &args.output {
         Some(path) => match AtomicFile::create(path) {

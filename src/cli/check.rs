@@ -43,12 +43,15 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Err(code) => return code,
     };
     let mut rec = Record::new(program.rules.fields.len());
-    let (source, warnings) = match record::toml::load(&bytes, &name, &program.rules, &mut rec) {
+    let (source, mut warnings) = match record::toml::load(&bytes, &name, &program.rules, &mut rec) {
         Ok(loaded) => loaded,
         Err(RecordError {
             source,
-            diagnostics,
+            mut diagnostics,
         }) => {
+            if args.redact {
+                report::redact::diagnostics(&program.rules, &mut diagnostics);
+            }
             print_diagnostics(
                 &diagnostics,
                 &source,
@@ -60,6 +63,9 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             return exit::UNUSABLE;
         }
     };
+    if args.redact {
+        report::redact::diagnostics(&program.rules, &mut warnings);
+    }
     print_diagnostics(
         &warnings,
         &source,

@@ -52,7 +52,17 @@ pub fn explain(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
             let _ = out.write_all(doc.as_bytes());
         }
         Some(path) => {
-            if let Err(e) = std::fs::write(path, doc) {
+            let rules: Vec<&std::path::Path> = args
+                .file
+                .iter()
+                .chain(&args.rules.rules)
+                .map(PathBuf::as_path)
+                .collect();
+            if let Err(m) = crate::atomic::check_outputs(&rules, &[path]) {
+                let _ = err.write_all(crate::diag::render_message("error", &m, lang).as_bytes());
+                return exit::UNUSABLE;
+            }
+            if let Err(e) = crate::atomic::write(path, doc.as_bytes()) {
                 let _ = writeln!(err, "{}", write_error(path, &e, lang));
                 return exit::UNUSABLE;
             }

@@ -22,10 +22,7 @@ pub struct LoadedRules {
 /// Prints a message of shouli's own as an error: Chinese with English
 /// beneath, or English only.
 pub fn say(err: &mut dyn Write, lang: Lang, m: &Msg) {
-    let _ = match lang {
-        Lang::Zh => writeln!(err, "error: {}\n  {}", m.zh, m.en),
-        Lang::En => writeln!(err, "error: {}", m.en),
-    };
+    let _ = err.write_all(diag::render_message("error", m, lang).as_bytes());
 }
 
 /// The rule file named positionally (`file`) or by `--rules` — never both —
@@ -162,7 +159,7 @@ pub fn read_input(path: &Path, lang: Lang, err: &mut dyn Write) -> Result<(Strin
 }
 
 pub fn io_error(path: &Path, e: &std::io::Error, lang: Lang) -> String {
-    let path = path.display();
+    let path = crate::sanitize::escape(&path.to_string_lossy()).into_owned();
     match lang {
         Lang::Zh => format!("error: 无法读取 {path}：{e}\n  cannot read {path}: {e}"),
         Lang::En => format!("error: cannot read {path}: {e}"),
@@ -170,7 +167,7 @@ pub fn io_error(path: &Path, e: &std::io::Error, lang: Lang) -> String {
 }
 
 pub fn write_error(path: &Path, e: &std::io::Error, lang: Lang) -> String {
-    let path = path.display();
+    let path = crate::sanitize::escape(&path.to_string_lossy()).into_owned();
     match lang {
         Lang::Zh => format!("error: 无法写入 {path}：{e}\n  cannot write {path}: {e}"),
         Lang::En => format!("error: cannot write {path}: {e}"),

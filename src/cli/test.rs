@@ -104,7 +104,8 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
     let mut rec = Record::new(program.rules.fields.len());
     for path in &case_paths {
-        let case_name = path.display().to_string();
+        // A name from a directory listing may hold anything.
+        let case_name = crate::sanitize::escape(&path.to_string_lossy()).into_owned();
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {

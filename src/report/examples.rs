@@ -102,7 +102,8 @@ pub fn failure(r: &crate::examples::TestResult, lang: Lang) -> String {
             pad(&expected, want_width)
         ));
     }
-    s
+    // Expectations and values come from case files: shown escaped.
+    crate::sanitize::escape_lines(&s).into_owned()
 }
 
 fn text_width(s: &str) -> usize {
@@ -198,5 +199,5 @@ pub fn coverage(program: &Program, coverage: &crate::examples::Coverage, lang: L
             s.push('\n');
         }
     }
-    s
+    crate::sanitize::escape_lines(&s).into_owned()
 }

@@ -3,6 +3,7 @@
 //! lays the result out as JSON (SPEC §4) or text.
 
 pub mod examples;
+pub mod redact;
 pub mod text;
 
 use std::collections::BTreeMap;

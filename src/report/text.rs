@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use super::Report;
 use crate::diag::Lang;
+use crate::sanitize::{esc, escape_lines};
 
 struct Words {
     verdict: &'static str,
@@ -100,8 +101,8 @@ fn ask_lists(out: &mut String, r: &Report, w: &Words, colon: &str, lang: Lang) {
         let _ = writeln!(out, "\n{title}{}", colon.trim_end());
         for a in list {
             let _ = match lang {
-                Lang::Zh => write!(out, "  - {}（{}）", a.label, a.key),
-                Lang::En => write!(out, "  - {} ({})", a.label, a.key),
+                Lang::Zh => write!(out, "  - {}（{}）", esc(a.label), a.key),
+                Lang::En => write!(out, "  - {} ({})", esc(a.label), a.key),
             };
             if !a.needed_for.is_empty() {
                 let _ = write!(out, " [{} {}]", w.needed_for, a.needed_for.join(", "));
@@ -109,7 +110,7 @@ fn ask_lists(out: &mut String, r: &Report, w: &Words, colon: &str, lang: Lang) {
             if a.choices.is_empty() {
                 out.push('\n');
             } else {
-                let _ = writeln!(out, " {}{colon}{}", w.choices, a.choices.join(" / "));
+                let _ = writeln!(out, " {}{colon}{}", w.choices, esc(&a.choices.join(" / ")));
             }
         }
     }
@@ -132,13 +133,15 @@ pub fn render(r: &Report, lang: Lang) -> String {
     }
     if let Some(deciding) = r.deciding {
         let label = if incomplete { w.open } else { w.deciding };
-        let _ = writeln!(out, "{label}{colon}{deciding} {}", r.deciding_title);
+        let _ = writeln!(out, "{label}{colon}{deciding} {}", esc(r.deciding_title));
     }
     if let Some(src) = &r.deciding_source {
-        let _ = writeln!(out, "{}{colon}{src}", w.source);
+        // The guideline's words may run over several lines.
+        let _ = writeln!(out, "{}{colon}{}", w.source, escape_lines(src));
     }
     if !r.reason.is_empty() {
-        let _ = writeln!(out, "{}{colon}{}", w.reason, r.reason);
+        // Filled in with the record's values.
+        let _ = writeln!(out, "{}{colon}{}", w.reason, esc(&r.reason));
     }
     let also: Vec<&super::ClauseReport> = r
         .clauses
@@ -148,10 +151,10 @@ pub fn render(r: &Report, lang: Lang) -> String {
     if !also.is_empty() {
         let _ = writeln!(out, "\n{}{}", w.also, colon.trim_end());
         for c in also {
-            let _ = write!(out, "  - {} {}", c.id, c.title);
+            let _ = write!(out, "  - {} {}", c.id, esc(c.title));
             match &c.explanation {
                 Some(e) => {
-                    let _ = writeln!(out, "{colon}{e}");
+                    let _ = writeln!(out, "{colon}{}", esc(e));
                 }
                 None => out.push('\n'),
             }
@@ -173,7 +176,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
                     None => w.unknown_date.to_string(),
                 },
             };
-            let _ = writeln!(out, "  {} {}{colon}{}", d.id, d.title, when.trim_end());
+            let _ = writeln!(out, "  {} {}{colon}{}", d.id, esc(d.title), when.trim_end());
             if let Some(skipped) = &d.skipped {
                 let _ = writeln!(out, "    {}{skipped}", w.skipped);
             }
@@ -185,12 +188,12 @@ pub fn render(r: &Report, lang: Lang) -> String {
             out,
             "  {:<8} {}{colon}{}",
             c.id,
-            c.title,
+            esc(c.title),
             status_mark(c.status, lang)
         );
         match &c.explanation {
             Some(e) => {
-                let _ = writeln!(out, " — {e}");
+                let _ = writeln!(out, " — {}", esc(e));
             }
             None => out.push('\n'),
         }
@@ -198,14 +201,18 @@ pub fn render(r: &Report, lang: Lang) -> String {
     if !r.warnings.is_empty() {
         let _ = writeln!(out, "\n{}{}", w.warnings, colon.trim_end());
         for warning in &r.warnings {
-            let _ = writeln!(out, "  - {warning}");
+            let _ = writeln!(out, "  - {}", esc(warning));
         }
     }
     let version = r.rules.version.map_or(String::new(), |v| format!(" {v}"));
     let _ = writeln!(
         out,
         "\n{}{colon}{} · {}{colon}{}{version} ({})",
-        w.case, r.id, w.rules, r.rules.title, r.rules.digest
+        w.case,
+        esc(&r.id),
+        w.rules,
+        esc(r.rules.title),
+        r.rules.digest
     );
     out
 }
