@@ -2,7 +2,7 @@
 //! before and after (spans aside), every comment kept in order; the
 //! built-in rules are kept formatted; `--check` shows a diff.
 
-mod support;
+use crate::{insta, support};
 
 use support::shouli;
 

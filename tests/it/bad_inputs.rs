@@ -7,6 +7,7 @@
 //! Adding a case is adding a file. The first line of each text fixture says
 //! in Chinese and English what it is.
 
+use crate::insta;
 use clap::Parser as _;
 use shouli::cli::{self, Cli};
 

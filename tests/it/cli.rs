@@ -1,7 +1,7 @@
 //! The command line as a user meets it: exit codes (SPEC §5), the JSON
 //! report (SPEC §4), the English UI, stdin, the blank template, redaction.
 
-mod support;
+use crate::{insta, support};
 
 use support::shouli;
 

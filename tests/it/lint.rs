@@ -3,6 +3,7 @@
 //! whose first line names the findings it must give; the rendered findings
 //! are snapshotted. Also the built-in rules, and the command's exit codes.
 
+use crate::insta;
 use shouli::cli::{Cli, run};
 use shouli::diag::{self, Lang};
 

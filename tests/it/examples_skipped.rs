@@ -3,10 +3,7 @@
 //! read examples (`test`, `explain`, `lint`, `fmt`) and every rule file of
 //! the user's get them in full. Both ways the built-in rules decide alike.
 
-mod support;
-
-#[path = "support/archive.rs"]
-mod archive;
+use crate::{archive, support};
 
 use std::path::PathBuf;
 

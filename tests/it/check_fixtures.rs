@@ -2,7 +2,7 @@
 //! its first line; this test holds the evaluator to it and snapshots the
 //! rendered text report.
 
-mod support;
+use crate::{insta, support};
 
 use std::collections::BTreeMap;
 

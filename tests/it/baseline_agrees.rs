@@ -3,8 +3,7 @@
 //! deciding clause, fired grounds, missing keys and deadlines. The
 //! benchmarks check the same before measuring; this keeps it true in CI.
 
-#[path = "../benches/support/mod.rs"]
-mod support;
+use crate::bench_support as support;
 
 use support::agree::{self, Outputs};
 use support::baseline::{self, Day};

@@ -3,9 +3,7 @@
 //! cases, redaction in every output, bad records in their place, and
 //! snapshots of the table and summary of a small hand-made archive.
 
-#[path = "support/archive.rs"]
-mod archive;
-mod support;
+use crate::{archive, insta, support};
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -4,6 +4,7 @@
 //! rendered diagnostics (code frame, Chinese and English, help) are
 //! snapshotted, so a reviewer reads exactly what a rule author would see.
 
+use crate::insta;
 use shouli::cli::{Cli, run};
 use shouli::diag::{self, Lang};
 

@@ -3,7 +3,7 @@
 //! `--cases` runs record files against their `# expect:` line or `.expect`
 //! file.
 
-mod support;
+use crate::{insta, support};
 
 use support::shouli;
 

@@ -2,6 +2,7 @@
 //! the plain-words renderings a reviewer relies on, and the HTML page's
 //! structure: well-formed, self-contained, escaped, every clause present.
 
+use crate::insta;
 use shouli::cli::{Cli, run};
 use shouli::diag::Lang;
 use shouli::explain::{Format, render};
