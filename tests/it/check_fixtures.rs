@@ -52,14 +52,12 @@ fn check_fixtures() {
     });
 }
 
-/// The three shared examples give the outcomes their names say.
+/// The three sample complaints in rules/examples/ give the outcomes their
+/// names say.
 #[test]
-fn shared_examples_give_the_outcomes_their_names_say() {
+fn rule_examples_give_the_outcomes_their_names_say() {
     let program = support::builtin();
-    let dir = support::root().join("../shared/examples");
-    if !dir.exists() {
-        return; // a checkout without shared/ beside it
-    }
+    let dir = support::root().join("rules/examples");
     for (file, outcome, deciding) in [
         ("accepted.toml", "accepted", "1.1"),
         ("incomplete-no-invoice.toml", "incomplete", "2.1"),
@@ -70,6 +68,40 @@ fn shared_examples_give_the_outcomes_their_names_say() {
             (report.outcome, report.deciding),
             (outcome, deciding),
             "{file}"
+        );
+    }
+}
+
+/// rules/examples/ is the copy of the contract's shared/examples/ kept in
+/// the repository. Where shared/ sits beside the checkout (as in the
+/// project's own tree), the two are the same files, byte for byte; a
+/// checkout without it says so on stderr and compares nothing.
+#[test]
+fn rule_examples_are_the_shared_examples() {
+    let ours = support::root().join("rules/examples");
+    let shared = support::root().join("../shared/examples");
+    let names = |dir: &std::path::Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let ours_names = names(&ours);
+    assert_eq!(ours_names.len(), 3, "{ours_names:?}");
+    if !shared.is_dir() {
+        eprintln!(
+            "rule_examples_are_the_shared_examples: {} absent, rules/examples/ not compared with it",
+            shared.display()
+        );
+        return;
+    }
+    assert_eq!(names(&shared), ours_names);
+    for name in &ours_names {
+        assert!(
+            std::fs::read(ours.join(name)).unwrap() == std::fs::read(shared.join(name)).unwrap(),
+            "rules/examples/{name} differs from ../shared/examples/{name}"
         );
     }
 }
