@@ -1,8 +1,12 @@
-//! The corpus of broken rule files under tests/fixtures/rules-err/: each is
-//! the valid `base.rules.ok` with one mistake (or, where its name says so,
-//! several). Every file must be refused with diagnostics, and the fully
-//! rendered diagnostics (code frame, Chinese and English, help) are
-//! snapshotted, so a reviewer reads exactly what a rule author would see.
+//! The corpus of broken rule files under tests/fixtures/rules-err/, the one
+//! home of rule files that must be refused: most are the valid
+//! `base.rules.ok` with one mistake (or, where the name says so, several),
+//! the others small files built around one mistake or one limit. The first
+//! line of each states the error codes it must get, in order
+//! (`# expect: code=a,b — what it is`); the test holds the loader to it.
+//! The fully rendered diagnostics (code frame, Chinese and English, help)
+//! are snapshotted, so a reviewer reads exactly what a rule author would
+//! see. `tests/it/bad_inputs.rs` runs the same files through `shouli check`.
 
 use crate::insta;
 use shouli::cli::{Cli, run};
@@ -20,6 +24,27 @@ fn refused(path: &std::path::Path) -> shouli::RulesError {
     }
 }
 
+/// The error codes a broken rule file states on its first line:
+/// `# expect: code=a,b — what it is`. An empty file has no first line; it
+/// is refused as a syntax error (`rules` expected).
+pub fn expected_codes(bytes: &[u8], name: &str) -> Vec<String> {
+    if bytes.is_empty() {
+        return vec!["syntax".to_string()];
+    }
+    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = std::str::from_utf8(line).unwrap_or_default();
+    let codes = line
+        .strip_prefix("# expect: code=")
+        .unwrap_or_else(|| panic!("{name}: first line is not `# expect: code=…`: {line}"));
+    let codes = codes.split_whitespace().next().unwrap_or_default();
+    let codes: Vec<String> = codes.split(',').map(str::to_string).collect();
+    assert!(
+        codes.iter().all(|c| !c.is_empty()),
+        "{name}: an empty code in `{line}`"
+    );
+    codes
+}
+
 #[test]
 fn the_base_file_is_valid() {
     let bytes = std::fs::read(format!("{DIR}/base.rules.ok")).unwrap();
@@ -32,8 +57,15 @@ fn the_base_file_is_valid() {
 fn broken_rule_files() {
     insta::glob!("fixtures/rules-err/*.rules", |path| {
         let e = refused(path);
-        assert!(!e.diagnostics.is_empty());
-        assert!(e.diagnostics.iter().any(|d| d.is_error()));
+        let bytes = std::fs::read(path).unwrap();
+        let want = expected_codes(&bytes, &e.file.name);
+        let got: Vec<&str> = e
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.code)
+            .collect();
+        assert_eq!(got, want, "{}: the error codes", e.file.name);
         let text = diag::render_all(&e.diagnostics, &e.file, Lang::Zh);
         for d in &e.diagnostics {
             // Every diagnostic points somewhere, and nothing talks in bytes
