@@ -147,3 +147,14 @@ fn baseline_end_to_end_keeps_order_across_threads() {
     let first = std::str::from_utf8(&one).unwrap().lines().next().unwrap();
     assert!(first.starts_with("2024-0000001,"), "{first}");
 }
+
+/// The baseline's clause 2.1 asks for the shared list of form keys, in its
+/// order.
+#[test]
+fn baseline_form_keys_are_the_shared_list() {
+    let keys: Vec<&str> = baseline::key::FORM_21
+        .iter()
+        .map(|bit| baseline::key::NAMES[bit.trailing_zeros() as usize])
+        .collect();
+    assert_eq!(keys, support::spec::FORM_21);
+}

@@ -10,6 +10,8 @@ mod archive;
 #[path = "../../benches/support/mod.rs"]
 mod bench_support;
 mod insta;
+#[path = "../support/spec.rs"]
+mod spec;
 #[path = "../support/mod.rs"]
 mod support;
 
