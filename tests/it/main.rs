@@ -10,10 +10,11 @@ mod archive;
 #[path = "../../benches/support/mod.rs"]
 mod bench_support;
 mod insta;
-#[path = "../support/spec.rs"]
-mod spec;
 #[path = "../support/mod.rs"]
 mod support;
+
+/// tests/support/spec.rs, included once, by the benchmarks' support.
+use bench_support::spec;
 
 mod bad_inputs;
 mod baseline_agrees;
