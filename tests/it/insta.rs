@@ -3,11 +3,17 @@
 //! a snapshot of `bad_inputs::bad_records` is still
 //! `tests/snapshots/bad_inputs__bad_records@….snap`, not
 //! `it__bad_inputs__…`, and a glob is still relative to tests/.
+//! Only `assert_snapshot!` and `glob!` are adapted; the other assertions
+//! are insta's own (their snapshots would go to tests/it/snapshots/).
 
 pub use ::insta::*;
 
 /// `insta::assert_snapshot!`, named as in a test crate of the module's own.
 macro_rules! assert_snapshot {
+    // An inline snapshot has no file: insta's own.
+    ($value:expr, @$snapshot:literal $(,)?) => {
+        ::insta::assert_snapshot!($value, @$snapshot)
+    };
     ($name:expr, $value:expr $(,)?) => {{
         let name = $crate::insta::old_name(module_path!(), &$name);
         $crate::insta::old_settings().bind(|| ::insta::assert_snapshot!(name, $value))
