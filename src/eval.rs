@@ -1069,7 +1069,10 @@ impl Ctx<'_> {
                 (Value::Date(d), _) => match p.shift(d, amount, unit) {
                     Ok(Some(d)) => (Value::Date(d), KeySet::EMPTY),
                     Ok(None) => (Value::Absent, KeySet::EMPTY),
-                    Err(_) => (Value::Absent, KeySet::EMPTY),
+                    Err(_) => {
+                        self.overflow = true;
+                        (Value::Absent, KeySet::EMPTY)
+                    }
                 },
                 (_, keys) => (Value::Absent, keys),
             },

@@ -15,6 +15,9 @@
 //! `cargo test` stays quick; `PROPTEST_CASES=10000 cargo test --test
 //! properties` runs a longer search.
 
+#[path = "support/spec.rs"]
+mod spec;
+
 use std::collections::BTreeSet;
 
 use jiff::ToSpan as _;
@@ -409,16 +412,11 @@ fn and(x: K, y: K) -> K {
     not(or(not(x), not(y)))
 }
 
-/// `date + n months`, clamped to the month's last day: written here from
-/// SPEC §2 without shouli's helper.
+/// `date + n months`, clamped to the month's last day: SPEC §2 as the
+/// references share it (tests/support/spec.rs), not shouli's helper.
 fn add_months(d: Date, n: i64) -> Date {
-    let index = i64::from(d.year()) * 12 + i64::from(d.month()) - 1 + n;
-    let (y, m) = (
-        index.div_euclid(12) as i16,
-        (index.rem_euclid(12) + 1) as i8,
-    );
-    let last = jiff::civil::date(y, m, 1).last_of_month().day();
-    jiff::civil::date(y, m, d.day().min(last))
+    let (y, m, d) = spec::plus_months((i32::from(d.year()), d.month() as u32, d.day() as u32), n);
+    jiff::civil::date(y as i16, m as i8, d as i8)
 }
 
 /// What the reference expects of a record.
@@ -431,21 +429,6 @@ struct Expected {
     notify_by: Option<String>,
     resolve_by: Option<String>,
 }
-
-const FORM_21: [&str; 12] = [
-    "complainant.name",
-    "complainant.phone",
-    "respondent.name",
-    "respondent.stall",
-    "purchase.date",
-    "purchase.product",
-    "purchase.brand",
-    "purchase.model",
-    "purchase.quantity",
-    "purchase.price",
-    "claim.negotiation",
-    "claim.demand",
-];
 
 /// SPEC §3's clause table and §2's outcome rules, from scratch.
 fn expected(rec: &Record) -> Expected {
@@ -506,7 +489,7 @@ fn expected(rec: &Record) -> Expected {
         ),
         ("1.3(10)", boolean(&view, "claim.lawful", false)),
     ];
-    let absent_21: BTreeSet<&str> = FORM_21
+    let absent_21: BTreeSet<&str> = spec::FORM_21
         .into_iter()
         .filter(|k| view.get(k).is_none())
         .collect();
@@ -659,8 +642,8 @@ proptest! {
         months in prop_oneof![Just(0i64), Just(1), Just(12), Just(13), 0i64..=60],
         delta in -2i64..=2,
     ) {
-        let first = jiff::civil::date(y, m, 1);
-        let bought = jiff::civil::date(y, m, d.min(first.last_of_month().day()));
+        let last = spec::days_in_month(i32::from(y), m as u32) as i8;
+        let bought = jiff::civil::date(y, m, d.min(last));
         let received = add_months(bought, months).checked_add(delta.days()).unwrap();
         let mut rec = Record::new(builtin().rules.fields.len());
         fill(&mut rec, &g, false);

@@ -15,6 +15,8 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
+use super::spec;
+
 // ---- dates -------------------------------------------------------------------
 
 /// A calendar date; field order makes the derived `Ord` chronological.
@@ -25,17 +27,8 @@ pub struct Day {
     pub d: u8,
 }
 
-fn is_leap(y: i32) -> bool {
-    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
-}
-
 fn days_in_month(y: i32, m: u8) -> u8 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    spec::days_in_month(y, u32::from(m)) as u8
 }
 
 impl Day {
@@ -61,28 +54,18 @@ impl Day {
         Day::new(num(0..4)? as i16, num(5..7)? as u8, num(8..10)? as u8)
     }
 
-    /// Days since 1970-01-01 (H. Hinnant's `days_from_civil`).
+    /// Days since 1970-01-01.
     fn to_days(self) -> i32 {
-        let y = i32::from(self.y) - i32::from(self.m <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i32::from(self.m);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i32::from(self.d) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        spec::days_from_civil(self.y.into(), self.m.into(), self.d.into()) as i32
     }
 
     fn from_days(z: i32) -> Day {
-        let z = z + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let y = yoe + era * 400 + i32::from(m <= 2);
-        Day { y: y as i16, m, d }
+        let (y, m, d) = spec::civil_from_days(z.into());
+        Day {
+            y: y as i16,
+            m: m as u8,
+            d: d as u8,
+        }
     }
 
     pub fn plus_days(self, n: i32) -> Day {
@@ -91,13 +74,11 @@ impl Day {
 
     /// Months clamp to the month's last day (2023-01-31 + 1 = 2023-02-28).
     pub fn plus_months(self, n: i64) -> Day {
-        let index = i64::from(self.y) * 12 + i64::from(self.m) - 1 + n;
-        let y = index.div_euclid(12) as i32;
-        let m = (index.rem_euclid(12) + 1) as u8;
+        let (y, m, d) = spec::plus_months((self.y.into(), self.m.into(), self.d.into()), n);
         Day {
             y: y as i16,
-            m,
-            d: self.d.min(days_in_month(y, m)),
+            m: m as u8,
+            d: d as u8,
         }
     }
 }
@@ -419,6 +400,23 @@ fn cents<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
 
 /// Keys the rules can ask for, as bits of [`Decision::missing`].
 pub mod key {
+    /// Clause 2.1's form as bits, in the order of the shared list
+    /// `spec::FORM_21` (`tests/it/baseline_agrees.rs` holds them equal).
+    pub const FORM_21: [u32; 12] = [
+        COMPLAINANT_NAME,
+        COMPLAINANT_PHONE,
+        RESPONDENT_NAME,
+        RESPONDENT_STALL,
+        PURCHASE_DATE,
+        PURCHASE_PRODUCT,
+        PURCHASE_BRAND,
+        PURCHASE_MODEL,
+        PURCHASE_QUANTITY,
+        PURCHASE_PRICE,
+        CLAIM_NEGOTIATION,
+        CLAIM_DEMAND,
+    ];
+
     pub const RECEIVED: u32 = 1 << 0;
     pub const COMPLAINANT_NAME: u32 = 1 << 1;
     pub const COMPLAINANT_PHONE: u32 = 1 << 2;
@@ -623,23 +621,24 @@ pub fn evaluate(c: &Complaint) -> Decision {
         ),
         test(cl.lawful, CLAIM_LAWFUL, |b| !b),
     ];
-    // 2.1: the form's keys that are absent.
+    // 2.1: the form's keys that are absent, in the order of `FORM_21`.
     let form = [
-        (c.complainant.name.is_none(), COMPLAINANT_NAME),
-        (c.complainant.phone.is_none(), COMPLAINANT_PHONE),
-        (c.respondent.name.is_none(), RESPONDENT_NAME),
-        (c.respondent.stall.is_none(), RESPONDENT_STALL),
-        (p.date.is_none(), PURCHASE_DATE),
-        (p.product.is_none(), PURCHASE_PRODUCT),
-        (p.brand.is_none(), PURCHASE_BRAND),
-        (p.model.is_none(), PURCHASE_MODEL),
-        (p.quantity.is_none(), PURCHASE_QUANTITY),
-        (p.price.is_none(), PURCHASE_PRICE),
-        (cl.negotiation.is_none(), CLAIM_NEGOTIATION),
-        (cl.demand.is_none(), CLAIM_DEMAND),
+        c.complainant.name.is_none(),
+        c.complainant.phone.is_none(),
+        c.respondent.name.is_none(),
+        c.respondent.stall.is_none(),
+        p.date.is_none(),
+        p.product.is_none(),
+        p.brand.is_none(),
+        p.model.is_none(),
+        p.quantity.is_none(),
+        p.price.is_none(),
+        cl.negotiation.is_none(),
+        cl.demand.is_none(),
     ]
     .iter()
-    .fold(0, |m, &(absent, k)| if absent { m | k } else { m });
+    .zip(FORM_21)
+    .fold(0, |m, (&absent, k)| if absent { m | k } else { m });
     // 2.2: an invoice or a receipt.
     let proof = 1 << Evidence::Invoice as u8 | 1 << Evidence::Receipt as u8;
     let evidence_met = cl.evidence.is_some_and(|e| e & proof != 0);

@@ -11,37 +11,8 @@
 
 use std::fmt::Write as _;
 
-/// xorshift64* (Vigna): small, fast, and the same sequence everywhere.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed.max(1))
-    }
-
-    pub fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// Uniform in `0..n`.
-    pub fn below(&mut self, n: u64) -> u64 {
-        ((self.next() >> 32) * n) >> 32
-    }
-
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-
-    /// True with probability `percent`/100.
-    pub fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
+pub use super::spec::Rng;
+use super::spec::days_in_month;
 
 /// The seed every benchmark and test uses.
 pub const SEED: u64 = 0x5348_4f55_4c49; // "SHOULI"
@@ -265,15 +236,6 @@ const TEXT_KEYS: &[(&str, &str)] = &[
     ("claim", "negotiation"),
     ("claim", "demand"),
 ];
-
-fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
 
 /// (y, m, d) moved back by `months` months and `days` days, roughly (the
 /// day is clamped to the month).

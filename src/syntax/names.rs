@@ -235,14 +235,19 @@ impl Expected {
             out.push((order, zh, en));
         };
         let close_brace = self.has("}");
-        if self.any(&["version", "effective"]) {
+        // `in` starts the statement `in force`; the clause's statements are
+        // named as they are written.
+        let shown = |w: &&'static str| -> &'static str { if *w == "in" { "in force" } else { w } };
+        let clause_words = self.any(CLAUSE_WORDS);
+        if self.any(&["version", "effective", "reference"]) {
             group(
                 9,
-                &["source", "version", "effective", "}"],
-                "标题中的 source、version、effective 或结束的 `}`".into(),
-                "`source`, `version` or `effective` in the header, or its closing `}`".into(),
+                &["source", "version", "effective", "reference", "}"],
+                "标题中的 source、version、effective、reference 或结束的 `}`".into(),
+                "`source`, `version`, `effective` or `reference` in the header, or its closing `}`"
+                    .into(),
             );
-        } else if self.any(CLAUSE_WORDS) {
+        } else if clause_words {
             let mut members: Vec<&'static str> = CLAUSE_WORDS.to_vec();
             members.push("}");
             group(
@@ -250,14 +255,18 @@ impl Expected {
                 &members,
                 format!(
                     "条款的下一项（{}）{}",
-                    CLAUSE_WORDS.join("、"),
+                    CLAUSE_WORDS
+                        .iter()
+                        .map(shown)
+                        .collect::<Vec<_>>()
+                        .join("、"),
                     if close_brace { "或结束的 `}`" } else { "" }
                 ),
                 format!(
                     "the clause's next statement ({}){}",
                     CLAUSE_WORDS
                         .iter()
-                        .map(|w| format!("`{w}`"))
+                        .map(|w| format!("`{}`", shown(w)))
                         .collect::<Vec<_>>()
                         .join(", "),
                     if close_brace {
@@ -285,9 +294,11 @@ impl Expected {
                 "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)".into(),
             );
         }
+        // Where a clause's next statement may start, `in` is `in force`
+        // (named there), not the list test.
         let words: Vec<&'static str> = ["and", "or", "not", "in", "contains", "any", "else"]
             .into_iter()
-            .filter(|w| self.has(w))
+            .filter(|w| self.has(w) && !(*w == "in" && clause_words && !self.has("not")))
             .collect();
         if !words.is_empty() {
             group(
@@ -312,9 +323,11 @@ impl Expected {
         if self.any(&["days", "months", "years"]) {
             group(
                 0,
-                &["day", "days", "month", "months", "year", "years"],
-                "单位 days、months 或 years".into(),
-                "a unit: `days`, `months` or `years`".into(),
+                &[
+                    "day", "days", "month", "months", "year", "years", "workday", "workdays",
+                ],
+                "单位 days、months、years 或 workdays".into(),
+                "a unit: `days`, `months`, `years` or `workdays`".into(),
             );
         }
         if self.has(",") && self.has("]") {

@@ -11,50 +11,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// xorshift64*: tiny, fixed, good enough to spread test cases.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed.max(1))
-    }
-
-    pub fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// 0..n
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    /// True with probability `percent`/100.
-    pub fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-
-    /// Picks by weight: `[(item, weight)]`.
-    pub fn weighted<T: Copy>(&mut self, items: &[(T, u64)]) -> T {
-        let total: u64 = items.iter().map(|i| i.1).sum();
-        let mut x = self.below(total);
-        for &(item, w) in items {
-            if x < w {
-                return item;
-            }
-            x -= w;
-        }
-        items[items.len() - 1].0
-    }
-}
+pub use crate::spec::Rng;
+use crate::spec::{FORM_21 as FORM, civil_from_days, days_from_civil, plus_months};
 
 /// A calendar date, with just the arithmetic the reference needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -64,45 +22,18 @@ pub struct Ymd {
     pub d: u32,
 }
 
-fn leap(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn month_days(y: i32, m: u32) -> u32 {
-    match m {
-        2 if leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
 impl Ymd {
     pub fn new(y: i32, m: u32, d: u32) -> Ymd {
         Ymd { y, m, d }
     }
 
-    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    /// Days since 1970-01-01.
     fn days(self) -> i64 {
-        let y = i64::from(self.y) - i64::from(self.m <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.m);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.d) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        days_from_civil(self.y, self.m, self.d)
     }
 
     fn from_days(z: i64) -> Ymd {
-        let z = z + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let y = (yoe + era * 400) as i32 + i32::from(m <= 2);
+        let (y, m, d) = civil_from_days(z);
         Ymd { y, m, d }
     }
 
@@ -112,14 +43,8 @@ impl Ymd {
 
     /// Adds months, clamping to the month's last day.
     pub fn plus_months(self, n: i64) -> Ymd {
-        let index = i64::from(self.y) * 12 + i64::from(self.m) - 1 + n;
-        let y = index.div_euclid(12) as i32;
-        let m = (index.rem_euclid(12) + 1) as u32;
-        Ymd {
-            y,
-            m,
-            d: self.d.min(month_days(y, m)),
-        }
+        let (y, m, d) = plus_months((self.y, self.m, self.d), n);
+        Ymd { y, m, d }
     }
 }
 
@@ -351,21 +276,6 @@ fn and(a: K, b: K) -> K {
         }
     }
 }
-
-const FORM: [&str; 12] = [
-    "complainant.name",
-    "complainant.phone",
-    "respondent.name",
-    "respondent.stall",
-    "purchase.date",
-    "purchase.product",
-    "purchase.brand",
-    "purchase.model",
-    "purchase.quantity",
-    "purchase.price",
-    "claim.negotiation",
-    "claim.demand",
-];
 
 /// The outcome, deciding clause, fired grounds and missing keys of a case.
 pub fn reference(

@@ -1,0 +1,192 @@
+//! The command line as a user meets it: exit codes (SPEC §5), the JSON
+//! report (SPEC §4), the English UI, stdin, the blank template, redaction.
+
+use crate::{insta, support};
+
+use support::shouli;
+
+fn example(name: &str) -> String {
+    support::root()
+        .join("rules/examples")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn mask_digest(text: &str) -> String {
+    text.replace(
+        &shouli::digest(shouli::BUILTIN_RULES.as_bytes()),
+        "sha256:<digest of the built-in rules>",
+    )
+}
+
+#[test]
+fn exit_codes_follow_the_outcome() {
+    assert_eq!(shouli(&["check", &example("accepted.toml")]).0, 0);
+    assert_eq!(
+        shouli(&["check", &example("rejected-private-sale.toml")]).0,
+        1
+    );
+    assert_eq!(
+        shouli(&["check", &example("incomplete-no-invoice.toml")]).0,
+        3
+    );
+}
+
+#[test]
+fn unusable_input_exits_2_and_says_where() {
+    let (code, out, err) = shouli(&["check", "no/such/file.toml"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("no/such/file.toml")
+            && err.contains("无法读取")
+            && err.contains("cannot read"),
+        "{err}"
+    );
+
+    let (code, _, err) = shouli(&[
+        "check",
+        &example("accepted.toml"),
+        "--rules",
+        "no/such.rules",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no/such.rules"), "{err}");
+}
+
+#[test]
+fn json_reports_match_the_spec() {
+    for name in [
+        "accepted.toml",
+        "rejected-private-sale.toml",
+        "incomplete-no-invoice.toml",
+    ] {
+        let (_, out, _) = shouli(&["check", "--format", "json", &example(name)]);
+        let value: serde_json::Value = serde_json::from_str(&out).expect("one JSON object");
+        for key in [
+            "id",
+            "outcome",
+            "deciding",
+            "fired",
+            "missing",
+            "deadlines",
+            "clauses",
+            "rules",
+        ] {
+            assert!(value.get(key).is_some(), "{name}: no `{key}`");
+        }
+        for clause in value["clauses"].as_array().unwrap() {
+            let status = clause["status"].as_str().unwrap();
+            assert!(
+                ["true", "false", "unknown", "met", "unmet"].contains(&status),
+                "{status}"
+            );
+        }
+        insta::assert_snapshot!(name, mask_digest(&out));
+    }
+}
+
+#[test]
+fn english_ui_is_a_flag_away() {
+    let (code, out, _) = shouli(&[
+        "check",
+        "--lang",
+        "en",
+        &example("incomplete-no-invoice.toml"),
+    ]);
+    assert_eq!(code, 3);
+    insta::assert_snapshot!(mask_digest(&out));
+}
+
+#[test]
+fn stdin_is_read_with_a_dash() {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shouli"))
+        .args(["check", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let record = std::fs::read(example("rejected-private-sale.toml")).unwrap();
+    child.stdin.take().unwrap().write_all(&record).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["deciding"], "1.3(2)");
+    assert_eq!(value["id"], "rejected-private-sale");
+}
+
+#[test]
+fn the_blank_template_loads_and_is_incomplete() {
+    let (code, template, _) = shouli(&["template"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(template);
+    let program = support::builtin();
+    let mut rec = shouli::record::Record::new(program.rules.fields.len());
+    let (_, warnings) = shouli::record::toml::load(
+        template.as_bytes(),
+        "template.toml",
+        &program.rules,
+        &mut rec,
+    )
+    .expect("the template is a valid record");
+    // No key the rules do not know; only the note that nothing is filled in.
+    let codes: Vec<&str> = warnings.iter().map(|w| w.code).collect();
+    assert_eq!(codes, ["empty-record"]);
+    assert!(rec.is_empty(), "every value in the template is blank");
+    // Every declared field appears in the template.
+    for field in &program.rules.fields {
+        let name = field.key.rsplit('.').next().unwrap();
+        assert!(
+            template.contains(&format!("\n{name} = ")),
+            "{} missing",
+            field.key
+        );
+    }
+    let trace = program.evaluate(&rec).unwrap();
+    assert_eq!(trace.outcome, shouli::model::Outcome::Incomplete);
+}
+
+#[test]
+fn redact_masks_names_and_phones_in_every_format() {
+    let rules = support::root().join("tests/fixtures/cli/redact.rules");
+    let record = support::root().join("tests/fixtures/cli/redact.toml");
+    let (rules, record) = (rules.to_str().unwrap(), record.to_str().unwrap());
+    let (_, plain, _) = shouli(&["check", "--rules", rules, record]);
+    assert!(
+        plain.contains("王丽") && plain.contains("13800000000"),
+        "{plain}"
+    );
+    for format in ["text", "json"] {
+        let (code, out, err) = shouli(&[
+            "check", "--rules", rules, "--redact", "--format", format, record,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            !out.contains("王丽") && !out.contains("13800000000"),
+            "{out}"
+        );
+        assert!(out.contains("王*") && out.contains("138****0000"), "{out}");
+    }
+}
+
+#[test]
+fn warnings_name_unknown_keys_and_do_not_stop_the_check() {
+    let dir = std::env::temp_dir().join(format!("shouli-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("extra-key.toml");
+    let mut text = std::fs::read_to_string(example("accepted.toml")).unwrap();
+    text = text.replace("[claim]", "[claim]\nbasiss = \"harm\"");
+    std::fs::write(&path, text).unwrap();
+    let (code, out, err) = shouli(&["check", "--format", "json", path.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(
+        err.contains("claim.basiss") && err.contains("claim.basis"),
+        "{err}"
+    );
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(value["warnings"].as_array().unwrap().len(), 1);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,31 @@
+//! The integration tests, one module per subject, linked into one test
+//! binary: a change to the library relinks this binary (and the
+//! property tests) instead of a binary per file.
+//!
+//! Each module was once its own test crate; `insta` below keeps the
+//! snapshot names and folder (tests/snapshots/) they had then.
+
+#[path = "../support/archive.rs"]
+mod archive;
+#[path = "../../benches/support/mod.rs"]
+mod bench_support;
+mod insta;
+#[path = "../support/mod.rs"]
+mod support;
+
+/// tests/support/spec.rs, included once, by the benchmarks' support.
+use bench_support::spec;
+
+mod bad_inputs;
+mod baseline_agrees;
+mod batch;
+mod check_fixtures;
+mod cli;
+mod examples_skipped;
+mod explain;
+mod fmt;
+mod kleene;
+mod limits;
+mod lint;
+mod rule_examples;
+mod rules_errors;
