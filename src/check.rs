@@ -194,6 +194,33 @@ fn check_file(
         }
     }
 
+    // A period in force is judged against the record's reference date.
+    if reference.is_none()
+        && header.reference.is_none()
+        && let Some(first) = clauses.iter().find(|cl| cl.in_force.is_some())
+    {
+        c.diags.push(
+            Diagnostic::error(
+                "period-without-reference",
+                Some(first.id_span.clone()),
+                Msg::new(
+                    format!(
+                        "条款 \"{}\" 写了施行期间（in force），但文件头没有写 reference（按记录的哪个日期判断）",
+                        first.id
+                    ),
+                    format!(
+                        "clause \"{}\" has a period in force, but the header names no `reference` date to judge it by",
+                        first.id
+                    ),
+                ),
+            )
+            .with_help(Msg::new(
+                "在文件头写 reference 加一个日期字段，如 reference received",
+                "name the record's date in the header, e.g. `reference received`",
+            )),
+        );
+    }
+
     // SPEC §6: a basis is only half of a rule without the clause that
     // rejects a complaint no basis covers.
     if scope.is_none()
@@ -240,6 +267,7 @@ fn check_file(
         version: header.version.as_ref().map(|s| s.value.clone()),
         effective,
         reference,
+        calendar: header.calendar.as_ref().map(|s| s.value.clone()),
         field_index: c.field_index,
         fields: c.fields,
         defines,
@@ -1708,7 +1736,12 @@ fn literal_value(
             for l in items {
                 set |= 1 << convert_item(field, raw_of(l))?;
             }
-            Value::Set(set)
+            // An empty list is unknown, in an example as in a record (SPEC §1).
+            if items.is_empty() {
+                Value::Absent
+            } else {
+                Value::Set(set)
+            }
         }
     };
     rec.set(slot, v);

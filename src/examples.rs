@@ -308,8 +308,8 @@ pub fn parse_expectation(
                 ),
             )
             .with_help(Msg::new(
-                "例如 outcome=rejected deciding=1.3(2) fired=1.3(2) missing=",
-                "e.g. outcome=rejected deciding=1.3(2) fired=1.3(2) missing=",
+                "例如 outcome=rejected deciding=3(2) fired=3(2) missing=",
+                "e.g. outcome=rejected deciding=3(2) fired=3(2) missing=",
             )));
         };
         let list = |v: &str| -> Vec<String> {

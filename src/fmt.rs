@@ -346,7 +346,8 @@ impl Printer<'_> {
         let empty = h.source.is_none()
             && h.version.is_none()
             && h.effective.is_none()
-            && h.reference.is_none();
+            && h.reference.is_none()
+            && h.calendar.is_none();
         let close_at = h.span.end.saturating_sub(1);
         if empty && !self.has_comment_in(&h.span) {
             self.line(
@@ -374,6 +375,10 @@ impl Printer<'_> {
         if let Some(r) = &h.reference {
             let at = self.keyword_start("reference", r.span.start);
             entries.push((at, format!("reference {}", r.name)));
+        }
+        if let Some(c) = &h.calendar {
+            let at = self.keyword_start("calendar", c.span.start);
+            entries.push((at, format!("calendar {}", quote(&c.value))));
         }
         entries.sort_by_key(|e| e.0);
         for (anchor, code) in entries {

@@ -14,7 +14,10 @@
 //! | `template-key-not-read` | warning | an explanation naming a key its clause does not read |
 //! | `missing-source` | warning | a clause without the guideline's text |
 //! | `untested-ground` | warning | a ground that no example fires |
-//! | `clause-id-style` | warning | a clause id numbered unlike the others |
+//! | `clause-id-style` | warning | a clause id numbered unlike the others (deadlines aside; the hint only respells, never renumbers) |
+//! | `scope-never-decides` | warning | a `scope` clause without any basis |
+//! | `never-rejected` | warning | neither a ground nor a scope clause: no outcome rejects |
+//! | `never-in-force` | warning | a clause whose period ends before the rules' `effective` date |
 //!
 //! The logical checks reason over every record that could be written: each
 //! field ranges over the values that matter to the conditions (the declared
@@ -55,6 +58,7 @@ pub fn lint(rules: &RuleSet, file: &syntax::RuleFile, text: &str) -> Vec<Diagnos
     l.sources();
     l.examples();
     l.numbering();
+    l.reachability();
     let mut out = l.out;
     out.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
     out
@@ -355,13 +359,13 @@ impl<'a> Linter<'a> {
                     "missing-source",
                     Some(span),
                     Msg::new(
-                        format!("条款 \"{id}\" 没有写 source（指引原文）"),
-                        format!("clause \"{id}\" has no `source` (the guideline's text)"),
+                        format!("条款 \"{id}\" 没有写 source（原文）"),
+                        format!("clause \"{id}\" has no `source` (the regulation's text)"),
                     ),
                 )
                 .with_help(Msg::new(
-                    "加上 source \"…\"，照录指引中该条的原文，便于核对",
-                    "add `source \"…\"` quoting the guideline, so reviewers can compare",
+                    "加上 source \"…\"，照录该条的原文，便于核对",
+                    "add `source \"…\"` quoting the regulation, so reviewers can compare",
                 )),
             );
         }
@@ -401,12 +405,73 @@ impl<'a> Linter<'a> {
         }
     }
 
+    // ---- what can never happen ------------------------------------------------------------------
+
+    /// Outcomes and clauses no record can reach for want of another clause
+    /// or of a day in force (the logic of conditions is `logic`'s).
+    fn reachability(&mut self) {
+        let rules = self.rules;
+        let has = |k: ClauseKind| rules.clauses.iter().any(|c| c.kind == k);
+        if let Some(scope) = &rules.scope
+            && !has(ClauseKind::Basis)
+        {
+            self.out.push(
+                Diagnostic::warning(
+                    "scope-never-decides",
+                    Some(scope.span.start..scope.span.start + 5),
+                    Msg::new(
+                        "没有 basis（受理依据）条款，scope 条款永远不会决定结论",
+                        "there is no `basis` clause, so the `scope` clause can never decide",
+                    ),
+                )
+                .with_help(Msg::new(
+                    "scope 条款只在所有受理依据都不成立时才适用：加上 basis 条款，或删去 scope 条款",
+                    "the `scope` clause applies when every basis is false: add `basis` clauses, or remove it",
+                )),
+            );
+        }
+        if !has(ClauseKind::Ground) && rules.scope.is_none() {
+            self.out.push(Diagnostic::warning(
+                "never-rejected",
+                None,
+                Msg::new(
+                    "没有 ground（不予受理情形）也没有 scope 条款：任何投诉都不会被不予受理",
+                    "there is no `ground` and no `scope` clause: no complaint can ever be rejected",
+                ),
+            ));
+        }
+        for c in &rules.clauses {
+            let Some((from, until)) = c.in_force else {
+                continue;
+            };
+            let before_rules = match (until, rules.effective) {
+                (Some(u), Some(e)) => u < e,
+                _ => false,
+            };
+            if before_rules {
+                let effective = rules.effective.map(|d| d.to_string()).unwrap_or_default();
+                self.out.push(Diagnostic::warning(
+                    "never-in-force",
+                    Some(c.id_span.clone()),
+                    Msg::new(
+                        format!("条款 \"{}\" 在规则生效日期 {effective} 之前就已失效，永远不会适用", c.id),
+                        format!("clause \"{}\" ends before the rules take effect ({effective}), so it never applies", c.id),
+                    ),
+                ));
+            }
+            let _ = from;
+        }
+    }
+
     // ---- numbering ---------------------------------------------------------------------------
 
     fn numbering(&mut self) {
         let mut ids: Vec<(String, Span)> = Vec::new();
         for item in &self.file.items {
-            if let syntax::Item::Clause(c) = item {
+            // A deadline's id names it (`decide_by`), not a provision.
+            if let syntax::Item::Clause(c) = item
+                && c.kind.name != "deadline"
+            {
                 ids.push((c.id.value.clone(), c.id.span.clone()));
             }
         }
@@ -454,8 +519,12 @@ impl<'a> Linter<'a> {
                     ),
                 ),
                 None => Msg::new(
-                    "编号照指引写作 数字.数字，子项加英文括号，例如 \"1.3(11)\"",
-                    "write ids as in the guideline: numbers joined by `.`, sub-items in ASCII parentheses, e.g. \"1.3(11)\"",
+                    format!(
+                        "照本文件其他条款的编号方式书写（如 {samples_zh}）；若编号本就不同（条、款、项），保留原样即可"
+                    ),
+                    format!(
+                        "number it like the file's other clauses (such as {samples_en}); where the numbering really differs (article, paragraph, item), keep it"
+                    ),
                 ),
             };
             self.out.push(
@@ -533,6 +602,10 @@ impl<'a> Linter<'a> {
                 if duplicate_of.contains_key(&j) {
                     continue;
                 }
+                // Grounds never in force together never decide alike.
+                if !periods_overlap(rules.clauses[i].in_force, rules.clauses[j].in_force) {
+                    continue;
+                }
                 let same = ni == nj
                     || a.search(&[ni, nj], |v| match (&v[0], &v[1]) {
                         (R::Bottom, _) | (_, R::Bottom) => Verdict::Open,
@@ -567,7 +640,7 @@ impl<'a> Linter<'a> {
                 )
                 .with_help(Msg::new(
                     "两条只需保留一条；若原文确有区别，条件应体现这种区别",
-                    "keep one of them; if the guideline distinguishes them, the conditions should too",
+                    "keep one of them; if the regulation distinguishes them, the conditions should too",
                 )),
             );
         }
@@ -792,6 +865,26 @@ impl IdShape {
 
 /// `1.3.11` → `1.3(11)` when the others have two levels; full-width
 /// parentheses → ASCII.
+/// Whether two periods in force (first and last day, either open; `None`
+/// for always) share a day.
+fn periods_overlap(
+    a: Option<(Option<Date>, Option<Date>)>,
+    b: Option<(Option<Date>, Option<Date>)>,
+) -> bool {
+    let (Some((af, au)), Some((bf, bu))) = (a, b) else {
+        return true;
+    };
+    let from = af.max(bf);
+    let until = match (au, bu) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    match (from, until) {
+        (Some(f), Some(u)) => f <= u,
+        _ => true,
+    }
+}
+
 fn suggest_id(id: &str, depth: usize) -> Option<String> {
     let ascii: String = id
         .chars()
@@ -802,16 +895,10 @@ fn suggest_id(id: &str, depth: usize) -> Option<String> {
             c => c,
         })
         .collect();
+    // Only the way of writing changes, never the numbering: "10.1" (a
+    // paragraph, 第十条第一款) is not "10(1)" (an item, 第十条第（一）项).
     if ascii != id && IdShape::of(&ascii).is_some_and(|s| s.depth == depth) {
         return Some(ascii);
-    }
-    let parts: Vec<&str> = ascii.split('.').collect();
-    if parts.len() == depth + 1
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Some(format!("{}({})", parts[..depth].join("."), parts[depth]));
     }
     None
 }
@@ -1379,7 +1466,10 @@ mod tests {
         assert!(IdShape::of("第三条").is_none());
         assert!(IdShape::of("1.3（11）").is_none());
         assert!(IdShape::of("1.3()").is_none());
-        assert_eq!(suggest_id("1.3.11", 2).as_deref(), Some("1.3(11)"));
+        // Renumbering would change the legal meaning: 10.1 is a paragraph
+        // (第十条第一款), 10(1) an item (第十条第（一）项).
+        assert_eq!(suggest_id("1.3.11", 2), None);
+        assert_eq!(suggest_id("10.1", 1), None);
         assert_eq!(suggest_id("1.3（11）", 2).as_deref(), Some("1.3(11)"));
         assert_eq!(suggest_id("第三条", 2), None);
     }

@@ -17,6 +17,35 @@ pub const BUILTIN_RULES: &str = include_str!("../rules/guideline.rules");
 /// How the built-in rules are named in messages.
 pub const BUILTIN_NAME: &str = "rules/guideline.rules";
 
+/// A rule set shipped inside shouli, chosen by a short name (`--rules samr`).
+#[derive(Debug, Clone, Copy)]
+pub struct BuiltinRules {
+    /// What `--rules` takes.
+    pub name: &'static str,
+    /// How the file is named in messages (its path in the repository).
+    pub file: &'static str,
+    pub text: &'static str,
+}
+
+/// Every built-in rule set; the first is the default.
+pub const BUILTINS: &[BuiltinRules] = &[
+    BuiltinRules {
+        name: "guideline",
+        file: BUILTIN_NAME,
+        text: BUILTIN_RULES,
+    },
+    BuiltinRules {
+        name: "samr",
+        file: "rules/samr.rules",
+        text: include_str!("../rules/samr.rules"),
+    },
+];
+
+/// The built-in rule set of this name, if any.
+pub fn builtin_named(name: &str) -> Option<&'static BuiltinRules> {
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
 /// A rule file that could not be used, with every problem found in it.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{} problem(s) in {}", diagnostics.len(), file.name)]

@@ -38,6 +38,9 @@ pub struct RuleSet {
     /// The record's date (a date field) that clauses' periods in force are
     /// judged against (`reference received`).
     pub reference: Option<FieldId>,
+    /// An office's holiday calendar file named by the header, relative to
+    /// the rule file (read by the command line, not here).
+    pub calendar: Option<String>,
     pub fields: Vec<Field>,
     pub field_index: HashMap<String, FieldId>,
     pub defines: Vec<Define>,

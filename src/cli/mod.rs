@@ -55,8 +55,8 @@ pub enum Command {
 /// The options every command that reads a rule file takes.
 #[derive(Debug, Clone, Args)]
 pub struct RuleArgs {
-    /// 规则文件（默认使用内置规则） / rule file (default: the built-in rules)
-    #[arg(long, value_name = "FILE")]
+    /// 规则文件，或内置规则的名称（guideline、samr；默认 guideline） / a rule file, or a built-in rule set's name (guideline, samr; default: guideline)
+    #[arg(long, value_name = "FILE|NAME")]
     pub rules: Option<std::path::PathBuf>,
     /// 界面语言 / language of shouli's own words
     #[arg(long, value_enum, default_value_t = LangArg::Zh)]
@@ -64,6 +64,10 @@ pub struct RuleArgs {
     /// 错误信息格式 / how errors are printed
     #[arg(long, value_enum, default_value_t = ErrorFormat::Text)]
     pub error_format: ErrorFormat,
+    /// 本机构的节假日安排文件（补充或替换内置日历的年份，可多次给出）
+    /// / an office's holiday calendar file (adds or replaces years of the built-in one; may be repeated)
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Vec<std::path::PathBuf>,
 }
 
 impl RuleArgs {

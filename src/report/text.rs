@@ -86,7 +86,7 @@ fn status_mark(status: &str, lang: Lang) -> &'static str {
         ("unknown", Lang::En) => "undecided",
         ("met", Lang::En) => "met",
         ("unmet", Lang::En) => "unmet",
-        ("not_in_force", Lang::Zh) => "不适用（未生效或已失效）",
+        ("not_in_force", Lang::Zh) => "不适用",
         ("not_in_force", Lang::En) => "not in force",
         _ => "",
     }

@@ -41,6 +41,9 @@ pub struct Header {
     /// `reference received`: the record's date that periods in force are
     /// judged against.
     pub reference: Option<Name>,
+    /// `calendar "office.toml"`: an office's holiday calendar, a path
+    /// relative to the rule file.
+    pub calendar: Option<Str>,
     pub span: Span,
 }
 

@@ -38,6 +38,7 @@ impl Builder {
             version: None,
             effective: None,
             reference: None,
+            calendar: None,
             span,
         };
         for entry in inner {
@@ -50,6 +51,7 @@ impl Builder {
                 Rule::source_stmt => header.source.is_some(),
                 Rule::version_stmt => header.version.is_some(),
                 Rule::reference_stmt => header.reference.is_some(),
+                Rule::calendar_stmt => header.calendar.is_some(),
                 _ => header.effective.is_some(),
             };
             if taken {
@@ -60,6 +62,7 @@ impl Builder {
                 Rule::version_stmt => header.version = Some(self.string(value)?),
                 Rule::effective_stmt => header.effective = Some(self.lit(value)?),
                 Rule::reference_stmt => header.reference = Some(self.name(value)?),
+                Rule::calendar_stmt => header.calendar = Some(self.string(value)?),
                 _ => unreachable!("header entries are source, version, effective, reference"),
             }
         }

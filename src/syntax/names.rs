@@ -26,10 +26,11 @@ pub fn rule_name(rule: Rule) -> (&'static str, &'static str) {
             ("条件表达式", "a condition")
         }
         Rule::header_entry => (
-            "source、version、effective 或 reference",
-            "`source`, `version`, `effective` or `reference`",
+            "source、version、effective、reference 或 calendar",
+            "`source`, `version`, `effective`, `reference` or `calendar`",
         ),
         Rule::reference_stmt => ("reference 参照日期字段", "`reference` and a date key"),
+        Rule::calendar_stmt => ("calendar \"节假日文件\"", "`calendar \"…\"`"),
         Rule::version_stmt => ("version \"版本\"", "`version \"…\"`"),
         Rule::effective_stmt => ("effective 生效日期", "`effective` and a date"),
         Rule::field_decl => ("字段声明 field", "a field declaration"),
@@ -140,6 +141,7 @@ pub fn rule_name(rule: Rule) -> (&'static str, &'static str) {
         Rule::kw_form | Rule::form_attr => ("form", "`form`"),
         Rule::kw_office | Rule::office_attr => ("office", "`office`"),
         Rule::kw_reference => ("reference", "`reference`"),
+        Rule::kw_calendar => ("calendar", "`calendar`"),
         Rule::kw_force => ("force", "`force`"),
         Rule::kw_until => ("until", "`until`"),
         Rule::kw_recorded => ("recorded", "`recorded`"),
@@ -239,12 +241,12 @@ impl Expected {
         // named as they are written.
         let shown = |w: &&'static str| -> &'static str { if *w == "in" { "in force" } else { w } };
         let clause_words = self.any(CLAUSE_WORDS);
-        if self.any(&["version", "effective", "reference"]) {
+        if self.any(&["version", "effective", "reference", "calendar"]) {
             group(
                 9,
-                &["source", "version", "effective", "reference", "}"],
-                "标题中的 source、version、effective、reference 或结束的 `}`".into(),
-                "`source`, `version`, `effective` or `reference` in the header, or its closing `}`"
+                &["source", "version", "effective", "reference", "calendar", "}"],
+                "标题中的 source、version、effective、reference、calendar 或结束的 `}`".into(),
+                "`source`, `version`, `effective`, `reference` or `calendar` in the header, or its closing `}`"
                     .into(),
             );
         } else if clause_words {
@@ -579,8 +581,8 @@ fn hint(found: &str, expected: &Expected, line_before: &str) -> Option<Msg> {
     }
     if expected.tokens == ["rules"] {
         return Some(Msg::new(
-            "规则文件以标题开头，例如 rules \"消费者商品投诉工作指引\" { version \"2024.1\" }",
-            "a rule file starts with its header, e.g. `rules \"消费者商品投诉工作指引\" { version \"2024.1\" }`",
+            "规则文件以标题开头，例如 rules \"某某投诉处理办法\" { version \"2024.1\" }",
+            "a rule file starts with its header, e.g. `rules \"某某投诉处理办法\" { version \"2024.1\" }`",
         ));
     }
     if expected.has("en") && first == '"' {
@@ -594,14 +596,14 @@ fn hint(found: &str, expected: &Expected, line_before: &str) -> Option<Msg> {
         let clause_line = super::ITEM_WORDS.contains(&kind) || kind.starts_with('g');
         if first.is_ascii_digit() && clause_line {
             return Some(Msg::new(
-                "条款编号写在英文双引号里，例如 ground \"1.3(2)\" \"标题\" { … }",
-                "a clause id goes in ASCII double quotes, e.g. `ground \"1.3(2)\" \"title\" { … }`",
+                "条款编号写在英文双引号里，例如 ground \"3(2)\" \"标题\" { … }",
+                "a clause id goes in ASCII double quotes, e.g. `ground \"3(2)\" \"title\" { … }`",
             ));
         }
         if found == "{" {
             return Some(Msg::new(
-                "这里缺少带引号的标题，例如 ground \"1.3(2)\" \"标题\" { … }",
-                "the title is missing, e.g. `ground \"1.3(2)\" \"title\" { … }`",
+                "这里缺少带引号的标题，例如 ground \"3(2)\" \"标题\" { … }",
+                "the title is missing, e.g. `ground \"3(2)\" \"title\" { … }`",
             ));
         }
     }
