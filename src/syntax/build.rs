@@ -678,6 +678,23 @@ pub fn parse_number(text: &str) -> std::result::Result<LitKind, Msg> {
             format!("the number `{text}` is too large"),
         )
     };
+    // Digits that do not fit are too large; anything else (a letter, a
+    // comma, a second point) is no number at all.
+    let not_number = || {
+        Msg::new(
+            format!("`{text}` 不是数字"),
+            format!("`{text}` is not a number"),
+        )
+    };
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let well_formed = match unsigned.split_once('.') {
+        Some((whole, frac)) => digits(whole) && digits(frac),
+        None => digits(unsigned),
+    };
+    if !well_formed {
+        return Err(not_number());
+    }
     let Some((whole, frac)) = text.split_once('.') else {
         return text
             .parse::<i64>()
