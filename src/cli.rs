@@ -251,20 +251,11 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Err(code) => return code,
     };
     let stdin = args.record.as_os_str() == "-";
-    let (name, bytes) = if stdin {
-        let mut bytes = Vec::new();
-        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-            let _ = writeln!(err, "{}", io_error(Path::new("<stdin>"), &e, lang));
+    let (name, bytes) = match record::read_record(&args.record) {
+        Ok(read) => read,
+        Err(e) => {
+            let _ = writeln!(err, "{}", e.render(lang));
             return exit::UNUSABLE;
-        }
-        ("<stdin>".to_string(), bytes)
-    } else {
-        match std::fs::read(&args.record) {
-            Ok(bytes) => (args.record.display().to_string(), bytes),
-            Err(e) => {
-                let _ = writeln!(err, "{}", io_error(&args.record, &e, lang));
-                return exit::UNUSABLE;
-            }
         }
     };
     let mut rec = Record::new(program.rules.fields.len());

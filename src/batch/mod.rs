@@ -90,6 +90,9 @@ pub struct Options {
     pub only: Vec<Only>,
     /// Records per chunk.
     pub chunk: usize,
+    /// Read `*.toml` files in a directory that are symbolic links (to
+    /// wherever they point); off, each is skipped with a warning.
+    pub follow_links: bool,
 }
 
 impl Default for Options {
@@ -101,6 +104,7 @@ impl Default for Options {
             redact: false,
             only: Vec::new(),
             chunk: CHUNK,
+            follow_links: true,
         }
     }
 }
@@ -632,7 +636,7 @@ pub fn run_observed(
     observe: &mut dyn FnMut(&Progress),
 ) -> Result<Summary, BatchError> {
     let started = Instant::now();
-    let plan = input::plan(inputs).map_err(BatchError::Start)?;
+    let plan = input::plan(inputs, opts.follow_links).map_err(BatchError::Start)?;
     let total = plan.total_bytes;
     let threads = if opts.jobs == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -868,6 +872,7 @@ pub fn command(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8
         redact: args.redact,
         only: args.only.clone(),
         chunk: CHUNK,
+        follow_links: true,
     };
 
     let mut file = match &args.output {

@@ -131,10 +131,16 @@ pub fn convert(field: &Field, raw: Raw, rec: &mut Record) -> Result<Value, Value
         (FieldType::Date, Raw::Str(s) | Raw::Cell(s)) => Value::Date(date_text(s.trim())?),
         (FieldType::Date, Raw::Date(d)) => Value::Date(date_in_range(d)?),
         (FieldType::Bool, Raw::Bool(b)) => Value::Bool(b),
-        (FieldType::Bool, Raw::Cell(s)) => match s.trim() {
-            "true" | "TRUE" | "True" | "是" => Value::Bool(true),
-            "false" | "FALSE" | "False" | "否" => Value::Bool(false),
-            _ => return Err(mismatch(field, &raw)),
+        // A yes/no answer as a clerk writes it, in any source: 是/否 as the
+        // enums accept their Chinese labels, and true/false in quotes.
+        (FieldType::Bool, Raw::Str(s) | Raw::Cell(s)) => match bool_text(s.trim()) {
+            Some(b) => Value::Bool(b),
+            None => {
+                return Err(mismatch(field, &raw).help(Msg::new(
+                    "写作 true 或 false（也可写 是 或 否）",
+                    "write true or false (是 or 否 are accepted too)",
+                )));
+            }
         },
         (FieldType::Integer, Raw::Int(i)) => Value::Int(i),
         // A whole number past i64 that a JSON reader could only give as a float.
@@ -143,23 +149,35 @@ pub fn convert(field: &Field, raw: Raw, rec: &mut Record) -> Result<Value, Value
         }
         (FieldType::Integer, Raw::Cell(s)) => match build_parse_number(s.trim()) {
             Ok(LitKind::Int(i)) => Value::Int(i),
-            _ => return Err(number_text_error(field, s)),
+            _ => match grouped(s.trim()) {
+                Some(plain) => return Err(thousands_error(s.trim(), &plain)),
+                None => return Err(number_text_error(field, s)),
+            },
         },
         (FieldType::Decimal, Raw::Int(i)) => Value::Dec(
             i.checked_mul(100)
                 .ok_or_else(|| ValueError::new(Msg::new("数字太大", "number too large")))?,
         ),
         (FieldType::Decimal, Raw::Float(f, text)) => Value::Dec(decimal(f, text)?),
-        (FieldType::Decimal, Raw::Cell(s)) => match build_parse_number(s.trim()) {
-            Ok(LitKind::Int(i)) => Value::Dec(i.saturating_mul(100)),
-            Ok(LitKind::Dec(d)) => Value::Dec(d),
-            Err(m) if s.contains('.') => return Err(ValueError::new(m)),
-            _ => return Err(number_text_error(field, s)),
-        },
+        (FieldType::Decimal, Raw::Cell(s)) => {
+            let t = s.trim();
+            match build_parse_number(t) {
+                Ok(LitKind::Int(i)) => Value::Dec(i.checked_mul(100).ok_or_else(too_large)?),
+                Ok(LitKind::Dec(d)) => Value::Dec(d),
+                Err(_) if is_exponent(t) => return Err(exponent_error(t)),
+                Err(_) if grouped(t).is_some() => {
+                    return Err(thousands_error(t, &grouped(t).unwrap_or_default()));
+                }
+                Err(m) if is_plain_number(t) => return Err(ValueError::new(m).help(money_help())),
+                _ => return Err(number_text_error(field, s)),
+            }
+        }
         (FieldType::Integer | FieldType::Decimal, Raw::Str(s)) => {
             let e = mismatch(field, &raw);
             return Err(if s.chars().any(is_full_width_digit) {
                 e.help(full_width_help())
+            } else if let Some((written, plain)) = super::thousands(s) {
+                e.help(thousands_help(&written, &plain))
             } else {
                 e.help(quoted_number_help(field, s))
             });
@@ -330,21 +348,93 @@ fn date_text(s: &str) -> Result<Date, ValueError> {
     .help(help))
 }
 
+/// `true`/`false` (any case TOML or a spreadsheet writes) or 是/否.
+fn bool_text(s: &str) -> Option<bool> {
+    match s {
+        "true" | "TRUE" | "True" | "是" => Some(true),
+        "false" | "FALSE" | "False" | "否" => Some(false),
+        _ => None,
+    }
+}
+
+/// A number in exponent notation (`3.99e2`, `1e-400`).
+fn is_exponent(t: &str) -> bool {
+    t.contains(['e', 'E']) && t.parse::<f64>().is_ok()
+}
+
+/// Digits with at most one point and a leading minus: a number in the
+/// form money is written in, if perhaps with too many decimal places.
+fn is_plain_number(t: &str) -> bool {
+    let t = t.strip_prefix('-').unwrap_or(t);
+    !t.is_empty()
+        && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && t.bytes().filter(|&b| b == b'.').count() <= 1
+}
+
+/// The number without its commas, when all of `t` is one number written
+/// with thousands separators (`1,399.00`, `-12,000`).
+fn grouped(t: &str) -> Option<String> {
+    let (written, plain) = super::thousands(t)?;
+    let sign = t.len() - written.len();
+    (t.ends_with(&written) && (sign == 0 || (sign == 1 && t.starts_with('-'))))
+        .then(|| format!("{}{plain}", &t[..sign]))
+}
+
+fn money_help() -> Msg {
+    Msg::new(
+        "金额最多两位小数，写作 399.00 这样的普通小数",
+        "money has at most two decimal places: write a plain number like 399.00",
+    )
+}
+
+fn thousands_help(written: &str, plain: &str) -> Msg {
+    Msg::new(
+        format!("{written} 用了千位分隔符（逗号）；数字不加分隔符，写作 {plain}"),
+        format!(
+            "{written} has thousands separators (commas): write numbers without them, as {plain}"
+        ),
+    )
+}
+
+fn thousands_error(written: &str, plain: &str) -> ValueError {
+    ValueError::new(Msg::new(
+        format!("`{written}` 用了千位分隔符，不是可读的数字"),
+        format!("`{written}` is written with thousands separators, which are not read"),
+    ))
+    .help(thousands_help(written, plain))
+}
+
+fn exponent_error(text: &str) -> ValueError {
+    ValueError::new(Msg::new(
+        format!("`{text}` 用了科学计数法，金额不接受这种写法"),
+        format!("`{text}` is in exponent notation, which is not accepted for money"),
+    ))
+    .help(money_help())
+}
+
+/// A decimal from a float. Where the source keeps the number's text (TOML,
+/// JSON), the text is read exactly, and exponent notation is refused:
+/// `1e-400` would silently be 0 while `0.0000000001` is refused.
 fn decimal(f: f64, text: Option<&str>) -> Result<i64, ValueError> {
+    if let Some(text) = text {
+        let plain = text.replace('_', "");
+        if is_exponent(&plain) {
+            return Err(exponent_error(text));
+        }
+        if f.is_finite() {
+            match build_parse_number(&plain) {
+                Ok(LitKind::Dec(d)) => return Ok(d),
+                Ok(LitKind::Int(i)) => return i.checked_mul(100).ok_or_else(too_large),
+                Err(m) => return Err(ValueError::new(m).help(money_help())),
+                Ok(_) => {}
+            }
+        }
+    }
     if !f.is_finite() {
         return Err(ValueError::new(Msg::new(
             format!("{f} 不是有效的金额"),
             format!("{f} is not a valid amount"),
         )));
-    }
-    if let Some(text) = text {
-        let plain = text.replace('_', "");
-        match build_parse_number(&plain) {
-            Ok(LitKind::Dec(d)) => return Ok(d),
-            Ok(LitKind::Int(i)) => return i.checked_mul(100).ok_or_else(too_large),
-            Err(m) if !plain.contains(['e', 'E']) => return Err(ValueError::new(m)),
-            _ => {}
-        }
     }
     let cents = f * 100.0;
     if cents.abs() > 9.0e15 {
@@ -355,7 +445,8 @@ fn decimal(f: f64, text: Option<&str>) -> Result<i64, ValueError> {
         return Err(ValueError::new(Msg::new(
             format!("{f} 的小数超过两位"),
             format!("{f} has more than two decimal places"),
-        )));
+        ))
+        .help(money_help()));
     }
     Ok(rounded as i64)
 }

@@ -13,10 +13,11 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use serde::Deserialize as _;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{Raw, Record, ValueError, convert, convert_item, describe_type};
-use crate::diag::{Diagnostic, Lang, Msg, did_you_mean};
+use crate::diag::{Diagnostic, Lang, Msg};
 use crate::model::{FieldId, FieldType, RuleSet};
 use crate::syntax::Span;
 use crate::value::{KeySet, Value};
@@ -130,8 +131,9 @@ impl<'r> JsonReader<'r> {
         if let Err(e) = parsed {
             problems.push(syntax_error(&e, line));
         }
-        if problems.len() == first && rec.is_empty() {
-            problems.push(super::nothing_filled_in());
+        let errors = problems.iter().filter(|d| d.is_error()).count();
+        if errors == errors_before && super::is_blank(rec, self.rules) {
+            problems.insert(first, super::nothing_filled_in());
         }
         crate::diag::cap(problems, first);
         problems.iter().filter(|d| d.is_error()).count() == errors_before
@@ -277,7 +279,7 @@ impl State<'_, '_> {
         // rest need no suggestion.
         let shown = self.problems.len() < crate::diag::MAX_DIAGNOSTICS;
         let close = shown
-            .then(|| did_you_mean(key, self.rules().fields.iter().map(|f| f.key.as_str())))
+            .then(|| super::suggest_key(key, self.rules()))
             .flatten();
         if let Some(close) = close {
             d = d.with_help(Msg::new(
@@ -420,8 +422,12 @@ impl<'de> Visitor<'de> for TableSeed<'_, '_, '_> {
         Ok(())
     }
 
-    /// `"history": null`: the whole table is absent.
+    /// `"history": null`: the whole table is absent. A line that is just
+    /// `null` is no record.
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        if self.st.key.is_empty() {
+            self.st.table_error(Msg::new("空值 null", "null"));
+        }
         Ok(())
     }
 }
@@ -462,7 +468,24 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
+        if self.st.rules().fields[self.slot].ty != FieldType::Decimal {
+            return d.deserialize_any(self);
+        }
+        // Money is read from its text, as TOML's is: a float would make
+        // `1e-400` a silent 0 while `0.0000000001` is refused.
+        let raw = <&'de serde_json::value::RawValue>::deserialize(d)?;
+        let text = raw.get();
+        if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+            let f = text.parse().unwrap_or(f64::NAN);
+            let raw = match text.parse::<i64>() {
+                Ok(n) => Raw::Int(n),
+                Err(_) => Raw::Float(f, Some(text)),
+            };
+            self.st.set(self.slot, raw);
+            return Ok(());
+        }
+        let mut inner = serde_json::Deserializer::from_str(text);
+        de::Deserializer::deserialize_any(&mut inner, self).map_err(de::Error::custom)
     }
 }
 
@@ -547,7 +570,9 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_> {
                 }
             }
         }
-        if ok {
+        // An empty list (or one of nulls), like an empty string, says
+        // nothing: absent, as in TOML.
+        if ok && set != 0 {
             st.rec.set(slot, Value::Set(set));
         }
         Ok(())
@@ -672,10 +697,11 @@ mod tests {
 
     #[test]
     fn unknown_keys_warn_and_are_skipped_whole() {
-        let (rec, ok, problems) =
-            load(r#"{"extra": {"deep": [1, {"x": 2}]}, "purchase": {"colour": "red"}}"#);
+        let (rec, ok, problems) = load(
+            r#"{"extra": {"deep": [1, {"x": 2}]}, "purchase": {"colour": "red"}, "received": "2024-03-05"}"#,
+        );
         assert!(ok);
-        assert!(rec.is_empty());
+        assert_eq!(rec.present().iter().count(), 1);
         assert_eq!(
             problems,
             [
@@ -733,14 +759,59 @@ mod tests {
         assert_eq!(starts(nested), [Some(r#""2023-02-30"}}"#.to_string())]);
         let dotted = r#"{"purchase.quantity" :  "一", "id": "a"}"#;
         assert_eq!(starts(dotted), [Some(r#""一", "id": "a"}"#.to_string())]);
-        let unknown = r#"{"purchse": {"date": "2024-03-05"}}"#;
+        let unknown = r#"{"purchse": {"date": "2024-03-05"}, "received": "2024-03-05"}"#;
         assert_eq!(
             starts(unknown),
-            [Some(r#"{"date": "2024-03-05"}}"#.to_string())]
+            [Some(
+                r#"{"date": "2024-03-05"}, "received": "2024-03-05"}"#.to_string()
+            )]
         );
         // `date` is a key twice (purchase and recorded): no place is guessed.
         let twice = r#"{"purchase": {"date": "2023-02-30"}, "recorded": {"date": "2024-01-01"}}"#;
         assert_eq!(starts(twice)[0], None);
+    }
+
+    #[test]
+    fn a_line_that_is_null_is_no_record() {
+        let (_, ok, problems) = load("null");
+        assert!(!ok);
+        assert_eq!(
+            problems,
+            ["each line must be a JSON object (one complaint record), found null"]
+        );
+    }
+
+    #[test]
+    fn money_is_read_from_its_text() {
+        let program = rules();
+        let price = program.rules.field("purchase.price").unwrap();
+        for (text, want) in [
+            ("399.5", Some(39950)),
+            ("12", Some(1200)),
+            ("-0.0", Some(0)),
+        ] {
+            let (rec, ok, problems) = load(&format!(
+                r#"{{"received": "2024-03-05", "purchase": {{"price": {text}}}}}"#
+            ));
+            assert!(ok, "{text}: {problems:?}");
+            assert_eq!(
+                rec.get(price),
+                want.map_or(Value::Absent, Value::Dec),
+                "{text}"
+            );
+        }
+        for (text, says) in [
+            ("1e-400", "exponent notation"),
+            ("3.99e2", "exponent notation"),
+            ("0.0000000001", "more than two decimal places"),
+            ("\"1,399.00\"", "found the text"),
+        ] {
+            let (_, ok, problems) = load(&format!(
+                r#"{{"received": "2024-03-05", "purchase": {{"price": {text}}}}}"#
+            ));
+            assert!(!ok, "{text}");
+            assert!(problems[0].contains(says), "{text}: {problems:?}");
+        }
     }
 
     #[test]
