@@ -166,6 +166,21 @@ fn located(line: &str, key: &str) -> Option<Span> {
     unique(key).or_else(|| key.rsplit_once('.').and_then(|(_, last)| unique(last)))
 }
 
+/// A number written with thousands separators as a bare JSON value
+/// (`"price": 1,399.00`), which JSON reads as a number and then garbage.
+fn bare_thousands(line: &str) -> Option<(String, String)> {
+    let mut rest = line;
+    while let Some((written, plain)) = super::thousands(rest) {
+        let at = rest.find(&written)?;
+        let before = rest[..at].trim_end();
+        if before.ends_with(':') || before.ends_with('[') {
+            return Some((written, plain));
+        }
+        rest = &rest[at + written.len()..];
+    }
+    None
+}
+
 fn syntax_error(e: &serde_json::Error, line: &str) -> Diagnostic {
     // serde_json counts columns in bytes from 1, on line 1 of the text.
     let at = e.column().saturating_sub(1).min(line.len());
@@ -184,6 +199,23 @@ fn syntax_error(e: &serde_json::Error, line: &str) -> Diagnostic {
                 "the JSON on this line is incomplete (cut off?)",
             ),
         ),
+        _ if bare_thousands(line).is_some() => {
+            let (written, plain) = bare_thousands(line).unwrap_or_default();
+            Diagnostic::error(
+                "not-json",
+                span,
+                Msg::new(
+                    format!("不是有效的 JSON：{detail}"),
+                    format!("not valid JSON: {detail}"),
+                ),
+            )
+            .with_help(Msg::new(
+                format!("{written} 用了千位分隔符（逗号）；数字不加分隔符，写作 {plain}"),
+                format!(
+                    "{written} has thousands separators (commas): write numbers without them, as {plain}"
+                ),
+            ))
+        }
         _ => Diagnostic::error(
             "not-json",
             span,
@@ -468,11 +500,15 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        if self.st.rules().fields[self.slot].ty != FieldType::Decimal {
+        if !matches!(
+            self.st.rules().fields[self.slot].ty,
+            FieldType::Decimal | FieldType::Integer
+        ) {
             return d.deserialize_any(self);
         }
-        // Money is read from its text, as TOML's is: a float would make
-        // `1e-400` a silent 0 while `0.0000000001` is refused.
+        // Numbers are read from their text, as TOML's are: a float would
+        // make money `1e-400` a silent 0 while `0.0000000001` is refused,
+        // and a message shows the number as written.
         let raw = <&'de serde_json::value::RawValue>::deserialize(d)?;
         let text = raw.get();
         if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {

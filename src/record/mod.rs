@@ -237,6 +237,9 @@ pub fn read_record(path: &Path) -> Result<(String, Vec<u8>), ReadError> {
 /// `None` for a file that may be UTF-8 text.
 pub fn not_text(head: &[u8]) -> Option<Diagnostic> {
     let bom = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    if !bom && memchr::memchr(0, head).is_none() {
+        return None;
+    }
     let nuls = |parity: usize| {
         head.iter()
             .enumerate()

@@ -687,7 +687,12 @@ pub fn parse_number(text: &str) -> std::result::Result<LitKind, Msg> {
         )
     };
     let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    // A `+` is never in a rule file (the grammar has none), but a record's
+    // `+399.00` (TOML allows it) is a number.
+    let unsigned = text
+        .strip_prefix('-')
+        .or_else(|| text.strip_prefix('+'))
+        .unwrap_or(text);
     let well_formed = match unsigned.split_once('.') {
         Some((whole, frac)) => digits(whole) && digits(frac),
         None => digits(unsigned),
