@@ -319,6 +319,36 @@ impl CsvColumns {
                 }
             }
         }
+        // `id;received;…` in one column: a sheet exported with another
+        // separator (Excel in many locales uses `;`). Every column would be
+        // unknown and every row empty: say why instead.
+        if let [only] = header.iter().collect::<Vec<_>>().as_slice() {
+            let sep = [
+                (b';', "分号（;）", "semicolons (;)"),
+                (b'\t', "制表符", "tabs"),
+            ]
+            .into_iter()
+            .find(|(b, _, _)| only.contains(b));
+            if let Some((_, zh, en)) = sep {
+                fatal = Some(
+                    Diagnostic::error(
+                        "csv-separator",
+                        None,
+                        Msg::new(
+                            format!("表头只有一列：文件是用{zh}分隔的，而不是逗号"),
+                            format!(
+                                "the header is one column: the file is separated by {en}, not commas"
+                            ),
+                        ),
+                    )
+                    .with_help(Msg::new(
+                        "用表格软件导出为“CSV UTF-8（逗号分隔）”后再试",
+                        "export the sheet as “CSV UTF-8 (comma delimited)” and try again",
+                    )),
+                );
+                warnings.clear();
+            }
+        }
         (CsvColumns { slots, fatal }, warnings)
     }
 

@@ -82,6 +82,9 @@ impl Hasher for KeyHasher {
 #[derive(Debug, Default)]
 pub struct JsonScratch {
     key: String,
+    /// The tables (objects) of the line so far, each key followed by a
+    /// NUL, to tell an object given twice.
+    tables: String,
 }
 
 impl<'r> JsonReader<'r> {
@@ -114,6 +117,7 @@ impl<'r> JsonReader<'r> {
     ) -> bool {
         rec.clear();
         scratch.key.clear();
+        scratch.tables.clear();
         let first = problems.len();
         let errors_before = problems.iter().filter(|d| d.is_error()).count();
         let mut st = State {
@@ -121,6 +125,7 @@ impl<'r> JsonReader<'r> {
             line,
             rec,
             key: &mut scratch.key,
+            tables: &mut scratch.tables,
             seen: KeySet::EMPTY,
             problems,
         };
@@ -199,6 +204,18 @@ fn syntax_error(e: &serde_json::Error, line: &str) -> Diagnostic {
                 "the JSON on this line is incomplete (cut off?)",
             ),
         ),
+        _ if line.contains('\r') => Diagnostic::error(
+            "not-json",
+            span,
+            Msg::new(
+                format!("不是有效的 JSON：{detail}"),
+                format!("not valid JSON: {detail}"),
+            ),
+        )
+        .with_help(Msg::new(
+            "文件里有单独的回车符（旧式 Mac 换行），几行记录连成了一行：请转换为 LF 或 CRLF 换行",
+            "the file has lone carriage returns (old Mac line ends), so records run into one line: convert them to LF or CRLF",
+        )),
         _ if bare_thousands(line).is_some() => {
             let (written, plain) = bare_thousands(line).unwrap_or_default();
             Diagnostic::error(
@@ -239,6 +256,7 @@ struct State<'a, 'r> {
     rec: &'a mut Record,
     /// The dotted key being read (`purchase.date`), built in place.
     key: &'a mut String,
+    tables: &'a mut String,
     seen: KeySet,
     problems: &'a mut Vec<Diagnostic>,
 }
@@ -338,6 +356,38 @@ impl State<'_, '_> {
         ));
     }
 
+    /// Whether the table (object) in `key` was given before in the line;
+    /// notes it if not.
+    fn table_seen(&mut self) -> bool {
+        let key = self.key.as_str();
+        if self.tables.split('\0').any(|t| t == key) {
+            return true;
+        }
+        self.tables.push_str(key);
+        self.tables.push('\0');
+        false
+    }
+
+    /// `{"purchase": {…}, "purchase": {…}}`: two objects for one key, as
+    /// TOML's `[purchase]` twice. Which was meant cannot be told.
+    fn duplicate_table(&mut self) {
+        let key = self.key.as_str();
+        self.problems.push(
+            Diagnostic::error(
+                "duplicate-key",
+                None,
+                Msg::new(
+                    format!("键 `{key}` 出现了两次（两个同名的对象）"),
+                    format!("the key `{key}` appears twice (two objects of the same name)"),
+                ),
+            )
+            .with_help(Msg::new(
+                format!("把 `{key}` 下的各键写进同一个对象"),
+                format!("put the keys of `{key}` in one object"),
+            )),
+        );
+    }
+
     fn set(&mut self, slot: FieldId, raw: Raw) {
         let field = &self.reader.rules.fields[slot];
         match convert(field, raw, self.rec) {
@@ -409,6 +459,10 @@ impl<'de> Visitor<'de> for TableSeed<'_, '_, '_> {
                 Some(Key::Field(slot)) => {
                     st.seen.insert(slot);
                     map.next_value_seed(ValueSeed { st: &mut *st, slot })?;
+                }
+                Some(Key::Table) if st.table_seen() => {
+                    st.duplicate_table();
+                    map.next_value::<IgnoredAny>()?;
                 }
                 Some(Key::Table) => {
                     st.key.push('.');

@@ -184,17 +184,26 @@ fn syntax_error(e: &::toml::de::Error, text: &str, rules: &RuleSet) -> Diagnosti
 fn bare_value_help(text: &str, line_start: usize, rules: &RuleSet) -> Option<Msg> {
     let key = key_on_line(text, line_start)?;
     let field = &rules.fields[rules.field(&key)?];
+    let line = code_part(text[line_start..].lines().next().unwrap_or(""));
     let name = key.rsplit('.').next().unwrap_or(&key);
     Some(match field.ty {
         FieldType::Integer | FieldType::Decimal => Msg::new(
             format!("数字用阿拉伯数字书写、不加引号，例如 {name} = 1"),
             format!("write the number in digits, without quotes, e.g. {name} = 1"),
         ),
-        FieldType::Text | FieldType::Enum(_) => Msg::new(
+        FieldType::Text | FieldType::Enum(_) | FieldType::List(_) => Msg::new(
             format!("文字要加英文双引号，例如 {name} = \"…\""),
             format!("text goes in double quotes, e.g. {name} = \"…\""),
         ),
-        _ => return None,
+        FieldType::Bool => Msg::new(
+            format!("写作 {name} = true 或 false（也可写加引号的 \"是\"、\"否\"）"),
+            format!("write {name} = true or false (or \"是\"/\"否\" in quotes)"),
+        ),
+        FieldType::Date if !line.contains(['/', '年']) => Msg::new(
+            format!("日期写作 {name} = 2024-03-05（不加引号）"),
+            format!("write dates as {name} = 2024-03-05 (no quotes)"),
+        ),
+        FieldType::Date => return None,
     })
 }
 
