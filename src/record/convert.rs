@@ -182,6 +182,13 @@ pub fn convert(field: &Field, raw: Raw, rec: &mut Record) -> Result<Value, Value
                 e.help(quoted_number_help(field, s))
             });
         }
+        (FieldType::Text, _) => {
+            let name = field.key.rsplit('.').next().unwrap_or(&field.key);
+            return Err(mismatch(field, &raw).help(Msg::new(
+                format!("文字要加英文双引号，例如 {name} = \"…\""),
+                format!("text goes in double quotes, e.g. {name} = \"…\""),
+            )));
+        }
         _ => return Err(mismatch(field, &raw)),
     };
     check_bounds(field, value)?;
@@ -216,7 +223,14 @@ fn enum_code(field: &Field, text: &str) -> Result<u16, ValueError> {
         format!("\"{text}\" 不是可选的取值；应为{}", want.zh),
         format!("\"{text}\" is not an allowed value; expected {}", want.en),
     ));
-    if let Some(close) = crate::diag::did_you_mean(text, values.iter().map(|v| v.code.as_str())) {
+    if matches!(field.ty, FieldType::List(_)) && text.contains([',', '，', '、']) {
+        e = e.help(Msg::new(
+            "列表的各项分开写：CSV 单元格里用分号分隔（invoice;photo），TOML/JSON 写成列表 [\"invoice\", \"photo\"]",
+            "give a list's items one by one: in a CSV cell separated by ; (invoice;photo), in TOML or JSON as a list [\"invoice\", \"photo\"]",
+        ));
+    } else if let Some(close) =
+        crate::diag::did_you_mean(text, values.iter().map(|v| v.code.as_str()))
+    {
         e = e.help(Msg::new(
             format!("是否想写 \"{close}\"？"),
             format!("did you mean \"{close}\"?"),
@@ -323,11 +337,40 @@ fn date_text(s: &str) -> Result<Date, ValueError> {
         .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
         .collect();
+    let not_iso = || {
+        ValueError::new(Msg::new(
+            format!("\"{s}\" 不是 YYYY-MM-DD 格式的日期"),
+            format!("\"{s}\" is not a date in the form YYYY-MM-DD"),
+        ))
+    };
     let suggestion = match digits.as_slice() {
         [y, m, d] if y.len() == 4 && m.len() <= 2 && d.len() <= 2 => {
             format!("{y}-{m:0>2}-{d:0>2}")
         }
-        _ => "2024-03-05".to_string(),
+        // 05/03/2024: the day and month order cannot be told unless one
+        // of them is past 12.
+        [a, b, y] if y.len() == 4 && a.len() <= 2 && b.len() <= 2 => {
+            let (a, b) = (format!("{a:0>2}"), format!("{b:0>2}"));
+            let (dm, md) = (format!("{y}-{b}-{a}"), format!("{y}-{a}-{b}"));
+            let help = match (build_parse_date(&dm).is_ok(), build_parse_date(&md).is_ok()) {
+                (true, true) if dm != md => Msg::new(
+                    format!("日期写作 YYYY-MM-DD：是 {dm} 还是 {md}？"),
+                    format!("write dates as YYYY-MM-DD: is it {dm} or {md}?"),
+                ),
+                (true, _) => Msg::new(format!("写作 {dm}"), format!("write it as {dm}")),
+                (false, true) => Msg::new(format!("写作 {md}"), format!("write it as {md}")),
+                (false, false) => example_help(),
+            };
+            return Err(not_iso().help(help));
+        }
+        // A spreadsheet's day number (45356 is 2024-03-05 in Excel).
+        [n] if s.trim() == *n && n.len() == 5 => {
+            return Err(not_iso().help(Msg::new(
+                "这像是表格软件的日期序号：导出前把这一列设为日期格式（YYYY-MM-DD）",
+                "this looks like a spreadsheet's day number: format the column as a date (YYYY-MM-DD) before exporting",
+            )));
+        }
+        _ => return Err(not_iso().help(example_help())),
     };
     // The form it would have in YYYY-MM-DD, unless that is no real date
     // (2024/2/30): then showing it as the fix would mislead.
@@ -341,11 +384,16 @@ fn date_text(s: &str) -> Result<Date, ValueError> {
             format!("write dates as YYYY-MM-DD; and {suggestion} is not a real date: check it"),
         ),
     };
-    Err(ValueError::new(Msg::new(
-        format!("\"{s}\" 不是 YYYY-MM-DD 格式的日期"),
-        format!("\"{s}\" is not a date in the form YYYY-MM-DD"),
-    ))
-    .help(help))
+    Err(not_iso().help(help))
+}
+
+/// The form of a date, by example, when nothing better can be said (the
+/// example is not the value meant).
+fn example_help() -> Msg {
+    Msg::new(
+        "日期写作 YYYY-MM-DD，例如 2024-03-05",
+        "write dates as YYYY-MM-DD, e.g. 2024-03-05",
+    )
 }
 
 /// `true`/`false` (any case TOML or a spreadsheet writes) or 是/否.

@@ -133,9 +133,11 @@ fn syntax_error(e: &::toml::de::Error, text: &str, rules: &RuleSet) -> Diagnosti
             format!("{key_en}not valid TOML: {message}"),
         ),
     );
-    // Only the code of the line: a comment's own punctuation (the
-    // template's `# 接待日期：…`) says nothing about the mistake.
-    let line = code_part(line.unwrap_or(""));
+    // Only the code of the line, outside its strings: a comment's own
+    // punctuation (the template's `# 接待日期：…`) or a value's text
+    // (`facts = "坏了：屏幕"`) says nothing about the mistake.
+    let code = unquoted(code_part(line.unwrap_or("")));
+    let line = code.as_str();
     if let Some((line, key)) = earlier {
         diag.with_help(Msg::new(
             format!("`{key}` 在第 {line} 行已经给出；同一个键只能写一次，请只保留一处"),
@@ -228,6 +230,35 @@ fn earlier_place(text: &str, before: usize, key: &str) -> Option<(usize, String)
         start += line.len();
     }
     None
+}
+
+/// A line of TOML code with the text inside its strings left out (the
+/// quotes kept): what is left is what the parser read as syntax.
+fn unquoted(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut quote = None;
+    let mut escaped = false;
+    for c in code.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                    out.push(c);
+                }
+            }
+            None => {
+                if c == '"' || c == '\'' {
+                    quote = Some(c);
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 /// A TOML line without its comment: the text before the first `#` that is
