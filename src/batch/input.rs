@@ -235,8 +235,17 @@ impl Walk<'_> {
                 }
             };
             let path = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                continue;
+            let kind = match entry.file_type() {
+                Ok(kind) => kind,
+                Err(e) => {
+                    // Not left out silently: an error in its place.
+                    self.out.push(Entry {
+                        path,
+                        size: 0,
+                        problem: Some(e.to_string()),
+                    });
+                    continue;
+                }
             };
             if kind.is_dir() {
                 self.dir(&path, false)?;

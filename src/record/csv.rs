@@ -415,7 +415,17 @@ impl CsvColumns {
                     })
                 })
                 .flatten();
+            // ` "a,b"`: a quote after a space is a character in CSV, so
+            // the comma inside splits the value.
+            let spaced_quote = cells.iter().any(|c| {
+                let t = c.trim_ascii_start();
+                t.len() < c.len() && t.starts_with(b"\"")
+            });
             let help = match split_number {
+                _ if spaced_quote => Msg::new(
+                    "有的值在引号前多了空格（如 , \"美的,家电\"）：引号必须紧跟逗号，否则不起作用",
+                    "a value has a space before its quote (like , \"Midea, appliances\"): the quote must follow the comma directly, or it does not count",
+                ),
                 Some((written, plain)) => Msg::new(
                     format!("{written} 里的千位分隔符（逗号）把一个数字拆成了两列；写作 {plain}"),
                     format!(
