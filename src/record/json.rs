@@ -342,7 +342,7 @@ impl State<'_, '_> {
 
     fn duplicate_key(&mut self, slot: FieldId) {
         let field = &self.rules().fields[slot];
-        self.problems.push(Diagnostic::error(
+        let mut d = Diagnostic::error(
             "duplicate-key",
             None,
             Msg::new(
@@ -353,7 +353,21 @@ impl State<'_, '_> {
                     field.label.get(Lang::En)
                 ),
             ),
-        ));
+        );
+        // Given once dotted and once nested, most likely: say both forms.
+        if let Some((table, last)) = field.key.rsplit_once('.') {
+            d = d.with_help(Msg::new(
+                format!(
+                    "只写一处：\"{0}\": … 或 \"{table}\": {{\"{last}\": …}}，不要两种都写",
+                    field.key
+                ),
+                format!(
+                    "give it once: as \"{0}\": … or inside \"{table}\": {{\"{last}\": …}}, not both",
+                    field.key
+                ),
+            ));
+        }
+        self.problems.push(d);
     }
 
     /// Whether the table (object) in `key` was given before in the line;
