@@ -661,6 +661,52 @@ mod tests {
         assert_eq!(got[3].1, ["c", "d"]);
     }
 
+    proptest::proptest! {
+        /// The lexer under the CSV reader agrees with it on where every
+        /// row starts and ends: exactly one info per row, whatever the
+        /// bytes, so no row is given another's line or problem.
+        #[test]
+        fn the_lexer_sees_the_rows_the_csv_reader_sees(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b',', b'"', b'\r', b'\n', b' ']),
+                0..200,
+            ),
+            limit in 1usize..40,
+        ) {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(Rows::new(&bytes[..], limit));
+            let mut row = ByteRecord::new();
+            let mut last_line = 0;
+            while r.read_byte_record(&mut row).expect("row") {
+                let info = r.get_mut().next_row();
+                proptest::prop_assert!(info.is_some(), "a row without info");
+                let info = info.unwrap();
+                proptest::prop_assert!(info.line > last_line, "lines go up");
+                last_line = info.line;
+                if !info.too_long {
+                    // A whole row: as long as the CSV reader made it.
+                    proptest::prop_assert!(row.as_slice().len() <= limit);
+                }
+                if bytes.len() < limit {
+                    // Nothing cut: the CSV reader's own byte offset of the
+                    // row (past blank lines) is on the line the lexer says.
+                    let mut at = row.position().expect("position").byte() as usize;
+                    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+                        at += 1;
+                    }
+                    let before = &bytes[..at];
+                    let ends = before.iter().enumerate().filter(|&(i, &b)| {
+                        b == b'\r' || (b == b'\n' && (i == 0 || before[i - 1] != b'\r'))
+                    });
+                    proptest::prop_assert_eq!(info.line, ends.count() as u64 + 1);
+                }
+            }
+            proptest::prop_assert!(r.get_mut().next_row().is_none(), "info without a row");
+        }
+    }
+
     #[test]
     fn an_unclosed_quote_is_told_with_its_line() {
         let got = rows(b"a,b\nx,y\nz,\"open\n\nw,v\n", 100);
