@@ -353,3 +353,39 @@ fn symbolic_links_can_be_left_unfollowed() {
         );
     }
 }
+
+/// Standard input that never ends is read up to the limit and refused:
+/// `yes | shouli check -` stops.
+#[test]
+fn endless_standard_input_is_refused_at_the_limit() {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shouli"))
+        .args(["check", "--lang", "en", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut stdin = child.stdin.take().unwrap();
+    // Writes until shouli closes the pipe (or 64 MiB, if it never did).
+    let writer = std::thread::spawn(move || {
+        let line = [b'#'; 4096];
+        let mut written = 0usize;
+        while written < 64 << 20 && stdin.write_all(&line).is_ok() {
+            written += line.len();
+        }
+        written
+    });
+    let output = child.wait_with_output().unwrap();
+    let written = writer.join().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    let limit = shouli::record::MAX_RECORD;
+    assert!(
+        err.contains(&format!(
+            "<stdin> is larger than the limit of {limit} bytes"
+        )),
+        "{err}"
+    );
+    assert!(written < 64 << 20, "shouli read on past the limit");
+}
