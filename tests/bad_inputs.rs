@@ -389,3 +389,28 @@ fn endless_standard_input_is_refused_at_the_limit() {
     );
     assert!(written < 64 << 20, "shouli read on past the limit");
 }
+
+/// A named pipe in a directory, named like a record, would block the batch
+/// on opening it: it is an error in its place, and the rest is checked.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_a_directory_is_not_opened() {
+    let dir = std::env::temp_dir().join(format!("shouli-fifo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("pipe.toml"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::fs::copy("tests/bad/dotted-keys.toml", dir.join("a.toml")).unwrap();
+    let name = dir.display().to_string();
+    let shown = batch_seen(&["--lang", "en", &name]).replace(&name, "<dir>");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(shown.starts_with("exit code: 4"), "{shown}");
+    assert!(
+        shown.contains("<dir>/pipe.toml: error[unreadable]: cannot read: a named pipe or socket"),
+        "{shown}"
+    );
+    assert!(shown.contains("dotted-keys"), "{shown}");
+}

@@ -270,11 +270,23 @@ impl Walk<'_> {
                 }
                 // A link is read like what it points to; a broken link is an
                 // error in its place when read, never silently left out.
-                let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+                let meta = std::fs::metadata(&path).ok();
+                let size = meta.as_ref().map_or(0, |m| m.len());
+                // A named pipe or socket named like a record would block the
+                // batch on opening it: an error in its place instead.
+                #[cfg(unix)]
+                let problem = meta.as_ref().and_then(|m| {
+                    use std::os::unix::fs::FileTypeExt as _;
+                    let t = m.file_type();
+                    (t.is_fifo() || t.is_socket())
+                        .then(|| "a named pipe or socket, not a file: not read".to_string())
+                });
+                #[cfg(not(unix))]
+                let problem = None;
                 self.out.push(Entry {
                     path,
                     size,
-                    problem: None,
+                    problem,
                 });
             }
         }
