@@ -465,7 +465,13 @@ fn exponent_error(text: &str) -> ValueError {
 /// `1e-400` would silently be 0 while `0.0000000001` is refused.
 fn decimal(f: f64, text: Option<&str>) -> Result<i64, ValueError> {
     if let Some(text) = text {
-        let plain = text.replace('_', "");
+        // TOML's `1_399.00`; JSON never has an underscore, and allocates
+        // nothing here.
+        let plain = if text.contains('_') {
+            std::borrow::Cow::Owned(text.replace('_', ""))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
         if is_exponent(&plain) {
             return Err(exponent_error(text));
         }

@@ -221,6 +221,33 @@ impl<R: Read> Read for Rows<R> {
                 self.len = k;
             }
             while self.pos < self.len && n < out.len() && self.pending.is_empty() {
+                // A run of bytes inside a value that change nothing but its
+                // length: passed on (or, past the limit, dropped) at once.
+                let rest = &self.buf[self.pos..self.len];
+                let plain = match self.lex {
+                    Lex::InField => memchr::memchr3(b',', b'\r', b'\n', rest),
+                    Lex::InQuoted => memchr::memchr3(b'"', b'\r', b'\n', rest),
+                    _ => Some(0),
+                }
+                .unwrap_or(rest.len());
+                if plain > 0 {
+                    if self.cut.is_some() {
+                        self.pos += plain;
+                        self.prev_cr = false;
+                        continue;
+                    }
+                    let run = plain
+                        .min(out.len() - n)
+                        .min(self.limit.saturating_sub(self.row_len));
+                    if run > 0 {
+                        out[n..n + run].copy_from_slice(&rest[..run]);
+                        n += run;
+                        self.pos += run;
+                        self.row_len += run;
+                        self.prev_cr = false;
+                        continue;
+                    }
+                }
                 let b = self.buf[self.pos];
                 self.pos += 1;
                 if self.step(b) {

@@ -580,10 +580,9 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_> {
         let raw = <&'de serde_json::value::RawValue>::deserialize(d)?;
         let text = raw.get();
         if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
-            let f = text.parse().unwrap_or(f64::NAN);
             let raw = match text.parse::<i64>() {
                 Ok(n) => Raw::Int(n),
-                Err(_) => Raw::Float(f, Some(text)),
+                Err(_) => Raw::Float(text.parse().unwrap_or(f64::NAN), Some(text)),
             };
             self.st.set(self.slot, raw);
             return Ok(());

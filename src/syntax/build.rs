@@ -717,7 +717,9 @@ pub fn parse_number(text: &str) -> std::result::Result<LitKind, Msg> {
         .trim_start_matches('-')
         .parse()
         .map_err(|_| too_large())?;
-    let cents: i64 = format!("{frac:0<2}").parse().map_err(|_| too_large())?;
+    // One or two digits (checked above): tenths count ten hundredths.
+    let cents: i64 =
+        frac.parse::<i64>().map_err(|_| too_large())? * if frac.len() == 1 { 10 } else { 1 };
     let value = units
         .checked_mul(100)
         .and_then(|v| v.checked_add(cents))
