@@ -55,7 +55,7 @@ fn an_output_that_would_replace_an_input_is_refused_before_anything_is_read() {
     std::fs::write(&export, format!("{RECORD}\n")).unwrap();
     std::fs::create_dir_all(dir.0.join("desk")).unwrap();
     let record = dir.path("desk/a.toml");
-    std::fs::write(&record, "id = \"T-1\"\n").unwrap();
+    std::fs::write(&record, "id = \"T-1\"\nreceived = 2024-03-05\n").unwrap();
     let rules = dir.path("my.rules");
     std::fs::write(&rules, shouli::BUILTIN_RULES).unwrap();
     #[cfg(unix)]
@@ -130,7 +130,7 @@ fn an_output_that_would_replace_an_input_is_refused_before_anything_is_read() {
         );
         assert_eq!(
             std::fs::read_to_string(&record).unwrap(),
-            "id = \"T-1\"\n",
+            "id = \"T-1\"\nreceived = 2024-03-05\n",
             "{args:?}"
         );
         assert_eq!(dir.names(), before, "{args:?}: nothing is created");

@@ -15,7 +15,7 @@ use csv::ByteRecord;
 use super::Problem;
 use crate::diag::Msg;
 use crate::model::RuleSet;
-use crate::record::csv::{CsvColumns, SkipBom};
+use crate::record::csv::{CsvColumns, RowInfo, Rows, SkipBom};
 use crate::record::toml::MAX_RECORD;
 
 /// One input of a batch.
@@ -69,17 +69,25 @@ enum Pending {
     Csv { name: Arc<str>, open: Opener },
 }
 
+/// The CSV reader of an input: rows bounded and numbered by [`Rows`].
+type CsvReader = csv::Reader<Rows<SkipBom<Box<dyn Read + Send>>>>;
+
 /// The inputs, checked and walked: every path exists and has a kind.
 pub(crate) struct Plan {
     pending: Vec<Pending>,
     /// Total bytes to read, when every input is a file.
     pub total_bytes: Option<u64>,
+    /// Warnings from the walk (links not followed), for the summary.
+    notes: Vec<Note>,
 }
 
 /// Checks every input before anything is read. An input that does not
-/// exist or cannot be listed is an error: the batch cannot start.
-pub(crate) fn plan(inputs: Vec<Input>) -> Result<Plan, Vec<Msg>> {
+/// exist or cannot be listed is an error: the batch cannot start. With
+/// `follow_links` false, a symbolic link met in a directory is not read
+/// (it may point out of the directory), and each one is a warning.
+pub(crate) fn plan(inputs: Vec<Input>, follow_links: bool) -> Result<Plan, Vec<Msg>> {
     let mut pending = Vec::new();
+    let mut notes = Vec::new();
     let mut errors = Vec::new();
     let mut total = Some(0u64);
     let add = |total: &mut Option<u64>, n: u64| {
@@ -117,7 +125,12 @@ pub(crate) fn plan(inputs: Vec<Input>) -> Result<Plan, Vec<Msg>> {
                 };
                 if meta.is_dir() {
                     let mut entries = Vec::new();
-                    if let Err(e) = walk(&path, &mut entries, true) {
+                    let mut walk = Walk {
+                        follow_links,
+                        out: &mut entries,
+                        notes: &mut notes,
+                    };
+                    if let Err(e) = walk.dir(&path, true) {
                         errors.push(Msg::new(
                             format!("无法列出目录 {shown}：{e}"),
                             format!("cannot list the directory {shown}: {e}"),
@@ -160,6 +173,7 @@ pub(crate) fn plan(inputs: Vec<Input>) -> Result<Plan, Vec<Msg>> {
         Ok(Plan {
             pending,
             total_bytes: total,
+            notes,
         })
     } else {
         Err(errors)
@@ -182,53 +196,112 @@ fn kind_of(path: &Path) -> Option<Kind> {
     }
 }
 
-/// Every `*.toml` file below `dir`. A subdirectory that cannot be listed
-/// becomes an entry with its problem, so it is reported in its place; only
-/// the top directory failing stops the walk. Symbolic links to directories
-/// are not followed (no cycles).
-fn walk(dir: &Path, out: &mut Vec<Entry>, top: bool) -> io::Result<()> {
-    let listing = match std::fs::read_dir(dir) {
-        Ok(l) => l,
-        Err(e) if !top => {
-            out.push(Entry {
-                path: dir.to_path_buf(),
-                size: 0,
-                problem: Some(e.to_string()),
-            });
-            return Ok(());
-        }
-        Err(e) => return Err(e),
-    };
-    for entry in listing {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                out.push(Entry {
+/// A directory walk: where it puts what it finds.
+struct Walk<'a> {
+    follow_links: bool,
+    out: &'a mut Vec<Entry>,
+    notes: &'a mut Vec<Note>,
+}
+
+impl Walk<'_> {
+    /// Every `*.toml` file below `dir`. A subdirectory that cannot be
+    /// listed becomes an entry with its problem, so it is reported in its
+    /// place; only the top directory failing stops the walk. Symbolic
+    /// links to directories are not followed (no cycles), and say so; a
+    /// link to a file is read like the file unless `follow_links` is off.
+    fn dir(&mut self, dir: &Path, top: bool) -> io::Result<()> {
+        let listing = match std::fs::read_dir(dir) {
+            Ok(l) => l,
+            Err(e) if !top => {
+                self.out.push(Entry {
                     path: dir.to_path_buf(),
                     size: 0,
                     problem: Some(e.to_string()),
                 });
-                continue;
+                return Ok(());
             }
+            Err(e) => return Err(e),
         };
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            walk(&path, out, false)?;
-        } else if matches!(kind_of(&path), Some(Kind::Toml)) {
-            // A link is read like what it points to; a broken link is an
-            // error in its place when read, never silently left out.
-            let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-            out.push(Entry {
-                path,
-                size,
-                problem: None,
-            });
+        for entry in listing {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    self.out.push(Entry {
+                        path: dir.to_path_buf(),
+                        size: 0,
+                        problem: Some(e.to_string()),
+                    });
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let kind = match entry.file_type() {
+                Ok(kind) => kind,
+                Err(e) => {
+                    // Not left out silently: an error in its place.
+                    self.out.push(Entry {
+                        path,
+                        size: 0,
+                        problem: Some(e.to_string()),
+                    });
+                    continue;
+                }
+            };
+            if kind.is_dir() {
+                self.dir(&path, false)?;
+            } else if kind.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
+                self.skipped(
+                    &path,
+                    Msg::new(
+                        "是指向目录的符号链接，未进入",
+                        "is a symbolic link to a directory: not followed",
+                    ),
+                );
+            } else if matches!(kind_of(&path), Some(Kind::Toml)) {
+                if kind.is_symlink() && !self.follow_links {
+                    self.skipped(
+                        &path,
+                        Msg::new(
+                            "是符号链接，按 --no-follow 未读取",
+                            "is a symbolic link: not read (--no-follow)",
+                        ),
+                    );
+                    continue;
+                }
+                // A link is read like what it points to; a broken link is an
+                // error in its place when read, never silently left out.
+                let meta = std::fs::metadata(&path).ok();
+                let size = meta.as_ref().map_or(0, |m| m.len());
+                // A named pipe or socket named like a record would block the
+                // batch on opening it: an error in its place instead.
+                #[cfg(unix)]
+                let problem = meta.as_ref().and_then(|m| {
+                    use std::os::unix::fs::FileTypeExt as _;
+                    let t = m.file_type();
+                    (t.is_fifo() || t.is_socket())
+                        .then(|| "a named pipe or socket, not a file: not read".to_string())
+                });
+                #[cfg(not(unix))]
+                let problem = None;
+                self.out.push(Entry {
+                    path,
+                    size,
+                    problem,
+                });
+            }
         }
+        Ok(())
     }
-    Ok(())
+
+    fn skipped(&mut self, path: &Path, why: Msg) {
+        self.notes.push(Note {
+            file: path.display().to_string(),
+            message: Msg::new(
+                format!("已跳过：{}", why.zh),
+                format!("skipped: {}", why.en),
+            ),
+        });
+    }
 }
 
 /// One record to check.
@@ -316,7 +389,7 @@ enum Open {
     },
     Csv {
         name: Arc<str>,
-        reader: Box<csv::Reader<SkipBom<Box<dyn Read + Send>>>>,
+        reader: Box<CsvReader>,
         columns: Arc<CsvColumns>,
         /// Bytes consumed before this input.
         base: u64,
@@ -340,7 +413,7 @@ impl<'r> Reader<'r> {
             pending: plan.pending.into(),
             open: None,
             consumed: 0,
-            notes: Vec::new(),
+            notes: plan.notes,
         }
     }
 
@@ -370,7 +443,7 @@ impl<'r> Reader<'r> {
                     base,
                 } => {
                     let done = fill_csv(name, reader, columns, chunk, limit);
-                    self.consumed = *base + reader.position().byte();
+                    self.consumed = *base + reader.get_ref().consumed;
                     done
                 }
             };
@@ -384,17 +457,20 @@ impl<'r> Reader<'r> {
     /// Opens an input. A file that cannot be opened (or a CSV whose header
     /// cannot be read) becomes one failed job.
     fn start(&mut self, pending: Pending, chunk: &mut Chunk) -> Open {
-        let open_reader = |open: Opener| -> io::Result<Box<dyn Read + Send>> {
-            match open {
-                Opener::Reader(r) => Ok(r),
-                Opener::Path(p) => Ok(Box::new(File::open(p)?)),
-            }
+        // A UTF-16 or binary file would be an error on every line: it is
+        // one error, about the file, told from its first bytes.
+        let open_reader = |open: Opener| -> Result<Box<dyn Read + Send>, Problem> {
+            let r: Box<dyn Read + Send> = match open {
+                Opener::Reader(r) => r,
+                Opener::Path(p) => Box::new(File::open(p).map_err(|e| Problem::read_error(&e))?),
+            };
+            sniff(r)
         };
-        let failed = |chunk: &mut Chunk, name: &str, e: &dyn std::fmt::Display| {
+        let failed = |chunk: &mut Chunk, name: &str, problem: Problem| {
             chunk.jobs.push(Job::Failed {
                 file: name.to_string(),
                 line: None,
-                problem: Problem::read_error(e),
+                problem,
             });
             Open::Toml(Vec::new().into_iter())
         };
@@ -406,23 +482,37 @@ impl<'r> Reader<'r> {
                     lines: LineReader::new(r),
                     line: 0,
                 },
-                Err(e) => failed(chunk, &name, &e),
+                Err(p) => failed(chunk, &name, p),
             },
             Pending::Csv { name, open } => {
                 let r = match open_reader(open) {
                     Ok(r) => r,
-                    Err(e) => return failed(chunk, &name, &e),
+                    Err(p) => return failed(chunk, &name, p),
                 };
                 let mut reader = Box::new(crate::record::csv::reader(r));
                 let header = match reader.byte_headers() {
                     Ok(h) => h.clone(),
-                    Err(e) => return failed(chunk, &name, &e),
+                    Err(e) => return failed(chunk, &name, Problem::read_error(&e)),
                 };
+                if let Some(info) = reader.get_mut().next_row()
+                    && let Some(mut problem) = row_problem(&info)
+                {
+                    problem.line = Some(info.line);
+                    return failed(chunk, &name, problem);
+                }
                 let (columns, warnings) = CsvColumns::new(self.rules, &header);
                 for w in warnings {
+                    // The summary shows one line: the hint goes in it.
+                    let message = match w.help {
+                        Some(h) => Msg::new(
+                            format!("{}；{}", w.message.zh, h.zh),
+                            format!("{}; {}", w.message.en, h.en),
+                        ),
+                        None => w.message,
+                    };
                     self.notes.push(Note {
                         file: name.to_string(),
-                        message: w.message,
+                        message,
                     });
                 }
                 Open::Csv {
@@ -515,7 +605,7 @@ fn fill_lines(
 /// Reads CSV rows into the chunk; returns whether the input is done.
 fn fill_csv(
     name: &Arc<str>,
-    reader: &mut csv::Reader<SkipBom<Box<dyn Read + Send>>>,
+    reader: &mut CsvReader,
     columns: &Arc<CsvColumns>,
     chunk: &mut Chunk,
     limit: usize,
@@ -528,8 +618,22 @@ fn fill_csv(
         match reader.read_byte_record(&mut chunk.rows[row]) {
             Ok(false) => return true,
             Ok(true) => {
+                // The row's own physical line, from the lexer under the
+                // CSV reader; its count, should they ever disagree.
+                let info = reader.get_mut().next_row();
+                let line = info.map_or_else(
+                    || chunk.rows[row].position().map_or(0, |p| p.line()),
+                    |i| i.line,
+                );
+                if let Some(problem) = info.as_ref().and_then(row_problem) {
+                    chunk.jobs.push(Job::Failed {
+                        file: name.to_string(),
+                        line: Some(line),
+                        problem,
+                    });
+                    continue;
+                }
                 chunk.used_rows += 1;
-                let line = chunk.rows[row].position().map_or(0, |p| p.line());
                 let name = chunk.name(name);
                 let columns = chunk.columns(columns);
                 chunk.jobs.push(Job::Row {
@@ -551,6 +655,44 @@ fn fill_csv(
         }
     }
     false
+}
+
+/// Why a CSV row cannot be read, from what the lexer saw of it.
+fn row_problem(info: &RowInfo) -> Option<Problem> {
+    if info.too_long {
+        return Some(Problem::line_too_long());
+    }
+    let opened = info.unclosed_quote?;
+    let mut p = Problem::error(
+        "unclosed-quote",
+        Msg::new(
+            format!("第 {opened} 行开始的引号（\"）没有闭合：此后直到文件末尾都被读成了一个值"),
+            format!(
+                "the quote (\") opened on line {opened} is never closed: everything after it, to the end of the file, was read as one value"
+            ),
+        ),
+    );
+    p.help = Some(Msg::new(
+        "补上闭合的引号；值里的引号要写成两个（\"\"）",
+        "add the closing quote; a quote inside a value is written twice (\"\")",
+    ));
+    Some(p)
+}
+
+/// Reads the first bytes of an input to refuse a UTF-16 or binary file as
+/// a whole; the bytes read are given back in front of the rest.
+fn sniff(mut r: Box<dyn Read + Send>) -> Result<Box<dyn Read + Send>, Problem> {
+    let mut head = Vec::with_capacity(512);
+    (&mut r)
+        .take(512)
+        .read_to_end(&mut head)
+        .map_err(|e| Problem::read_error(&e))?;
+    if let Some(d) = crate::record::not_text(&head) {
+        let mut p = Problem::error(d.code, d.message);
+        p.help = d.help;
+        return Err(p);
+    }
+    Ok(Box::new(io::Cursor::new(head).chain(r)))
 }
 
 /// The index of the first `\n` in `bytes`, eight bytes at a time (a

@@ -19,7 +19,7 @@ mod output;
 pub mod summary;
 
 use std::fmt::Write as _;
-use std::io::{self, Read as _, Write};
+use std::io::{self, Write};
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -87,6 +87,9 @@ pub struct Options {
     pub only: Vec<Only>,
     /// Records per chunk.
     pub chunk: usize,
+    /// Read `*.toml` files in a directory that are symbolic links (to
+    /// wherever they point); off, each is skipped with a warning.
+    pub follow_links: bool,
 }
 
 impl Default for Options {
@@ -98,6 +101,7 @@ impl Default for Options {
             redact: false,
             only: Vec::new(),
             chunk: CHUNK,
+            follow_links: true,
         }
     }
 }
@@ -498,30 +502,17 @@ fn process(ctx: &Ctx, w: &mut Worker, view: &View, job: &Job, row: &mut Row, out
 fn load_toml(ctx: &Ctx, w: &mut Worker, path: &Path, row: &mut Row) -> bool {
     w.rec.clear();
     w.file.clear();
-    let read = std::fs::File::open(path).and_then(|f| {
-        let len = f.metadata()?.len();
-        if len > MAX_RECORD as u64 {
-            return Ok(Some(len));
-        }
-        f.take(MAX_RECORD as u64 + 1).read_to_end(&mut w.file)?;
-        Ok(None)
-    });
-    match read {
-        Ok(None) => {}
-        Ok(Some(len)) => {
-            row.problems.push(Problem::error(
-                "record-too-large",
-                Msg::new(
-                    format!("记录文件过大（{len} 字节，上限 {MAX_RECORD} 字节）"),
-                    format!("record file too large ({len} bytes, the limit is {MAX_RECORD})"),
-                ),
-            ));
-            return false;
-        }
-        Err(e) => {
-            row.problems.push(Problem::read_error(&e));
-            return false;
-        }
+    // At most the limit and one byte more, whatever the file is (a link
+    // to /dev/zero, a file still growing).
+    let read = std::fs::File::open(path)
+        .map_err(|e| Problem::read_error(&e))
+        .and_then(|f| {
+            crate::record::read_at_most(f, MAX_RECORD, &row.file, &mut w.file)
+                .map_err(|e| Problem::error(e.code, e.message))
+        });
+    if let Err(problem) = read {
+        row.problems.push(problem);
+        return false;
     }
     let name = row.file.as_str();
     match crate::record::toml::load(&w.file, name, &ctx.program.rules, &mut w.rec) {
@@ -641,7 +632,7 @@ pub fn run_observed(
     observe: &mut dyn FnMut(&Progress),
 ) -> Result<Summary, BatchError> {
     let started = Instant::now();
-    let plan = input::plan(inputs).map_err(BatchError::Start)?;
+    let plan = input::plan(inputs, opts.follow_links).map_err(BatchError::Start)?;
     let total = plan.total_bytes;
     let threads = threads(opts.jobs).0;
     let pool = rayon::ThreadPoolBuilder::new()

@@ -111,6 +111,9 @@ pub struct BatchArgs {
     /// 遮盖姓名、电话等个人信息 / mask names and phone numbers in every output
     #[arg(long)]
     pub redact: bool,
+    /// 不跟随目录中的符号链接（跳过并提醒） / do not follow symbolic links inside directories (skip them, with a warning)
+    #[arg(long)]
+    pub no_follow: bool,
 }
 
 /// `shouli batch`: returns the exit code (SPEC §5): 0 when every record was
@@ -172,6 +175,7 @@ pub fn batch(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         redact: args.redact,
         only: args.only.iter().map(|&o| o.into()).collect(),
         chunk: CHUNK,
+        follow_links: !args.no_follow,
     };
     if let (_, Some(m)) = threads(opts.jobs) {
         let _ = err.write_all(crate::diag::render_message("warning", &m, lang).as_bytes());

@@ -1,14 +1,15 @@
 //! `shouli fmt RULES [--check]`.
 
-use std::io::{Read as _, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 
 use clap::Args;
 
-use super::load::{io_error, print_diagnostics, write_error};
+use super::load::{print_diagnostics, read_input, write_error};
 use super::{ErrorFormat, LangArg, exit};
 use crate::diag::{Lang, Source};
 use crate::record;
+use crate::syntax::MAX_RULE_FILE;
 
 #[derive(Debug, Args)]
 pub struct FmtArgs {
@@ -30,23 +31,9 @@ pub fn fmt(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let lang = Lang::from(args.lang);
     let zh = lang == Lang::Zh;
     let stdin = args.file.as_os_str() == "-";
-    let name = if stdin {
-        "<stdin>".to_string()
-    } else {
-        args.file.display().to_string()
-    };
-    let read = if stdin {
-        let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
-    } else {
-        std::fs::read(&args.file)
-    };
-    let bytes = match read {
-        Ok(b) => b,
-        Err(e) => {
-            let _ = writeln!(err, "{}", io_error(Path::new(&name), &e, lang));
-            return exit::UNUSABLE;
-        }
+    let (name, bytes) = match read_input(&args.file, MAX_RULE_FILE, lang, err) {
+        Ok(read) => read,
+        Err(code) => return code,
     };
     let text = match record::decode(&bytes) {
         Ok(text) => text,

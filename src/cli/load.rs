@@ -246,20 +246,34 @@ fn read_calendar(path: &Path, args: &RuleArgs, err: &mut dyn Write) -> Result<Ca
 }
 
 /// The bytes of a file named on the command line, or of standard input for
-/// `-`, with the name to show for it.
-pub fn read_input(path: &Path, lang: Lang, err: &mut dyn Write) -> Result<(String, Vec<u8>), u8> {
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-            let _ = writeln!(err, "{}", io_error(Path::new("<stdin>"), &e, lang));
-            return Err(exit::UNUSABLE);
+/// `-`, at most `limit` of them, with the name to show for it.
+pub fn read_input(
+    path: &Path,
+    limit: usize,
+    lang: Lang,
+    err: &mut dyn Write,
+) -> Result<(String, Vec<u8>), u8> {
+    let name = if path.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let mut bytes = Vec::new();
+    let read = if path.as_os_str() == "-" {
+        crate::record::read_at_most(std::io::stdin().lock(), limit, &name, &mut bytes)
+    } else {
+        match std::fs::File::open(path) {
+            Ok(file) => crate::record::read_at_most(file, limit, &name, &mut bytes),
+            Err(e) => {
+                let _ = writeln!(err, "{}", io_error(path, &e, lang));
+                return Err(exit::UNUSABLE);
+            }
         }
-        return Ok(("<stdin>".to_string(), bytes));
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => Ok((path.display().to_string(), bytes)),
+    };
+    match read {
+        Ok(()) => Ok((name, bytes)),
         Err(e) => {
-            let _ = writeln!(err, "{}", io_error(path, &e, lang));
+            let _ = writeln!(err, "{}", e.render(lang));
             Err(exit::UNUSABLE)
         }
     }

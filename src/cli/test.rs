@@ -106,12 +106,12 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     for path in &case_paths {
         // A name from a directory listing may hold anything.
         let case_name = crate::sanitize::escape(&path.to_string_lossy()).into_owned();
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
+        let bytes = match crate::record::read_record(path) {
+            Ok((_, b)) => b,
             Err(e) => {
                 unusable += 1;
                 let _ = writeln!(out, "✗ {case_name}");
-                let _ = writeln!(err, "{}", io_error(path, &e, lang));
+                let _ = writeln!(err, "{}", e.render(lang));
                 continue;
             }
         };

@@ -132,10 +132,16 @@ pub fn convert(field: &Field, raw: Raw, rec: &mut Record) -> Result<Value, Value
         (FieldType::Date, Raw::Str(s) | Raw::Cell(s)) => Value::Date(date_text(s.trim())?),
         (FieldType::Date, Raw::Date(d)) => Value::Date(date_in_range(d)?),
         (FieldType::Bool, Raw::Bool(b)) => Value::Bool(b),
-        (FieldType::Bool, Raw::Cell(s)) => match s.trim() {
-            "true" | "TRUE" | "True" | "是" => Value::Bool(true),
-            "false" | "FALSE" | "False" | "否" => Value::Bool(false),
-            _ => return Err(mismatch(field, &raw)),
+        // A yes/no answer as a clerk writes it, in any source: 是/否 as the
+        // enums accept their Chinese labels, and true/false in quotes.
+        (FieldType::Bool, Raw::Str(s) | Raw::Cell(s)) => match bool_text(s.trim()) {
+            Some(b) => Value::Bool(b),
+            None => {
+                return Err(mismatch(field, &raw).help(Msg::new(
+                    "写作 true 或 false（也可写 是 或 否）",
+                    "write true or false (是 or 否 are accepted too)",
+                )));
+            }
         },
         (FieldType::Integer, Raw::Int(i)) => Value::Int(i),
         // A whole number past i64 that a JSON reader could only give as a float.
@@ -144,26 +150,45 @@ pub fn convert(field: &Field, raw: Raw, rec: &mut Record) -> Result<Value, Value
         }
         (FieldType::Integer, Raw::Cell(s)) => match build_parse_number(s.trim()) {
             Ok(LitKind::Int(i)) => Value::Int(i),
-            _ => return Err(number_text_error(field, s)),
+            _ => match grouped(s.trim()) {
+                Some(plain) => return Err(thousands_error(s.trim(), &plain)),
+                None => return Err(number_text_error(field, s)),
+            },
         },
         (FieldType::Decimal, Raw::Int(i)) => Value::Dec(
             i.checked_mul(100)
                 .ok_or_else(|| ValueError::new(Msg::new("数字太大", "number too large")))?,
         ),
         (FieldType::Decimal, Raw::Float(f, text)) => Value::Dec(decimal(f, text)?),
-        (FieldType::Decimal, Raw::Cell(s)) => match build_parse_number(s.trim()) {
-            Ok(LitKind::Int(i)) => Value::Dec(i.saturating_mul(100)),
-            Ok(LitKind::Dec(d)) => Value::Dec(d),
-            Err(m) if s.contains('.') => return Err(ValueError::new(m)),
-            _ => return Err(number_text_error(field, s)),
-        },
+        (FieldType::Decimal, Raw::Cell(s)) => {
+            let t = s.trim();
+            match build_parse_number(t) {
+                Ok(LitKind::Int(i)) => Value::Dec(i.checked_mul(100).ok_or_else(too_large)?),
+                Ok(LitKind::Dec(d)) => Value::Dec(d),
+                Err(_) if is_exponent(t) => return Err(exponent_error(t)),
+                Err(_) if grouped(t).is_some() => {
+                    return Err(thousands_error(t, &grouped(t).unwrap_or_default()));
+                }
+                Err(m) if is_plain_number(t) => return Err(ValueError::new(m).help(money_help())),
+                _ => return Err(number_text_error(field, s)),
+            }
+        }
         (FieldType::Integer | FieldType::Decimal, Raw::Str(s)) => {
             let e = mismatch(field, &raw);
             return Err(if s.chars().any(is_full_width_digit) {
                 e.help(full_width_help())
+            } else if let Some((written, plain)) = super::thousands(s) {
+                e.help(thousands_help(&written, &plain))
             } else {
                 e.help(quoted_number_help(field, s))
             });
+        }
+        (FieldType::Text, _) => {
+            let name = field.key.rsplit('.').next().unwrap_or(&field.key);
+            return Err(mismatch(field, &raw).help(Msg::new(
+                format!("文字要加英文双引号，例如 {name} = \"…\""),
+                format!("text goes in double quotes, e.g. {name} = \"…\""),
+            )));
         }
         _ => return Err(mismatch(field, &raw)),
     };
@@ -199,7 +224,14 @@ fn enum_code(field: &Field, text: &str) -> Result<u16, ValueError> {
         format!("\"{text}\" 不是可选的取值；应为{}", want.zh),
         format!("\"{text}\" is not an allowed value; expected {}", want.en),
     ));
-    if let Some(close) = crate::diag::did_you_mean(text, values.iter().map(|v| v.code.as_str())) {
+    if matches!(field.ty, FieldType::List(_)) && text.contains([',', '，', '、']) {
+        e = e.help(Msg::new(
+            "列表的各项分开写：CSV 单元格里用分号分隔（invoice;photo），TOML/JSON 写成列表 [\"invoice\", \"photo\"]",
+            "give a list's items one by one: in a CSV cell separated by ; (invoice;photo), in TOML or JSON as a list [\"invoice\", \"photo\"]",
+        ));
+    } else if let Some(close) =
+        crate::diag::did_you_mean(text, values.iter().map(|v| v.code.as_str()))
+    {
         e = e.help(Msg::new(
             format!("是否想写 \"{close}\"？"),
             format!("did you mean \"{close}\"?"),
@@ -306,11 +338,40 @@ fn date_text(s: &str) -> Result<Date, ValueError> {
         .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
         .collect();
+    let not_iso = || {
+        ValueError::new(Msg::new(
+            format!("\"{s}\" 不是 YYYY-MM-DD 格式的日期"),
+            format!("\"{s}\" is not a date in the form YYYY-MM-DD"),
+        ))
+    };
     let suggestion = match digits.as_slice() {
         [y, m, d] if y.len() == 4 && m.len() <= 2 && d.len() <= 2 => {
             format!("{y}-{m:0>2}-{d:0>2}")
         }
-        _ => "2024-03-05".to_string(),
+        // 05/03/2024: the day and month order cannot be told unless one
+        // of them is past 12.
+        [a, b, y] if y.len() == 4 && a.len() <= 2 && b.len() <= 2 => {
+            let (a, b) = (format!("{a:0>2}"), format!("{b:0>2}"));
+            let (dm, md) = (format!("{y}-{b}-{a}"), format!("{y}-{a}-{b}"));
+            let help = match (build_parse_date(&dm).is_ok(), build_parse_date(&md).is_ok()) {
+                (true, true) if dm != md => Msg::new(
+                    format!("日期写作 YYYY-MM-DD：是 {dm} 还是 {md}？"),
+                    format!("write dates as YYYY-MM-DD: is it {dm} or {md}?"),
+                ),
+                (true, _) => Msg::new(format!("写作 {dm}"), format!("write it as {dm}")),
+                (false, true) => Msg::new(format!("写作 {md}"), format!("write it as {md}")),
+                (false, false) => example_help(),
+            };
+            return Err(not_iso().help(help));
+        }
+        // A spreadsheet's day number (45356 is 2024-03-05 in Excel).
+        [n] if s.trim() == *n && n.len() == 5 => {
+            return Err(not_iso().help(Msg::new(
+                "这像是表格软件的日期序号：导出前把这一列设为日期格式（YYYY-MM-DD）",
+                "this looks like a spreadsheet's day number: format the column as a date (YYYY-MM-DD) before exporting",
+            )));
+        }
+        _ => return Err(not_iso().help(example_help())),
     };
     // The form it would have in YYYY-MM-DD, unless that is no real date
     // (2024/2/30): then showing it as the fix would mislead.
@@ -324,28 +385,111 @@ fn date_text(s: &str) -> Result<Date, ValueError> {
             format!("write dates as YYYY-MM-DD; and {suggestion} is not a real date: check it"),
         ),
     };
-    Err(ValueError::new(Msg::new(
-        format!("\"{s}\" 不是 YYYY-MM-DD 格式的日期"),
-        format!("\"{s}\" is not a date in the form YYYY-MM-DD"),
-    ))
-    .help(help))
+    Err(not_iso().help(help))
 }
 
+/// The form of a date, by example, when nothing better can be said (the
+/// example is not the value meant).
+fn example_help() -> Msg {
+    Msg::new(
+        "日期写作 YYYY-MM-DD，例如 2024-03-05",
+        "write dates as YYYY-MM-DD, e.g. 2024-03-05",
+    )
+}
+
+/// `true`/`false` (any case TOML or a spreadsheet writes) or 是/否.
+fn bool_text(s: &str) -> Option<bool> {
+    match s {
+        "true" | "TRUE" | "True" | "是" => Some(true),
+        "false" | "FALSE" | "False" | "否" => Some(false),
+        _ => None,
+    }
+}
+
+/// A number in exponent notation (`3.99e2`, `1e-400`).
+fn is_exponent(t: &str) -> bool {
+    t.contains(['e', 'E']) && t.parse::<f64>().is_ok()
+}
+
+/// Digits with at most one point and a leading minus: a number in the
+/// form money is written in, if perhaps with too many decimal places.
+fn is_plain_number(t: &str) -> bool {
+    let t = t.strip_prefix('-').unwrap_or(t);
+    !t.is_empty()
+        && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && t.bytes().filter(|&b| b == b'.').count() <= 1
+}
+
+/// The number without its commas, when all of `t` is one number written
+/// with thousands separators (`1,399.00`, `-12,000`).
+fn grouped(t: &str) -> Option<String> {
+    let (written, plain) = super::thousands(t)?;
+    let sign = t.len() - written.len();
+    (t.ends_with(&written) && (sign == 0 || (sign == 1 && t.starts_with('-'))))
+        .then(|| format!("{}{plain}", &t[..sign]))
+}
+
+fn money_help() -> Msg {
+    Msg::new(
+        "金额最多两位小数，写作 399.00 这样的普通小数",
+        "money has at most two decimal places: write a plain number like 399.00",
+    )
+}
+
+fn thousands_help(written: &str, plain: &str) -> Msg {
+    Msg::new(
+        format!("{written} 用了千位分隔符（逗号）；数字不加分隔符，写作 {plain}"),
+        format!(
+            "{written} has thousands separators (commas): write numbers without them, as {plain}"
+        ),
+    )
+}
+
+fn thousands_error(written: &str, plain: &str) -> ValueError {
+    ValueError::new(Msg::new(
+        format!("`{written}` 用了千位分隔符，不是可读的数字"),
+        format!("`{written}` is written with thousands separators, which are not read"),
+    ))
+    .help(thousands_help(written, plain))
+}
+
+fn exponent_error(text: &str) -> ValueError {
+    ValueError::new(Msg::new(
+        format!("`{text}` 用了科学计数法，金额不接受这种写法"),
+        format!("`{text}` is in exponent notation, which is not accepted for money"),
+    ))
+    .help(money_help())
+}
+
+/// A decimal from a float. Where the source keeps the number's text (TOML,
+/// JSON), the text is read exactly, and exponent notation is refused:
+/// `1e-400` would silently be 0 while `0.0000000001` is refused.
 fn decimal(f: f64, text: Option<&str>) -> Result<i64, ValueError> {
+    if let Some(text) = text {
+        // TOML's `1_399.00`; JSON never has an underscore, and allocates
+        // nothing here.
+        let plain = if text.contains('_') {
+            std::borrow::Cow::Owned(text.replace('_', ""))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
+        if is_exponent(&plain) {
+            return Err(exponent_error(text));
+        }
+        if f.is_finite() {
+            match build_parse_number(&plain) {
+                Ok(LitKind::Dec(d)) => return Ok(d),
+                Ok(LitKind::Int(i)) => return i.checked_mul(100).ok_or_else(too_large),
+                Err(m) => return Err(ValueError::new(m).help(money_help())),
+                Ok(_) => {}
+            }
+        }
+    }
     if !f.is_finite() {
         return Err(ValueError::new(Msg::new(
             format!("{f} 不是有效的金额"),
             format!("{f} is not a valid amount"),
         )));
-    }
-    if let Some(text) = text {
-        let plain = text.replace('_', "");
-        match build_parse_number(&plain) {
-            Ok(LitKind::Dec(d)) => return Ok(d),
-            Ok(LitKind::Int(i)) => return i.checked_mul(100).ok_or_else(too_large),
-            Err(m) if !plain.contains(['e', 'E']) => return Err(ValueError::new(m)),
-            _ => {}
-        }
     }
     let cents = f * 100.0;
     if cents.abs() > 9.0e15 {
@@ -356,7 +500,8 @@ fn decimal(f: f64, text: Option<&str>) -> Result<i64, ValueError> {
         return Err(ValueError::new(Msg::new(
             format!("{f} 的小数超过两位"),
             format!("{f} has more than two decimal places"),
-        )));
+        ))
+        .help(money_help()));
     }
     Ok(rounded as i64)
 }

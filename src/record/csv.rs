@@ -10,16 +10,253 @@ use std::io::{self, Read};
 use csv::ByteRecord;
 
 use super::{Raw, Record, convert};
-use crate::diag::{Diagnostic, Lang, Msg, did_you_mean};
+use crate::diag::{Diagnostic, Lang, Msg};
 use crate::model::{FieldId, RuleSet};
 
 /// A CSV reader set up for complaint records: a header row, rows of any
-/// length (checked per row by [`CsvColumns::load`]), a UTF-8 BOM skipped.
-pub fn reader<R: Read>(input: R) -> csv::Reader<SkipBom<R>> {
+/// length (checked per row by [`CsvColumns::load`]), a UTF-8 BOM skipped,
+/// and each row at most [`super::MAX_RECORD`] bytes: what [`Rows`] says
+/// of each row read (`reader.get_mut().next_row()`) is its line, whether
+/// it was too long, and whether it ends in an unclosed quote.
+pub fn reader<R: Read>(input: R) -> csv::Reader<Rows<SkipBom<R>>> {
     csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(SkipBom::new(input))
+        .from_reader(Rows::new(SkipBom::new(input), super::MAX_RECORD))
+}
+
+/// What [`Rows`] saw of one CSV row (the header is the first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RowInfo {
+    /// The physical line the row starts on (1-based), counting `\n`,
+    /// `\r\n` and a lone `\r` each as one line end, as an editor does.
+    pub line: u64,
+    /// The row was longer than the limit; what the CSV reader got of it is
+    /// cut short and means nothing.
+    pub too_long: bool,
+    /// The row ran to the end of the input inside a quoted value: the line
+    /// where that quote opened.
+    pub unclosed_quote: Option<u64>,
+}
+
+/// Where a CSV lexer is, as `csv-core` reads with the settings above.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lex {
+    /// Between rows: line ends here are blank lines, skipped.
+    StartRecord,
+    StartField,
+    InField,
+    InQuoted,
+    /// A `"` inside a quoted value: a second one is a literal quote.
+    QuoteInQuoted,
+}
+
+/// A reader beneath the CSV reader that follows its rows with a small
+/// lexer of its own: it numbers each row by its physical line (the CSV
+/// reader counts only `\n`, and counts a blank line before a row into it),
+/// notices a quote left open at the end, and never lets a row longer than
+/// the limit through: past the limit its bytes are read and dropped until
+/// the row ends, and the row is closed early, so memory stays bounded
+/// whatever the input.
+#[derive(Debug)]
+pub struct Rows<R> {
+    inner: R,
+    buf: Box<[u8]>,
+    pos: usize,
+    len: usize,
+    finished: bool,
+    lex: Lex,
+    line: u64,
+    prev_cr: bool,
+    row_len: usize,
+    limit: usize,
+    current: RowInfo,
+    quote_line: u64,
+    /// The lexer's state where a too-long row stopped being passed on.
+    cut: Option<Lex>,
+    /// Bytes made up to close a cut row, still to be passed on.
+    pending: &'static [u8],
+    rows: std::collections::VecDeque<RowInfo>,
+    /// Bytes read from `inner`.
+    pub consumed: u64,
+}
+
+impl<R: Read> Rows<R> {
+    pub fn new(inner: R, limit: usize) -> Rows<R> {
+        Rows {
+            inner,
+            buf: vec![0; 64 << 10].into_boxed_slice(),
+            pos: 0,
+            len: 0,
+            finished: false,
+            lex: Lex::StartRecord,
+            line: 1,
+            prev_cr: false,
+            row_len: 0,
+            limit,
+            current: RowInfo::default(),
+            quote_line: 0,
+            cut: None,
+            pending: b"",
+            rows: std::collections::VecDeque::new(),
+            consumed: 0,
+        }
+    }
+
+    /// What was seen of the next row the CSV reader gave, in order.
+    pub fn next_row(&mut self) -> Option<RowInfo> {
+        self.rows.pop_front()
+    }
+
+    fn count_line_end(&mut self, b: u8) {
+        match b {
+            b'\r' => {
+                self.line += 1;
+                self.prev_cr = true;
+            }
+            b'\n' => {
+                if !self.prev_cr {
+                    self.line += 1;
+                }
+                self.prev_cr = false;
+            }
+            _ => self.prev_cr = false,
+        }
+    }
+
+    fn end_row(&mut self) {
+        self.lex = Lex::StartRecord;
+        self.rows.push_back(self.current);
+        if let Some(cut) = self.cut.take() {
+            // Close what the CSV reader has of the row: a quote if it is
+            // inside one, then a line end.
+            self.pending = if cut == Lex::InQuoted { b"\"\n" } else { b"\n" };
+        }
+    }
+
+    /// Moves the lexer over `b`; whether `b` is passed on.
+    fn step(&mut self, b: u8) -> bool {
+        let end = matches!(b, b'\r' | b'\n');
+        if self.lex == Lex::StartRecord {
+            if end {
+                self.count_line_end(b);
+                return true;
+            }
+            self.current = RowInfo {
+                line: self.line,
+                ..RowInfo::default()
+            };
+            self.row_len = 0;
+            self.lex = Lex::StartField;
+        }
+        let (next, ends_row) = match (self.lex, b) {
+            (Lex::StartField, b'"') => {
+                self.quote_line = self.line;
+                (Lex::InQuoted, false)
+            }
+            (Lex::StartField | Lex::InField | Lex::QuoteInQuoted, b',') => (Lex::StartField, false),
+            (Lex::StartField | Lex::InField | Lex::QuoteInQuoted, _) if end => {
+                (Lex::StartRecord, true)
+            }
+            (Lex::InQuoted, b'"') => (Lex::QuoteInQuoted, false),
+            (Lex::QuoteInQuoted, b'"') => (Lex::InQuoted, false),
+            (Lex::InQuoted, _) => (Lex::InQuoted, false),
+            _ => (Lex::InField, false),
+        };
+        self.count_line_end(b);
+        if ends_row {
+            let cut = self.cut.is_some();
+            self.end_row();
+            return !cut;
+        }
+        self.row_len += 1;
+        if self.cut.is_none() && self.row_len > self.limit {
+            self.cut = Some(self.lex);
+            self.current.too_long = true;
+        }
+        self.lex = next;
+        self.cut.is_none()
+    }
+
+    /// The end of the input: a row still open ends here.
+    fn finish(&mut self) {
+        if self.lex != Lex::StartRecord {
+            if self.lex == Lex::InQuoted {
+                self.current.unclosed_quote = Some(self.quote_line);
+            }
+            self.end_row();
+        }
+    }
+}
+
+impl<R: Read> Read for Rows<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let mut n = 0;
+        loop {
+            while n < out.len() && !self.pending.is_empty() {
+                out[n] = self.pending[0];
+                self.pending = &self.pending[1..];
+                n += 1;
+            }
+            if n == out.len() {
+                return Ok(n);
+            }
+            if self.pos == self.len {
+                if self.finished || n > 0 {
+                    return Ok(n);
+                }
+                let k = loop {
+                    match self.inner.read(&mut self.buf) {
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        other => break other?,
+                    }
+                };
+                self.consumed += k as u64;
+                if k == 0 {
+                    self.finish();
+                    self.finished = true;
+                    continue;
+                }
+                self.pos = 0;
+                self.len = k;
+            }
+            while self.pos < self.len && n < out.len() && self.pending.is_empty() {
+                // A run of bytes inside a value that change nothing but its
+                // length: passed on (or, past the limit, dropped) at once.
+                let rest = &self.buf[self.pos..self.len];
+                let plain = match self.lex {
+                    Lex::InField => memchr::memchr3(b',', b'\r', b'\n', rest),
+                    Lex::InQuoted => memchr::memchr3(b'"', b'\r', b'\n', rest),
+                    _ => Some(0),
+                }
+                .unwrap_or(rest.len());
+                if plain > 0 {
+                    if self.cut.is_some() {
+                        self.pos += plain;
+                        self.prev_cr = false;
+                        continue;
+                    }
+                    let run = plain
+                        .min(out.len() - n)
+                        .min(self.limit.saturating_sub(self.row_len));
+                    if run > 0 {
+                        out[n..n + run].copy_from_slice(&rest[..run]);
+                        n += run;
+                        self.pos += run;
+                        self.row_len += run;
+                        self.prev_cr = false;
+                        continue;
+                    }
+                }
+                let b = self.buf[self.pos];
+                self.pos += 1;
+                if self.step(b) {
+                    out[n] = b;
+                    n += 1;
+                }
+            }
+        }
+    }
 }
 
 /// What each column of a CSV file holds.
@@ -98,9 +335,7 @@ impl CsvColumns {
                             ),
                         ),
                     );
-                    if let Some(close) =
-                        did_you_mean(key, rules.fields.iter().map(|f| f.key.as_str()))
-                    {
+                    if let Some(close) = super::suggest_key(key, rules) {
                         d = d.with_help(Msg::new(
                             format!("是否想写 `{close}`？"),
                             format!("did you mean `{close}`?"),
@@ -109,6 +344,36 @@ impl CsvColumns {
                     warnings.push(d);
                     slots.push(None);
                 }
+            }
+        }
+        // `id;received;…` in one column: a sheet exported with another
+        // separator (Excel in many locales uses `;`). Every column would be
+        // unknown and every row empty: say why instead.
+        if let [only] = header.iter().collect::<Vec<_>>().as_slice() {
+            let sep = [
+                (b';', "分号（;）", "semicolons (;)"),
+                (b'\t', "制表符", "tabs"),
+            ]
+            .into_iter()
+            .find(|(b, _, _)| only.contains(b));
+            if let Some((_, zh, en)) = sep {
+                fatal = Some(
+                    Diagnostic::error(
+                        "csv-separator",
+                        None,
+                        Msg::new(
+                            format!("表头只有一列：文件是用{zh}分隔的，而不是逗号"),
+                            format!(
+                                "the header is one column: the file is separated by {en}, not commas"
+                            ),
+                        ),
+                    )
+                    .with_help(Msg::new(
+                        "用表格软件导出为“CSV UTF-8（逗号分隔）”后再试",
+                        "export the sheet as “CSV UTF-8 (comma delimited)” and try again",
+                    )),
+                );
+                warnings.clear();
             }
         }
         (CsvColumns { slots, fatal }, warnings)
@@ -162,12 +427,44 @@ impl CsvColumns {
                     ),
                 )
             };
-            problems.push(
-                Diagnostic::error("column-count", None, msg).with_help(Msg::new(
+            // An extra column from a number written `1,399.00`: say so.
+            let cells: Vec<&[u8]> = row.iter().collect();
+            let split_number = (have > want)
+                .then(|| {
+                    cells.windows(2).find_map(|w| {
+                        let joined = format!(
+                            "{},{}",
+                            std::str::from_utf8(w[0]).ok()?.trim(),
+                            std::str::from_utf8(w[1]).ok()?.trim()
+                        );
+                        let (written, plain) = super::thousands(&joined)?;
+                        (written == joined).then_some((written, plain))
+                    })
+                })
+                .flatten();
+            // ` "a,b"`: a quote after a space is a character in CSV, so
+            // the comma inside splits the value.
+            let spaced_quote = cells.iter().any(|c| {
+                let t = c.trim_ascii_start();
+                t.len() < c.len() && t.starts_with(b"\"")
+            });
+            let help = match split_number {
+                _ if spaced_quote => Msg::new(
+                    "有的值在引号前多了空格（如 , \"美的,家电\"）：引号必须紧跟逗号，否则不起作用",
+                    "a value has a space before its quote (like , \"Midea, appliances\"): the quote must follow the comma directly, or it does not count",
+                ),
+                Some((written, plain)) => Msg::new(
+                    format!("{written} 里的千位分隔符（逗号）把一个数字拆成了两列；写作 {plain}"),
+                    format!(
+                        "the thousands separator in {written} splits one number into two columns: write {plain}"
+                    ),
+                ),
+                None => Msg::new(
                     "含逗号的值要用英文双引号括起来，如 \"美的,家电\"",
                     "quote values that contain commas, like \"Midea, appliances\"",
-                )),
-            );
+                ),
+            };
+            problems.push(Diagnostic::error("column-count", None, msg).with_help(help));
             return false;
         }
         let mut ok = true;
@@ -217,8 +514,9 @@ impl CsvColumns {
                 }
             }
         }
-        if problems.len() == first && rec.is_empty() {
-            problems.push(super::nothing_filled_in());
+        if ok && super::is_blank(rec, rules) {
+            ok = false;
+            problems.insert(first, super::nothing_filled_in());
         }
         crate::diag::cap(problems, first);
         ok
@@ -337,7 +635,7 @@ mod tests {
 
     #[test]
     fn unknown_header_keys_warn_and_duplicates_spoil_every_row() {
-        let (warnings, rows) = read(b"id,colour\na,red\n");
+        let (warnings, rows) = read(b"id,colour,received\na,red,2024-03-05\n");
         assert_eq!(
             warnings,
             ["header column 2: the rules do not declare `colour`; the column is ignored"]
@@ -346,6 +644,103 @@ mod tests {
         let (_, rows) = read(b"id,id\na,b\nc,d\n");
         assert!(rows.iter().all(|r| !r.0));
         assert_eq!(rows[1].1, ["the header has the key `id` twice (column 2)"]);
+    }
+
+    /// Each row's line and what the CSV reader got, through `Rows` with a
+    /// small limit.
+    fn rows(text: &[u8], limit: usize) -> Vec<(RowInfo, Vec<String>)> {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(Rows::new(text, limit));
+        let mut out = Vec::new();
+        let mut row = ByteRecord::new();
+        while r.read_byte_record(&mut row).expect("row") {
+            let info = r.get_mut().next_row().expect("one info per row");
+            let cells = row
+                .iter()
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect();
+            out.push((info, cells));
+        }
+        assert!(r.get_mut().next_row().is_none(), "no info left over");
+        out
+    }
+
+    #[test]
+    fn rows_are_numbered_by_their_physical_lines() {
+        let lines =
+            |text: &[u8]| -> Vec<u64> { rows(text, 100).iter().map(|r| r.0.line).collect() };
+        assert_eq!(lines(b"h\r\na\r\n\r\n\r\nb\r\n"), [1, 2, 5]);
+        assert_eq!(lines(b"h\ra\r\rb\r"), [1, 2, 4]);
+        assert_eq!(lines(b"h\n\"x\r\ny\nz\"\n\nb,\"\"\"\"\nc"), [1, 2, 6, 7]);
+        assert_eq!(lines(b"\n\nh\n  \n"), [3, 4]);
+        // A quote inside an unquoted value is a character, not a quote.
+        assert_eq!(lines(b"h\na \"b\nc\n"), [1, 2, 3]);
+    }
+
+    #[test]
+    fn a_row_past_the_limit_is_cut_short_and_the_next_row_is_whole() {
+        let got = rows(b"a,b\n0123456789,x\n\"0123\n456789\"\nc,d\n", 8);
+        let flags: Vec<(u64, bool)> = got.iter().map(|r| (r.0.line, r.0.too_long)).collect();
+        assert_eq!(flags, [(1, false), (2, true), (3, true), (5, false)]);
+        assert!(got[1].1.concat().len() <= 8);
+        assert_eq!(got[3].1, ["c", "d"]);
+    }
+
+    proptest::proptest! {
+        /// The lexer under the CSV reader agrees with it on where every
+        /// row starts and ends: exactly one info per row, whatever the
+        /// bytes, so no row is given another's line or problem.
+        #[test]
+        fn the_lexer_sees_the_rows_the_csv_reader_sees(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b',', b'"', b'\r', b'\n', b' ']),
+                0..200,
+            ),
+            limit in 1usize..40,
+        ) {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(Rows::new(&bytes[..], limit));
+            let mut row = ByteRecord::new();
+            let mut last_line = 0;
+            while r.read_byte_record(&mut row).expect("row") {
+                let info = r.get_mut().next_row();
+                proptest::prop_assert!(info.is_some(), "a row without info");
+                let info = info.unwrap();
+                proptest::prop_assert!(info.line > last_line, "lines go up");
+                last_line = info.line;
+                if !info.too_long {
+                    // A whole row: as long as the CSV reader made it.
+                    proptest::prop_assert!(row.as_slice().len() <= limit);
+                }
+                if bytes.len() < limit {
+                    // Nothing cut: the CSV reader's own byte offset of the
+                    // row (past blank lines) is on the line the lexer says.
+                    let mut at = row.position().expect("position").byte() as usize;
+                    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+                        at += 1;
+                    }
+                    let before = &bytes[..at];
+                    let ends = before.iter().enumerate().filter(|&(i, &b)| {
+                        b == b'\r' || (b == b'\n' && (i == 0 || before[i - 1] != b'\r'))
+                    });
+                    proptest::prop_assert_eq!(info.line, ends.count() as u64 + 1);
+                }
+            }
+            proptest::prop_assert!(r.get_mut().next_row().is_none(), "info without a row");
+        }
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_told_with_its_line() {
+        let got = rows(b"a,b\nx,y\nz,\"open\n\nw,v\n", 100);
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[2].0.line, 3);
+        assert_eq!(got[2].0.unclosed_quote, Some(3));
+        assert_eq!(got[1].0.unclosed_quote, None);
     }
 
     #[test]

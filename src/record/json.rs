@@ -13,11 +13,12 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use serde::Deserialize as _;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{Raw, Record, ValueError, convert, convert_item, describe_type};
 use crate::base::Span;
-use crate::diag::{Diagnostic, Lang, Msg, did_you_mean};
+use crate::diag::{Diagnostic, Lang, Msg};
 use crate::model::{FieldId, FieldType, RuleSet};
 use crate::value::{KeySet, Value};
 
@@ -81,6 +82,9 @@ impl Hasher for KeyHasher {
 #[derive(Debug, Default)]
 pub struct JsonScratch {
     key: String,
+    /// The tables (objects) of the line so far, each key followed by a
+    /// NUL, to tell an object given twice.
+    tables: String,
 }
 
 impl<'r> JsonReader<'r> {
@@ -113,6 +117,7 @@ impl<'r> JsonReader<'r> {
     ) -> bool {
         rec.clear();
         scratch.key.clear();
+        scratch.tables.clear();
         let first = problems.len();
         let errors_before = problems.iter().filter(|d| d.is_error()).count();
         let mut st = State {
@@ -120,6 +125,7 @@ impl<'r> JsonReader<'r> {
             line,
             rec,
             key: &mut scratch.key,
+            tables: &mut scratch.tables,
             seen: KeySet::EMPTY,
             problems,
         };
@@ -130,8 +136,9 @@ impl<'r> JsonReader<'r> {
         if let Err(e) = parsed {
             problems.push(syntax_error(&e, line));
         }
-        if problems.len() == first && rec.is_empty() {
-            problems.push(super::nothing_filled_in());
+        let errors = problems.iter().filter(|d| d.is_error()).count();
+        if errors == errors_before && super::is_blank(rec, self.rules) {
+            problems.insert(first, super::nothing_filled_in());
         }
         crate::diag::cap(problems, first);
         problems.iter().filter(|d| d.is_error()).count() == errors_before
@@ -164,6 +171,21 @@ fn located(line: &str, key: &str) -> Option<Span> {
     unique(key).or_else(|| key.rsplit_once('.').and_then(|(_, last)| unique(last)))
 }
 
+/// A number written with thousands separators as a bare JSON value
+/// (`"price": 1,399.00`), which JSON reads as a number and then garbage.
+fn bare_thousands(line: &str) -> Option<(String, String)> {
+    let mut rest = line;
+    while let Some((written, plain)) = super::thousands(rest) {
+        let at = rest.find(&written)?;
+        let before = rest[..at].trim_end();
+        if before.ends_with(':') || before.ends_with('[') {
+            return Some((written, plain));
+        }
+        rest = &rest[at + written.len()..];
+    }
+    None
+}
+
 fn syntax_error(e: &serde_json::Error, line: &str) -> Diagnostic {
     // serde_json counts columns in bytes from 1, on line 1 of the text.
     let at = e.column().saturating_sub(1).min(line.len());
@@ -182,6 +204,35 @@ fn syntax_error(e: &serde_json::Error, line: &str) -> Diagnostic {
                 "the JSON on this line is incomplete (cut off?)",
             ),
         ),
+        _ if line.contains('\r') => Diagnostic::error(
+            "not-json",
+            span,
+            Msg::new(
+                format!("不是有效的 JSON：{detail}"),
+                format!("not valid JSON: {detail}"),
+            ),
+        )
+        .with_help(Msg::new(
+            "文件里有单独的回车符（旧式 Mac 换行），几行记录连成了一行：请转换为 LF 或 CRLF 换行",
+            "the file has lone carriage returns (old Mac line ends), so records run into one line: convert them to LF or CRLF",
+        )),
+        _ if bare_thousands(line).is_some() => {
+            let (written, plain) = bare_thousands(line).unwrap_or_default();
+            Diagnostic::error(
+                "not-json",
+                span,
+                Msg::new(
+                    format!("不是有效的 JSON：{detail}"),
+                    format!("not valid JSON: {detail}"),
+                ),
+            )
+            .with_help(Msg::new(
+                format!("{written} 用了千位分隔符（逗号）；数字不加分隔符，写作 {plain}"),
+                format!(
+                    "{written} has thousands separators (commas): write numbers without them, as {plain}"
+                ),
+            ))
+        }
         _ => Diagnostic::error(
             "not-json",
             span,
@@ -205,6 +256,7 @@ struct State<'a, 'r> {
     rec: &'a mut Record,
     /// The dotted key being read (`purchase.date`), built in place.
     key: &'a mut String,
+    tables: &'a mut String,
     seen: KeySet,
     problems: &'a mut Vec<Diagnostic>,
 }
@@ -277,7 +329,7 @@ impl State<'_, '_> {
         // rest need no suggestion.
         let shown = self.problems.len() < crate::diag::MAX_DIAGNOSTICS;
         let close = shown
-            .then(|| did_you_mean(key, self.rules().fields.iter().map(|f| f.key.as_str())))
+            .then(|| super::suggest_key(key, self.rules()))
             .flatten();
         if let Some(close) = close {
             d = d.with_help(Msg::new(
@@ -290,7 +342,7 @@ impl State<'_, '_> {
 
     fn duplicate_key(&mut self, slot: FieldId) {
         let field = &self.rules().fields[slot];
-        self.problems.push(Diagnostic::error(
+        let mut d = Diagnostic::error(
             "duplicate-key",
             None,
             Msg::new(
@@ -301,7 +353,53 @@ impl State<'_, '_> {
                     field.label.get(Lang::En)
                 ),
             ),
-        ));
+        );
+        // Given once dotted and once nested, most likely: say both forms.
+        if let Some((table, last)) = field.key.rsplit_once('.') {
+            d = d.with_help(Msg::new(
+                format!(
+                    "只写一处：\"{0}\": … 或 \"{table}\": {{\"{last}\": …}}，不要两种都写",
+                    field.key
+                ),
+                format!(
+                    "give it once: as \"{0}\": … or inside \"{table}\": {{\"{last}\": …}}, not both",
+                    field.key
+                ),
+            ));
+        }
+        self.problems.push(d);
+    }
+
+    /// Whether the table (object) in `key` was given before in the line;
+    /// notes it if not.
+    fn table_seen(&mut self) -> bool {
+        let key = self.key.as_str();
+        if self.tables.split('\0').any(|t| t == key) {
+            return true;
+        }
+        self.tables.push_str(key);
+        self.tables.push('\0');
+        false
+    }
+
+    /// `{"purchase": {…}, "purchase": {…}}`: two objects for one key, as
+    /// TOML's `[purchase]` twice. Which was meant cannot be told.
+    fn duplicate_table(&mut self) {
+        let key = self.key.as_str();
+        self.problems.push(
+            Diagnostic::error(
+                "duplicate-key",
+                None,
+                Msg::new(
+                    format!("键 `{key}` 出现了两次（两个同名的对象）"),
+                    format!("the key `{key}` appears twice (two objects of the same name)"),
+                ),
+            )
+            .with_help(Msg::new(
+                format!("把 `{key}` 下的各键写进同一个对象"),
+                format!("put the keys of `{key}` in one object"),
+            )),
+        );
     }
 
     fn set(&mut self, slot: FieldId, raw: Raw) {
@@ -376,6 +474,10 @@ impl<'de> Visitor<'de> for TableSeed<'_, '_, '_> {
                     st.seen.insert(slot);
                     map.next_value_seed(ValueSeed { st: &mut *st, slot })?;
                 }
+                Some(Key::Table) if st.table_seen() => {
+                    st.duplicate_table();
+                    map.next_value::<IgnoredAny>()?;
+                }
                 Some(Key::Table) => {
                     st.key.push('.');
                     map.next_value_seed(TableSeed { st: &mut *st })?;
@@ -420,8 +522,12 @@ impl<'de> Visitor<'de> for TableSeed<'_, '_, '_> {
         Ok(())
     }
 
-    /// `"history": null`: the whole table is absent.
+    /// `"history": null`: the whole table is absent. A line that is just
+    /// `null` is no record.
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        if self.st.key.is_empty() {
+            self.st.table_error(Msg::new("空值 null", "null"));
+        }
         Ok(())
     }
 }
@@ -462,7 +568,27 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
+        if !matches!(
+            self.st.rules().fields[self.slot].ty,
+            FieldType::Decimal | FieldType::Integer
+        ) {
+            return d.deserialize_any(self);
+        }
+        // Numbers are read from their text, as TOML's are: a float would
+        // make money `1e-400` a silent 0 while `0.0000000001` is refused,
+        // and a message shows the number as written.
+        let raw = <&'de serde_json::value::RawValue>::deserialize(d)?;
+        let text = raw.get();
+        if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+            let raw = match text.parse::<i64>() {
+                Ok(n) => Raw::Int(n),
+                Err(_) => Raw::Float(text.parse().unwrap_or(f64::NAN), Some(text)),
+            };
+            self.st.set(self.slot, raw);
+            return Ok(());
+        }
+        let mut inner = serde_json::Deserializer::from_str(text);
+        de::Deserializer::deserialize_any(&mut inner, self).map_err(de::Error::custom)
     }
 }
 
@@ -547,7 +673,9 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_> {
                 }
             }
         }
-        if ok {
+        // An empty list (or one of nulls), like an empty string, says
+        // nothing: absent, as in TOML.
+        if ok && set != 0 {
             st.rec.set(slot, Value::Set(set));
         }
         Ok(())
@@ -672,10 +800,11 @@ mod tests {
 
     #[test]
     fn unknown_keys_warn_and_are_skipped_whole() {
-        let (rec, ok, problems) =
-            load(r#"{"extra": {"deep": [1, {"x": 2}]}, "purchase": {"colour": "red"}}"#);
+        let (rec, ok, problems) = load(
+            r#"{"extra": {"deep": [1, {"x": 2}]}, "purchase": {"colour": "red"}, "received": "2024-03-05"}"#,
+        );
         assert!(ok);
-        assert!(rec.is_empty());
+        assert_eq!(rec.present().iter().count(), 1);
         assert_eq!(
             problems,
             [
@@ -733,14 +862,59 @@ mod tests {
         assert_eq!(starts(nested), [Some(r#""2023-02-30"}}"#.to_string())]);
         let dotted = r#"{"purchase.quantity" :  "一", "id": "a"}"#;
         assert_eq!(starts(dotted), [Some(r#""一", "id": "a"}"#.to_string())]);
-        let unknown = r#"{"purchse": {"date": "2024-03-05"}}"#;
+        let unknown = r#"{"purchse": {"date": "2024-03-05"}, "received": "2024-03-05"}"#;
         assert_eq!(
             starts(unknown),
-            [Some(r#"{"date": "2024-03-05"}}"#.to_string())]
+            [Some(
+                r#"{"date": "2024-03-05"}, "received": "2024-03-05"}"#.to_string()
+            )]
         );
         // `date` is a key twice (purchase and recorded): no place is guessed.
         let twice = r#"{"purchase": {"date": "2023-02-30"}, "recorded": {"date": "2024-01-01"}}"#;
         assert_eq!(starts(twice)[0], None);
+    }
+
+    #[test]
+    fn a_line_that_is_null_is_no_record() {
+        let (_, ok, problems) = load("null");
+        assert!(!ok);
+        assert_eq!(
+            problems,
+            ["each line must be a JSON object (one complaint record), found null"]
+        );
+    }
+
+    #[test]
+    fn money_is_read_from_its_text() {
+        let program = rules();
+        let price = program.rules.field("purchase.price").unwrap();
+        for (text, want) in [
+            ("399.5", Some(39950)),
+            ("12", Some(1200)),
+            ("-0.0", Some(0)),
+        ] {
+            let (rec, ok, problems) = load(&format!(
+                r#"{{"received": "2024-03-05", "purchase": {{"price": {text}}}}}"#
+            ));
+            assert!(ok, "{text}: {problems:?}");
+            assert_eq!(
+                rec.get(price),
+                want.map_or(Value::Absent, Value::Dec),
+                "{text}"
+            );
+        }
+        for (text, says) in [
+            ("1e-400", "exponent notation"),
+            ("3.99e2", "exponent notation"),
+            ("0.0000000001", "more than two decimal places"),
+            ("\"1,399.00\"", "found the text"),
+        ] {
+            let (_, ok, problems) = load(&format!(
+                r#"{{"received": "2024-03-05", "purchase": {{"price": {text}}}}}"#
+            ));
+            assert!(!ok, "{text}");
+            assert!(problems[0].contains(says), "{text}: {problems:?}");
+        }
     }
 
     #[test]

@@ -5,12 +5,12 @@ use ::toml::Spanned;
 use ::toml::de::{DeTable, DeValue};
 
 use super::{Raw, Record, RecordError, convert, convert_item, decode};
-use crate::diag::{Diagnostic, Msg, Source, did_you_mean};
+use crate::diag::{Diagnostic, Msg, Source};
 use crate::model::{FieldType, RuleSet};
 use crate::value::{Date, Value};
 
-/// The largest record file shouli reads (1 MiB).
-pub const MAX_RECORD: usize = 1 << 20;
+/// The largest record file shouli reads (1 MiB): [`super::MAX_RECORD`].
+pub use super::MAX_RECORD;
 
 /// Loads a TOML record into `rec` (cleared first). On success returns the
 /// source and its warnings (keys the rules do not declare); on failure every
@@ -64,16 +64,26 @@ pub fn load(
     let mut loader = Loader {
         rules,
         rec,
+        text,
+        first: vec![None; rules.fields.len()],
         errors: Vec::new(),
         warnings: Vec::new(),
     };
     loader.table(table.get_ref(), "");
+    if loader.errors.is_empty() && super::is_blank(loader.rec, rules) {
+        // Nothing to check: an error, shown with the warnings that may
+        // say why (every key misspelled).
+        let mut diagnostics = vec![super::nothing_filled_in()];
+        diagnostics.append(&mut loader.warnings);
+        crate::diag::cap(&mut diagnostics, 0);
+        return Err(RecordError {
+            source,
+            diagnostics,
+        });
+    }
     if loader.errors.is_empty() {
         let mut warnings = loader.warnings;
         crate::diag::cap(&mut warnings, 0);
-        if warnings.is_empty() && rec.is_empty() {
-            warnings.push(super::nothing_filled_in());
-        }
         Ok((source, warnings))
     } else {
         let mut diagnostics = loader.errors;
@@ -109,6 +119,12 @@ fn syntax_error(e: &::toml::de::Error, text: &str, rules: &RuleSet) -> Diagnosti
         },
         None => (String::new(), String::new()),
     };
+    // TOML's own "duplicate key" names only the second place: find the
+    // first (an earlier `key = …`, `key.… = …` or `[key]`).
+    let earlier = (message.contains("duplicate key"))
+        .then(|| line_start.and_then(|start| key_on_line(text, start)))
+        .flatten()
+        .and_then(|key| earlier_place(text, line_start.unwrap_or(0), &key));
     let diag = Diagnostic::error(
         "not-toml",
         span,
@@ -117,8 +133,17 @@ fn syntax_error(e: &::toml::de::Error, text: &str, rules: &RuleSet) -> Diagnosti
             format!("{key_en}not valid TOML: {message}"),
         ),
     );
-    let line = line.unwrap_or("");
-    if message.contains("carriage return") {
+    // Only the code of the line, outside its strings: a comment's own
+    // punctuation (the template's `# 接待日期：…`) or a value's text
+    // (`facts = "坏了：屏幕"`) says nothing about the mistake.
+    let code = unquoted(code_part(line.unwrap_or("")));
+    let line = code.as_str();
+    if let Some((line, key)) = earlier {
+        diag.with_help(Msg::new(
+            format!("`{key}` 在第 {line} 行已经给出；同一个键只能写一次，请只保留一处"),
+            format!("`{key}` is already given on line {line}; a key is given once: keep only one"),
+        ))
+    } else if message.contains("carriage return") {
         diag.with_help(Msg::new(
             "文件里有单独的回车符（旧式 Mac 换行），请用编辑器转换为 LF 或 CRLF 换行后再试",
             "the file has lone carriage returns (old Mac line ends): convert them to LF or CRLF and try again",
@@ -133,6 +158,19 @@ fn syntax_error(e: &::toml::de::Error, text: &str, rules: &RuleSet) -> Diagnosti
             "这一行有中文标点（“ ” ＝ ： ，），请切换到英文输入",
             "this line has Chinese punctuation (“ ” ＝ ： ，): switch the keyboard to English",
         ))
+    } else if let Some(help) = message
+        .contains("must be quoted")
+        .then(|| bare_value_help(text, line_start?, rules))
+        .flatten()
+    {
+        diag.with_help(help)
+    } else if let Some((written, plain)) = super::thousands(line) {
+        diag.with_help(Msg::new(
+            format!("{written} 用了千位分隔符（逗号）；数字不加分隔符，写作 {plain}"),
+            format!(
+                "{written} has thousands separators (commas): write numbers without them, as {plain}"
+            ),
+        ))
     } else if line.contains('年') || line.contains('/') {
         diag.with_help(Msg::new(
             "日期写作 2024-03-05（不加引号）",
@@ -141,6 +179,110 @@ fn syntax_error(e: &::toml::de::Error, text: &str, rules: &RuleSet) -> Diagnosti
     } else {
         diag
     }
+}
+
+/// A hint for a value written bare that TOML would need quoted, by what
+/// its key's field holds: digits for a number, quotes for text.
+fn bare_value_help(text: &str, line_start: usize, rules: &RuleSet) -> Option<Msg> {
+    let key = key_on_line(text, line_start)?;
+    let field = &rules.fields[rules.field(&key)?];
+    let line = code_part(text[line_start..].lines().next().unwrap_or(""));
+    let name = key.rsplit('.').next().unwrap_or(&key);
+    Some(match field.ty {
+        FieldType::Integer | FieldType::Decimal => Msg::new(
+            format!("数字用阿拉伯数字书写、不加引号，例如 {name} = 1"),
+            format!("write the number in digits, without quotes, e.g. {name} = 1"),
+        ),
+        FieldType::Text | FieldType::Enum(_) | FieldType::List(_) => Msg::new(
+            format!("文字要加英文双引号，例如 {name} = \"…\""),
+            format!("text goes in double quotes, e.g. {name} = \"…\""),
+        ),
+        FieldType::Bool => Msg::new(
+            format!("写作 {name} = true 或 false（也可写加引号的 \"是\"、\"否\"）"),
+            format!("write {name} = true or false (or \"是\"/\"否\" in quotes)"),
+        ),
+        FieldType::Date if !line.contains(['/', '年']) => Msg::new(
+            format!("日期写作 {name} = 2024-03-05（不加引号）"),
+            format!("write dates as {name} = 2024-03-05 (no quotes)"),
+        ),
+        FieldType::Date => return None,
+    })
+}
+
+/// The line (1-based) before `before` where the dotted `key` (or the
+/// table it is in) was first given, and that key as found.
+fn earlier_place(text: &str, before: usize, key: &str) -> Option<(usize, String)> {
+    // Each line looks back for its table: keep that to a record's size.
+    if before > 64 << 10 {
+        return None;
+    }
+    let mut start = 0;
+    for (n, line) in text[..before].split_inclusive('\n').enumerate() {
+        if let Some(found) = key_on_line(text, start) {
+            // A header `[purchase]` is the same key only when redefined; a
+            // dotted `purchase.channel = …` made `purchase` a table already.
+            let header = line.trim_start().starts_with('[');
+            let same = found == key || (!header && found.starts_with(&format!("{key}.")));
+            if same {
+                return Some((n + 1, found));
+            }
+        }
+        start += line.len();
+    }
+    None
+}
+
+/// A line of TOML code with the text inside its strings left out (the
+/// quotes kept): what is left is what the parser read as syntax.
+fn unquoted(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut quote = None;
+    let mut escaped = false;
+    for c in code.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                    out.push(c);
+                }
+            }
+            None => {
+                if c == '"' || c == '\'' {
+                    quote = Some(c);
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// A TOML line without its comment: the text before the first `#` that is
+/// not inside a quoted string.
+fn code_part(line: &str) -> &str {
+    let mut quote = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' => return &line[..i],
+            None => {}
+        }
+    }
+    line
 }
 
 /// The dotted key that the line starting at `start` sets or opens
@@ -182,6 +324,9 @@ fn key_on_line(text: &str, start: usize) -> Option<String> {
 struct Loader<'a> {
     rules: &'a RuleSet,
     rec: &'a mut Record,
+    text: &'a str,
+    /// Where each field's key was first given, to report a second one.
+    first: Vec<Option<std::ops::Range<usize>>>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 }
@@ -191,7 +336,14 @@ impl Loader<'_> {
         for (k, v) in table.iter() {
             let key = format!("{prefix}{}", k.get_ref());
             match self.rules.field(&key) {
-                Some(f) => self.value(f, &key, v),
+                Some(f) => {
+                    if let Some(first) = self.first[f].clone() {
+                        self.duplicate(f, first, k.span());
+                    } else {
+                        self.first[f] = Some(k.span());
+                        self.value(f, &key, v);
+                    }
+                }
                 None => {
                     let dotted = format!("{key}.");
                     match v.get_ref() {
@@ -256,9 +408,7 @@ impl Loader<'_> {
         // Only the first warnings are shown (`diag::cap`): the rest need no
         // suggestion, and searching for one per key is what would be slow.
         let shown = self.warnings.len() < crate::diag::MAX_DIAGNOSTICS;
-        let close = shown
-            .then(|| did_you_mean(key, self.rules.fields.iter().map(|f| f.key.as_str())))
-            .flatten();
+        let close = shown.then(|| super::suggest_key(key, self.rules)).flatten();
         if let Some(close) = close {
             diag = diag.with_help(Msg::new(
                 format!("是否想写 `{close}`？"),
@@ -266,6 +416,47 @@ impl Loader<'_> {
             ));
         }
         self.warnings.push(diag);
+    }
+
+    /// A field given twice: by a quoted dotted key and a table
+    /// (`"purchase.channel" = …` and `[purchase] channel = …`), which
+    /// TOML itself allows. Which one was meant cannot be told.
+    fn duplicate(
+        &mut self,
+        slot: usize,
+        first: std::ops::Range<usize>,
+        second: std::ops::Range<usize>,
+    ) {
+        // The later one is the error, pointing back at the earlier one
+        // (the table is not read in file order).
+        let (first, second) = if first.start <= second.start {
+            (first, second)
+        } else {
+            (second, first)
+        };
+        let field = &self.rules.fields[slot];
+        let line = crate::diag::line_col(self.text, first.start).0;
+        self.errors.push(
+            Diagnostic::error(
+                "duplicate-key",
+                Some(second),
+                Msg::new(
+                    format!(
+                        "键 `{}`（{}）出现了两次：第 {line} 行已经给出",
+                        field.key, field.label.zh
+                    ),
+                    format!(
+                        "the key `{}` ({}) appears twice: it is already given on line {line}",
+                        field.key,
+                        field.label.get(crate::diag::Lang::En)
+                    ),
+                ),
+            )
+            .with_help(Msg::new(
+                format!("只保留一处（第 {line} 行或这一行）"),
+                format!("keep only one of them (line {line} or this one)"),
+            )),
+        );
     }
 
     fn error(&mut self, key: &str, span: std::ops::Range<usize>, e: super::ValueError) {

@@ -703,6 +703,28 @@ pub fn parse_number(text: &str) -> std::result::Result<LitKind, Msg> {
             format!("the number `{text}` is too large"),
         )
     };
+    // Digits that do not fit are too large; anything else (a letter, a
+    // comma, a second point) is no number at all.
+    let not_number = || {
+        Msg::new(
+            format!("`{text}` 不是数字"),
+            format!("`{text}` is not a number"),
+        )
+    };
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    // A `+` is never in a rule file (the grammar has none), but a record's
+    // `+399.00` (TOML allows it) is a number.
+    let unsigned = text
+        .strip_prefix('-')
+        .or_else(|| text.strip_prefix('+'))
+        .unwrap_or(text);
+    let well_formed = match unsigned.split_once('.') {
+        Some((whole, frac)) => digits(whole) && digits(frac),
+        None => digits(unsigned),
+    };
+    if !well_formed {
+        return Err(not_number());
+    }
     let Some((whole, frac)) = text.split_once('.') else {
         return text
             .parse::<i64>()
@@ -720,7 +742,9 @@ pub fn parse_number(text: &str) -> std::result::Result<LitKind, Msg> {
         .trim_start_matches('-')
         .parse()
         .map_err(|_| too_large())?;
-    let cents: i64 = format!("{frac:0<2}").parse().map_err(|_| too_large())?;
+    // One or two digits (checked above): tenths count ten hundredths.
+    let cents: i64 =
+        frac.parse::<i64>().map_err(|_| too_large())? * if frac.len() == 1 { 10 } else { 1 };
     let value = units
         .checked_mul(100)
         .and_then(|v| v.checked_add(cents))

@@ -69,7 +69,7 @@ fn bad_records() {
         let (code, out, err) = shouli(&["check", &file]);
         // Never a panic, and an error always names the file; each error
         // names its key and points at its line, except the errors about
-        // the file as a whole (its encoding).
+        // the file as a whole (its encoding, nothing filled in).
         if code == cli::exit::UNUSABLE {
             assert!(err.contains(&file), "{file}: the message names the file");
             let blocks: Vec<&str> = err
@@ -78,7 +78,8 @@ fn bad_records() {
                 .collect();
             assert!(!blocks.is_empty(), "{file}: an error is shown");
             for block in blocks {
-                if block.starts_with("error[not-utf8]") {
+                if block.starts_with("error[not-utf8]") || block.starts_with("error[empty-record]")
+                {
                     continue;
                 }
                 let head = block.lines().next().unwrap_or_default();
@@ -243,4 +244,209 @@ fn directory_with_an_unreadable_file() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(shown.starts_with("exit code: 4"), "{shown}");
     insta::assert_snapshot!(shown);
+}
+
+/// A record larger than the limit is refused after reading one byte past
+/// it, never read whole: an endless input (`/dev/zero`) ends at once too.
+#[test]
+fn oversized_records_are_refused_without_reading_them_whole() {
+    let limit = shouli::record::MAX_RECORD;
+    let dir = std::env::temp_dir().join(format!("shouli-big-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = dir.join("big.toml");
+    let mut text = b"id = \"big\"\n# ".to_vec();
+    text.resize(limit + 1, b'x');
+    std::fs::write(&big, &text).unwrap();
+    let exact = dir.join("exact.toml");
+    text.truncate(limit);
+    std::fs::write(&exact, &text).unwrap();
+    let big = big.display().to_string();
+    let (code, _, err) = shouli(&["check", "--lang", "en", &big]);
+    assert_eq!(code, cli::exit::UNUSABLE, "{err}");
+    assert!(
+        err.contains(&format!("{big} is larger than the limit of {limit} bytes")),
+        "{err}"
+    );
+    // Exactly the limit is read (and refused only as empty: a comment).
+    let (code, _, err) = shouli(&["check", &exact.display().to_string()]);
+    assert_eq!(code, cli::exit::UNUSABLE, "{err}");
+    assert!(err.contains("error[empty-record]"), "{err}");
+    #[cfg(unix)]
+    {
+        let started = std::time::Instant::now();
+        let (code, _, err) = shouli(&["check", "/dev/zero"]);
+        assert_eq!(code, cli::exit::UNUSABLE);
+        assert!(err.contains("error[record-too-large]"), "{err}");
+        assert!(err.contains("/dev/zero"), "{err}");
+        assert!(started.elapsed().as_secs() < 30, "stopped early");
+        // In a directory, a record that is an endless device is one error.
+        std::os::unix::fs::symlink("/dev/zero", dir.join("zero.toml")).unwrap();
+    }
+    // A JSON line and a CSV row past the limit are errors in their place;
+    // the lines and rows after them are read.
+    let long = "x".repeat(limit + 10);
+    let jsonl = dir.join("long.jsonl");
+    std::fs::write(
+        &jsonl,
+        format!(
+            "{{\"id\": \"J-1\", \"claim\": {{\"facts\": \"{long}\"}}}}\n{{\"id\": \"J-2\", \"received\": \"2024-03-05\"}}\n"
+        ),
+    )
+    .unwrap();
+    let csv = dir.join("long.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "id,claim.facts,received\nC-2,{long},2024-03-05\nC-3,\"{}\",2024-03-05\nC-4,x,2024-03-05\n",
+            "y\n".repeat(limit / 2 + 10)
+        ),
+    )
+    .unwrap();
+    let name = dir.display().to_string();
+    let shown = batch_seen(&[
+        "--lang",
+        "en",
+        &name,
+        &jsonl.display().to_string(),
+        &csv.display().to_string(),
+    ])
+    .replace(&name, "<dir>");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(shown.starts_with("exit code: 4"), "{shown}");
+    for place in [
+        "<dir>/long.jsonl:1:",
+        "<dir>/long.csv:2:",
+        "<dir>/long.csv:3:",
+    ] {
+        assert!(
+            shown.contains(&format!("{place} error[record-too-large]")),
+            "{place}: {shown}"
+        );
+    }
+    for checked in ["J-2 ", "C-4 "] {
+        assert!(
+            shown
+                .lines()
+                .any(|l| l.starts_with(checked) && l.contains("incomplete")),
+            "{checked}: {shown}"
+        );
+    }
+    #[cfg(unix)]
+    assert!(
+        shown.contains("<dir>/zero.toml: error[record-too-large]"),
+        "{shown}"
+    );
+}
+
+/// With links not followed, a `*.toml` link in a directory (here to a
+/// record outside it) is not read, and the summary says it was skipped; by
+/// default it is read, as before.
+#[cfg(unix)]
+#[test]
+fn symbolic_links_can_be_left_unfollowed() {
+    use shouli::batch::{Format, Input, Options};
+    let dir = std::env::temp_dir().join(format!("shouli-links-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("in")).unwrap();
+    let outside = std::fs::canonicalize("tests/bad/dotted-keys.toml").unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("in/link.toml")).unwrap();
+    std::os::unix::fs::symlink(std::env::temp_dir(), dir.join("in/linked-dir")).unwrap();
+    std::fs::copy("tests/bad/dotted-keys.toml", dir.join("in/own.toml")).unwrap();
+    let program = shouli::builtin().unwrap();
+    let run = |follow_links: bool| {
+        let opts = Options {
+            format: Format::Table,
+            lang: shouli::diag::Lang::En,
+            follow_links,
+            ..Options::default()
+        };
+        let mut out = Vec::new();
+        let summary =
+            shouli::batch::run(&program, vec![Input::Path(dir.join("in"))], &opts, &mut out)
+                .unwrap();
+        (summary.records.input, summary.notes)
+    };
+    let (followed, followed_notes) = run(true);
+    let (unfollowed, notes) = run(false);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!((followed, unfollowed), (2, 1));
+    let link = format!("{}", dir.join("in/link.toml").display());
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with(&link) && n.contains("symbolic link: not read (--no-follow)")),
+        "{notes:?}"
+    );
+    assert!(!followed_notes.iter().any(|n| n.starts_with(&link)));
+    // A link to a directory is never entered, and says so either way.
+    for notes in [&notes, &followed_notes] {
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("link to a directory: not followed")),
+            "{notes:?}"
+        );
+    }
+}
+
+/// Standard input that never ends is read up to the limit and refused:
+/// `yes | shouli check -` stops.
+#[test]
+fn endless_standard_input_is_refused_at_the_limit() {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shouli"))
+        .args(["check", "--lang", "en", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut stdin = child.stdin.take().unwrap();
+    // Writes until shouli closes the pipe (or 64 MiB, if it never did).
+    let writer = std::thread::spawn(move || {
+        let line = [b'#'; 4096];
+        let mut written = 0usize;
+        while written < 64 << 20 && stdin.write_all(&line).is_ok() {
+            written += line.len();
+        }
+        written
+    });
+    let output = child.wait_with_output().unwrap();
+    let written = writer.join().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    let limit = shouli::record::MAX_RECORD;
+    assert!(
+        err.contains(&format!(
+            "<stdin> is larger than the limit of {limit} bytes"
+        )),
+        "{err}"
+    );
+    assert!(written < 64 << 20, "shouli read on past the limit");
+}
+
+/// A named pipe in a directory, named like a record, would block the batch
+/// on opening it: it is an error in its place, and the rest is checked.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_a_directory_is_not_opened() {
+    let dir = std::env::temp_dir().join(format!("shouli-fifo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("pipe.toml"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::fs::copy("tests/bad/dotted-keys.toml", dir.join("a.toml")).unwrap();
+    let name = dir.display().to_string();
+    let shown = batch_seen(&["--lang", "en", &name]).replace(&name, "<dir>");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(shown.starts_with("exit code: 4"), "{shown}");
+    assert!(
+        shown.contains("<dir>/pipe.toml: error[unreadable]: cannot read: a named pipe or socket"),
+        "{shown}"
+    );
+    assert!(shown.contains("dotted-keys"), "{shown}");
 }

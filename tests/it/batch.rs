@@ -710,7 +710,7 @@ fn a_closed_stdout_is_not_an_error() {
 /// A record's warnings are in the CSV row's `message` column and at the end
 /// of a table row: a misspelled key (ignored, with the key it was probably
 /// meant to be) is why the record is missing `received`; a record with
-/// nothing filled in says so; a record that cannot be checked shows its
+/// nothing filled in is an error saying so; a record that cannot be checked shows its
 /// error, then its warning.
 #[test]
 fn csv_rows_carry_their_records_warnings() {
@@ -738,7 +738,9 @@ fn csv_rows_carry_their_records_warnings() {
         message.contains("`recieved`") && message.contains("`received`"),
         "{message}"
     );
-    assert!(rows[1].3.contains("warning[empty-record]"), "{}", rows[1].3);
+    // Nothing filled in: not checked, an error saying so.
+    assert_eq!(rows[1].1, "error");
+    assert!(rows[1].3.contains("error[empty-record]"), "{}", rows[1].3);
     assert_eq!(rows[2].1, "rejected");
     assert_eq!(rows[2].3, "", "a record without problems has no message");
     let (id, outcome, _, message) = &rows[3];
