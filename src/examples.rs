@@ -199,6 +199,17 @@ fn run_one(
     }
 }
 
+/// Every example of the rules evaluated, in order; `None` for one whose
+/// date arithmetic leaves the calendar.
+pub fn traces(program: &Program) -> Vec<Option<Trace>> {
+    program
+        .rules
+        .examples
+        .iter()
+        .map(|e| program.evaluate(&e.record).ok())
+        .collect()
+}
+
 /// The outcome, deciding clause, fired grounds, missing keys and deadlines
 /// of an evaluated record.
 pub fn actual_of(program: &Program, trace: &Trace) -> Actual {

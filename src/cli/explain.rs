@@ -46,7 +46,12 @@ pub fn explain(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         Ok(loaded) => loaded.program,
         Err(code) => return code,
     };
-    let doc = crate::explain::render(&program, args.format.into(), lang);
+    let doc = crate::explain::render(
+        &program,
+        &crate::examples::traces(&program),
+        args.format.into(),
+        lang,
+    );
     match &args.output {
         None => {
             let _ = out.write_all(doc.as_bytes());

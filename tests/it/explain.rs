@@ -5,6 +5,7 @@
 use crate::insta;
 use shouli::cli::{Cli, run};
 use shouli::diag::Lang;
+use shouli::examples::traces;
 use shouli::explain::{Format, render};
 
 fn builtin() -> shouli::compile::Program {
@@ -24,20 +25,27 @@ fn masked(doc: &str, program: &shouli::compile::Program) -> String {
 #[test]
 fn builtin_markdown() {
     let program = builtin();
-    insta::assert_snapshot!(masked(&render(&program, Format::Md, Lang::Zh), &program));
+    insta::assert_snapshot!(masked(
+        &render(&program, &traces(&program), Format::Md, Lang::Zh),
+        &program
+    ));
 }
 
 #[test]
 fn builtin_markdown_in_english() {
     let program = builtin();
-    insta::assert_snapshot!(masked(&render(&program, Format::Md, Lang::En), &program));
+    insta::assert_snapshot!(masked(
+        &render(&program, &traces(&program), Format::Md, Lang::En),
+        &program
+    ));
 }
 
 /// The conditions in plain Chinese, as a reviewer reads them beside the
 /// guideline.
 #[test]
 fn conditions_in_plain_words() {
-    let doc = render(&builtin(), Format::Md, Lang::Zh);
+    let program = builtin();
+    let doc = render(&program, &traces(&program), Format::Md, Lang::Zh);
     for phrase in [
         "**成立条件**：接待日期 晚于 保修期届满日（购买日期 加 国家规定的保修期（月） 个月）",
         "**成立条件**：购买渠道 为 个人私下交易 或 非法渠道",
@@ -102,7 +110,7 @@ fn well_formed(html: &str) -> Vec<String> {
 #[test]
 fn builtin_html_is_one_well_formed_printable_page() {
     let program = builtin();
-    let html = render(&program, Format::Html, Lang::Zh);
+    let html = render(&program, &traces(&program), Format::Html, Lang::Zh);
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
     let tags = well_formed(&html);
     for needed in [
@@ -156,7 +164,7 @@ basis "1.1" "依据 <1>" {
 "#;
     let program = shouli::load_rules("escaping.rules", rules.as_bytes())
         .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
-    let html = render(&program, Format::Html, Lang::Zh);
+    let html = render(&program, &traces(&program), Format::Html, Lang::Zh);
     well_formed(&html);
     for raw in [
         "<script>",
@@ -176,7 +184,7 @@ basis "1.1" "依据 <1>" {
     ] {
         assert!(html.contains(escaped), "missing {escaped}");
     }
-    let md = render(&program, Format::Md, Lang::Zh);
+    let md = render(&program, &traces(&program), Format::Md, Lang::Zh);
     assert!(md.contains("损害 \\*重要\\* \\| 表格"), "{md}");
     assert!(md.contains("\\<script\\>"), "{md}");
 }
@@ -214,4 +222,25 @@ fn command_writes_the_file_and_refuses_broken_rules() {
     let err = String::from_utf8(err).unwrap();
     assert!(err.contains("error[duplicate-clause]"), "{err}");
     assert!(err.contains("duplicate-clause-id.rules:"), "{err}");
+}
+
+/// Definitions that each use the one before twice are phrased once each,
+/// by name where used: the document grows with the file, not as 2^N.
+#[test]
+fn chained_definitions_are_phrased_once() {
+    let mut text = String::from("rules \"链\" { version \"1\" }\nfield d0 \"日期\" date\n");
+    for i in 1..=40 {
+        text.push_str(&format!(
+            "define d{i} = (d{} else d{}) + 0 days\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    text.push_str("ground \"1\" \"晚\" { when d40 > 2024-01-01 }\n");
+    let program = shouli::load_rules("chain.rules", text.as_bytes()).expect("the chain loads");
+    for format in [Format::Md, Format::Html] {
+        let doc = render(&program, &traces(&program), format, Lang::Zh);
+        assert!(doc.len() < 20_000, "{} bytes", doc.len());
+        assert!(doc.contains("d39（未填写时取 d39） 加 0 天"), "{doc}");
+    }
 }
