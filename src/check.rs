@@ -541,6 +541,7 @@ impl Checker<'_> {
             form: f.form.is_some(),
             office: f.office.is_some(),
             span: f.span.clone(),
+            key_span: f.key.span.clone(),
         });
     }
 
@@ -568,6 +569,7 @@ impl Checker<'_> {
                     label: ast.label.as_ref().map(label),
                     expr,
                     span: ast.span.clone(),
+                    name_span: ast.name.span.clone(),
                 });
                 self.define_order.push(id);
                 Some(ty)
@@ -605,6 +607,7 @@ impl Checker<'_> {
             source,
             because,
             span: cl.span.clone(),
+            id_span: cl.id.span.clone(),
         })
     }
 
@@ -868,15 +871,21 @@ impl Checker<'_> {
     }
 
     fn template(&mut self, t: &syntax::Text, scope: TemplateScope) -> Option<Template> {
-        let zh = self.pieces(&t.zh, scope)?;
+        let mut holes = Vec::new();
+        let zh = self.pieces(&t.zh, scope, &mut holes)?;
         let en = match &t.en {
-            Some(en) => Some(self.pieces(en, scope)?),
+            Some(en) => Some(self.pieces(en, scope, &mut holes)?),
             None => None,
         };
-        Some(Template { zh, en })
+        Some(Template { zh, en, holes })
     }
 
-    fn pieces(&mut self, s: &syntax::Str, scope: TemplateScope) -> Option<Vec<Piece>> {
+    fn pieces(
+        &mut self,
+        s: &syntax::Str,
+        scope: TemplateScope,
+        holes: &mut Vec<(String, Span)>,
+    ) -> Option<Vec<Piece>> {
         let mut out = Vec::new();
         let mut text = String::new();
         let raw = &s.value;
@@ -924,6 +933,10 @@ impl Checker<'_> {
                 if !text.is_empty() {
                     out.push(Piece::Text(std::mem::take(&mut text)));
                 }
+                holes.push((
+                    name.to_string(),
+                    self.hole_span(s, Some(&raw[i..i + close + 1])),
+                ));
                 if let Some(&f) = self.field_index.get(name) {
                     out.push(Piece::Field(f));
                 } else if let Some(&d) = self.define_index.get(name) {

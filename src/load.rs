@@ -164,7 +164,7 @@ pub fn lint_rules(name: &str, bytes: &[u8]) -> Result<Linted, RulesError> {
     };
     match check::check_source(&tree, text, digest(bytes)) {
         Ok(rules) => {
-            let mut diagnostics = crate::lint::lint(&rules, &tree, text);
+            let mut diagnostics = crate::lint::lint(&rules, text);
             diag::cap(&mut diagnostics, 0);
             Ok(Linted {
                 file,

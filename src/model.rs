@@ -83,6 +83,8 @@ pub struct Field {
     /// asked of the complainant.
     pub office: bool,
     pub span: Span,
+    /// Where its key is written.
+    pub key_span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -163,6 +165,8 @@ pub struct Define {
     pub label: Option<Label>,
     pub expr: Expr,
     pub span: Span,
+    /// Where its name is written.
+    pub name_span: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,6 +226,7 @@ pub struct Scope {
     pub source: Option<String>,
     pub because: Option<Template>,
     pub span: Span,
+    pub id_span: Span,
 }
 
 /// An explanation with `{key}` holes, in Chinese and optionally English.
@@ -229,6 +234,9 @@ pub struct Scope {
 pub struct Template {
     pub zh: Vec<Piece>,
     pub en: Option<Vec<Piece>>,
+    /// Every hole as written (`{purchase.date}`: its name and span), in
+    /// both languages, for the diagnostics that point at one.
+    pub holes: Vec<(String, Span)>,
 }
 
 impl Template {
