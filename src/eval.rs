@@ -303,6 +303,17 @@ enum InForce {
 }
 
 impl Program {
+    /// The record's reference date, when it comes before the date the rules
+    /// take effect (the header's `effective`): the record was received
+    /// under rules that were not yet these.
+    pub fn before_effective(&self, rec: &Record) -> Option<(Date, Date)> {
+        let effective = self.rules.effective?;
+        match rec.get(self.rules.reference?) {
+            Value::Date(d) if d < effective => Some((d, effective)),
+            _ => None,
+        }
+    }
+
     /// Whether node `n` counts working days (`… + N workdays`).
     pub(crate) fn counts_workdays(&self, n: u32) -> bool {
         matches!(

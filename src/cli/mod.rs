@@ -17,6 +17,7 @@ pub mod explain;
 pub mod fmt;
 pub mod lint;
 pub mod load;
+pub mod rules;
 pub mod test;
 
 pub use args::parse;
@@ -50,6 +51,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// 把规则文件写成供法务审阅的文档 / render a rule file as a document for legal review
     Explain(explain::ExplainArgs),
+    /// 列出内置的规则（--rules 可用的名称） / list the built-in rule sets (the names --rules takes)
+    Rules(rules::RulesArgs),
 }
 
 /// The options every command that reads a rule file takes.
@@ -115,5 +118,6 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Batch(args) => batch::batch(&args, out, err),
         Command::Lint(args) => lint::lint(&args, out, err),
         Command::Explain(args) => explain::explain(&args, out, err),
+        Command::Rules(args) => rules::rules(&args, out, err),
     }
 }

@@ -215,6 +215,22 @@ pub fn build<'p>(
         }
     }
 
+    let mut warnings = warnings;
+    if let Some((reference, effective)) = program.before_effective(rec) {
+        let key = rules
+            .reference
+            .map(|slot| rules.fields[slot].label.get(lang))
+            .unwrap_or_default();
+        warnings.push(match lang {
+            Lang::Zh => format!(
+                "本规则自 {effective} 起施行，{key} {reference} 早于此日：请确认应适用的规则"
+            ),
+            Lang::En => format!(
+                "these rules take effect on {effective}; {key} {reference} is earlier: check which rules apply"
+            ),
+        });
+    }
+
     Report {
         id: id.to_string(),
         outcome: trace.outcome.code(),
@@ -309,6 +325,19 @@ impl<'p> Writer<'p, '_> {
     fn explanation(&self, i: usize) -> Option<String> {
         let c = &self.program.rules.clauses[i];
         let r = self.trace.clause(i);
+        // Unknown only because the reference date that decides whether the
+        // clause is in force is absent: the clause's own words for an
+        // unknown condition would speak of the wrong facts.
+        let period_unknown = r.status == Status::Unknown
+            && c.in_force.is_some()
+            && self
+                .program
+                .rules
+                .reference
+                .is_some_and(|slot| r.keys == KeySet::one(slot));
+        if period_unknown {
+            return Some(self.needs(r.keys));
+        }
         let template = match r.status {
             Status::True => c.because.as_ref(),
             Status::Unmet if r.open => c.unknown.as_ref().or(c.because.as_ref()),

@@ -58,7 +58,7 @@ const EN: Words = Words {
     open: "Clause still open",
     determine: "For the office to determine",
     needed_for: "for",
-    skipped: "counted",
+    skipped: "",
     source: "Text",
     reason: "Reason",
     also: "Also applies",

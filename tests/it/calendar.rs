@@ -5,6 +5,8 @@
 //! would see them).
 
 use proptest::prelude::*;
+
+use crate::insta;
 use shouli::calendar::{Calendar, Missing, Skipped, describe_skipped};
 use shouli::diag::{Lang, Source, render_all};
 use shouli::value::Date;

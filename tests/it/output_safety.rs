@@ -4,7 +4,7 @@
 //! capped; CSV cells from the input are no formulas; control characters
 //! reach no terminal; `--redact` leaves personal data out of every message.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
