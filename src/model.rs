@@ -362,6 +362,33 @@ pub enum ExprKind {
 }
 
 impl Expr {
+    /// The values of enum or list field `f` that this expression asks for
+    /// (`f contains any [..]`, `f in [..]`, `f == ".."`, outside any `not`),
+    /// as a bit per value; `None` where it names none of them.
+    pub fn values_wanted(&self, f: FieldId) -> Option<u64> {
+        let field = |e: &Expr| matches!(e.kind, ExprKind::Field(g) if g == f);
+        match &self.kind {
+            ExprKind::InSet {
+                value,
+                set,
+                negated: false,
+            } if field(value) => Some(*set),
+            ExprKind::ContainsAny(list, set) if field(list) => Some(*set),
+            ExprKind::Contains(list, x) | ExprKind::Cmp(list, CmpOp::Eq, x) if field(list) => {
+                match x.kind {
+                    ExprKind::Const(Const::Enum(v)) if v < 64 => Some(1 << v),
+                    _ => None,
+                }
+            }
+            ExprKind::Not(_) => None,
+            _ => self
+                .children()
+                .into_iter()
+                .filter_map(|c| c.values_wanted(f))
+                .reduce(|a, b| a | b),
+        }
+    }
+
     /// Calls `f` on every direct operand.
     pub fn children(&self) -> Vec<&Expr> {
         match &self.kind {

@@ -14,7 +14,7 @@ use crate::base::format_cents;
 use crate::compile::Program;
 use crate::diag::Lang;
 use crate::eval::{Deciding, Status, Trace};
-use crate::model::{ClauseKind, Field, FieldType, Mask, Piece, Template, Ty};
+use crate::model::{Clause, ClauseKind, Field, FieldType, Mask, Piece, Template, Ty};
 use crate::record::Record;
 use crate::value::{KeySet, Value};
 
@@ -196,17 +196,38 @@ pub fn build<'p>(
     by_form.sort_by_key(|&(slot, _)| slot);
     let (mut ask_for, mut to_determine) = (Vec::new(), Vec::new());
     for (slot, f) in by_form {
+        let needing: Vec<&Clause> = rules
+            .clauses
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| trace.keys(i).contains(slot))
+            .map(|(_, c)| c)
+            .collect();
+        // Where only requirements need the key, the values that meet them
+        // (发票 or 收据, not any evidence); a ground or basis may turn on any.
+        let wanted = needing
+            .iter()
+            .all(|c| c.kind == ClauseKind::Evidence)
+            .then(|| {
+                needing
+                    .iter()
+                    .filter_map(|c| c.condition.as_ref()?.values_wanted(slot))
+                    .reduce(|a, b| a | b)
+            })
+            .flatten()
+            .unwrap_or(u64::MAX);
         let item = AskFor {
             key: &f.key,
             label: f.label.get(lang),
-            choices: f.ty.values().iter().map(|v| v.label.get(lang)).collect(),
-            needed_for: rules
-                .clauses
+            choices: f
+                .ty
+                .values()
                 .iter()
                 .enumerate()
-                .filter(|&(i, _)| trace.keys(i).contains(slot))
-                .map(|(_, c)| c.id.as_str())
+                .filter(|&(v, _)| v >= 64 || wanted >> v & 1 == 1)
+                .map(|(_, v)| v.label.get(lang))
                 .collect(),
+            needed_for: needing.iter().map(|c| c.id.as_str()).collect(),
         };
         if f.office {
             to_determine.push(item);

@@ -29,6 +29,7 @@ mod kleene;
 mod limits;
 mod lint;
 mod output_safety;
+mod readme;
 mod rule_examples;
 mod rules_errors;
 mod samr;
