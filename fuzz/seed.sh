@@ -24,6 +24,7 @@ seed rules "$root"/rules/**/*.rules "$root"/tests/**/*.rules
 seed record_toml "$root"/rules/**/*.toml "$root"/tests/**/*.toml "$shared"/examples/*.toml
 seed record_jsonl "$root"/tests/**/*.jsonl "$shared"/examples/*.jsonl
 seed record_csv "$root"/tests/**/*.csv "$shared"/examples/*.csv
+seed calendar "$root"/rules/calendar/*.toml "$root"/tests/bad/calendar/*.toml
 # `evaluate` takes structured input; libFuzzer builds its own corpus from
 # nothing, so it gets an empty directory.
 mkdir -p "$fuzz/corpus/evaluate"

@@ -4,6 +4,9 @@
 
 use std::collections::HashMap;
 
+/// The most values an enum or list field declares (a bit each in a `u64`).
+const MAX_VALUES: usize = 64;
+
 use crate::diag::{Diagnostic, Msg, did_you_mean};
 use crate::model::*;
 use crate::record::{Raw, Record, convert, convert_item};
@@ -393,6 +396,21 @@ impl Checker<'_> {
             return;
         }
         let values = match &f.values {
+            // Refused before anything is done per value, so a list of any
+            // length costs no more than reading it.
+            Some(values) if values.len() > MAX_VALUES => {
+                self.error(
+                    "too-many-values",
+                    f.ty.span.clone(),
+                    Msg::new(
+                        format!("取值超过 {MAX_VALUES} 个（这里有 {} 个）", values.len()),
+                        format!("more than {MAX_VALUES} values ({} here)", values.len()),
+                    ),
+                );
+                // The field stays undeclared, its uses unreported (`broken`).
+                self.broken.insert(key.clone());
+                return;
+            }
             Some(values) => {
                 let mut out: Vec<EnumValue> = Vec::new();
                 for v in values {
@@ -410,13 +428,6 @@ impl Checker<'_> {
                         code: v.code.name.clone(),
                         label: label(&v.label),
                     });
-                }
-                if out.len() > 64 {
-                    self.error(
-                        "too-many-values",
-                        f.ty.span.clone(),
-                        Msg::new("取值超过 64 个", "more than 64 values"),
-                    );
                 }
                 Some(out)
             }

@@ -1,5 +1,6 @@
-//! Arbitrary bytes as a rule file: parse, check, compile. A rule file that
-//! loads is also used: its blank template is rendered and an empty record
+//! Arbitrary bytes as a rule file: parse, check, compile, lint. A rule file
+//! that loads is also used: its blank template is rendered, its document
+//! written (Markdown and HTML, its examples evaluated), and an empty record
 //! is evaluated and reported.
 #![no_main]
 
@@ -15,8 +16,13 @@ fuzz_target!(|data: &[u8]| {
         Ok(program) => {
             let _ = shouli::template::render(&program.rules, Lang::Zh);
             let _ = shouli::template::render(&program.rules, Lang::En);
+            let traces = shouli::examples::traces(&program);
+            for format in [shouli::explain::Format::Md, shouli::explain::Format::Html] {
+                let _ = shouli::explain::render(&program, &traces, format, Lang::Zh);
+            }
             let rec = Record::new(program.rules.fields.len());
             common::report_every_way(&program, &rec);
+            let _ = shouli::load::lint_rules("fuzz.rules", data);
         }
         Err(e) => {
             // Every diagnostic must render against the file it came from.

@@ -568,10 +568,27 @@ impl<'a> Linter<'a> {
             .filter(|(i, _)| rules.clauses[*i].kind == ClauseKind::Ground)
             .filter_map(|(i, n)| n.as_ref().map(|n| (*i, n)))
             .collect();
-        let mut duplicate_of: HashMap<usize, usize> = HashMap::new();
-        for (x, &(i, ni)) in grounds.iter().enumerate() {
-            for &(j, nj) in &grounds[..x] {
-                if duplicate_of.contains_key(&j) {
+        // Each ground's fields, as a number per distinct set: conditions on
+        // different fields differ (unless one reads a field it does not
+        // depend on, and then nothing is reported).
+        let mut sets: HashMap<BTreeSet<FieldId>, usize> = HashMap::new();
+        let read_set: Vec<usize> = grounds
+            .iter()
+            .map(|&(i, _)| {
+                let fields = self.clause_reads(&rules.clauses[i]).fields;
+                let next = sets.len();
+                *sets.entry(fields).or_insert(next)
+            })
+            .collect();
+        let mut duplicate: Vec<bool> = vec![false; grounds.len()];
+        let mut duplicate_of: Vec<(usize, usize)> = Vec::new();
+        'grounds: for (x, &(i, ni)) in grounds.iter().enumerate() {
+            for (y, &(j, nj)) in grounds[..x].iter().enumerate() {
+                // Past the searches' shared budget, nothing more is found.
+                if a.exhausted() {
+                    break 'grounds;
+                }
+                if duplicate[y] || read_set[x] != read_set[y] {
                     continue;
                 }
                 // Grounds never in force together never decide alike.
@@ -585,12 +602,13 @@ impl<'a> Linter<'a> {
                         _ => Verdict::Pruned,
                     }) == Some(false);
                 if same {
-                    duplicate_of.insert(i, j);
+                    duplicate[x] = true;
+                    duplicate_of.push((i, j));
                     break;
                 }
             }
         }
-        let mut dups: Vec<_> = duplicate_of.into_iter().collect();
+        let mut dups = duplicate_of;
         dups.sort();
         for (i, j) in dups {
             let (c, first) = (&rules.clauses[i], &rules.clauses[j]);

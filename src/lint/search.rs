@@ -79,11 +79,19 @@ pub(super) struct Analysis<'a> {
     /// Each variable's candidate values (absent first); `None` when too many.
     domains: Vec<Option<Vec<AV>>>,
     atoms: Vec<String>,
+    /// Steps spent by every search so far: past `TOTAL_BUDGET`, a search
+    /// reports nothing, so a file of thousands of clauses is linted in
+    /// seconds, not hours (pairs of grounds are quadratic).
+    spent: std::cell::Cell<usize>,
 }
+
+/// The steps all of a file's searches may take together.
+pub(super) const TOTAL_BUDGET: usize = 20_000_000;
 
 impl<'a> Analysis<'a> {
     pub(super) fn new(rules: &'a RuleSet) -> Analysis<'a> {
         Analysis {
+            spent: std::cell::Cell::new(0),
             rules,
             var_of: HashMap::new(),
             fields: Vec::new(),
@@ -305,6 +313,11 @@ impl<'a> Analysis<'a> {
     /// Searches for an assignment of fields (absent included) and opaque
     /// conditions under which `accept` finds the nodes' values. `Some(true)`:
     /// found; `Some(false)`: there is none; `None`: gave up.
+    /// Whether the searches' shared budget is spent.
+    pub(super) fn exhausted(&self) -> bool {
+        self.spent.get() > TOTAL_BUDGET
+    }
+
     pub(super) fn search(&self, nodes: &[&Node], accept: impl Fn(&[R]) -> Verdict) -> Option<bool> {
         let mut vars = Vec::new();
         let mut atoms = Vec::new();
@@ -314,6 +327,9 @@ impl<'a> Analysis<'a> {
         for &v in &vars {
             self.domains.get(v)?.as_ref()?;
         }
+        if self.spent.get() > TOTAL_BUDGET {
+            return None;
+        }
         let mut s = Search {
             a: self,
             vars,
@@ -322,7 +338,9 @@ impl<'a> Analysis<'a> {
             atom_values: vec![None; self.atoms.len()],
             steps: 0,
         };
-        s.run(0, nodes, &accept)
+        let found = s.run(0, nodes, &accept);
+        self.spent.set(self.spent.get() + s.steps);
+        found
     }
 }
 

@@ -749,3 +749,59 @@ fn one_long_line_of_bad_values() {
         "the frame is cut before the span: {err}"
     );
 }
+
+// ---- large rule files: no quadratic work --------------------------------------------
+
+/// An enum of 100,000 values is refused at once (its length is checked
+/// before anything is done per value), with the count, and nothing else.
+#[test]
+fn an_enum_of_100k_values_is_refused_at_once() {
+    let mut text = String::from("rules \"大\" { version \"1\" }\nfield e \"枚举\" enum {\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("  v{i} \"值{i}\"\n"));
+    }
+    text.push_str("}\n");
+    let codes = bounded(60, move || {
+        match shouli::load::lint_rules("enum.rules", text.as_bytes()) {
+            Ok(_) => panic!("an enum of 100,000 values loaded"),
+            Err(e) => e
+                .diagnostics
+                .iter()
+                .map(|d| (d.code, d.message.en.clone()))
+                .collect::<Vec<_>>(),
+        }
+    });
+    assert_eq!(
+        codes,
+        vec![(
+            "too-many-values",
+            "more than 64 values (100000 here)".to_string()
+        )]
+    );
+}
+
+/// Thousands of grounds on one field: the pairwise duplicate search shares
+/// one budget, so lint finishes (and finds the duplicate among the first).
+#[test]
+fn lint_of_5000_grounds_is_bounded() {
+    let mut text = String::from("rules \"大\" { version \"1\" }\nfield n \"数\" integer\n");
+    text.push_str("ground \"d0\" \"甲\" { when n == 0 }\nground \"d1\" \"乙\" { when n == 0 }\n");
+    for i in 0..5_000 {
+        text.push_str(&format!(
+            "ground \"g{i}\" \"g\" {{ when n == {} }}\n",
+            i + 1
+        ));
+    }
+    let codes = bounded(120, move || {
+        let linted = shouli::load::lint_rules("big.rules", text.as_bytes()).expect("loads");
+        linted
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(
+        codes.iter().filter(|c| **c == "duplicate-ground").count(),
+        1
+    );
+}
