@@ -204,9 +204,15 @@ fn a_generated_archive_matches_the_reference_record_for_record() {
         a.outcome_disagreements,
         count(&|e| e.flags.contains(&"outcome_disagrees".into()))
     );
+    let breaches = |name: &str| {
+        a.breaches
+            .iter()
+            .find(|b| b.deadline == name)
+            .map(|b| b.count)
+    };
     assert_eq!(
-        a.resolve_breaches,
-        count(&|e| e.flags.contains(&"resolve_breach".into()))
+        breaches("resolve_by"),
+        Some(count(&|e| e.flags.contains(&"resolve_breach".into())))
     );
     let disagreeing: Vec<&str> = expects
         .iter()
@@ -309,10 +315,12 @@ fn audit_flags_on_hand_made_cases() {
         (
             a.outcome_disagreements,
             a.clause_disagreements,
-            a.notify_breaches,
-            a.resolve_breaches
+            a.breaches
+                .iter()
+                .map(|b| (b.deadline.as_str(), b.clause.as_str(), b.count))
+                .collect::<Vec<_>>()
         ),
-        (2, 2, 1, 1)
+        (2, 2, vec![("notify_by", "2.3", 1), ("resolve_by", "2.4", 1)])
     );
     assert_eq!(
         a.disagreeing_ids,
