@@ -203,7 +203,10 @@ impl Audit {
 /// and full-width brackets (`1.3（2）` is `1.3(2)`).
 pub fn audit(fields: &AuditFields, program: &Program, rec: &Record, trace: &Trace) -> Audit {
     let mut audit = Audit {
-        recorded: fields.slots.iter().any(|&slot| rec.present().contains(slot)),
+        recorded: fields
+            .slots
+            .iter()
+            .any(|&slot| rec.present().contains(slot)),
         ..Audit::default()
     };
     if !audit.recorded {

@@ -164,7 +164,6 @@ impl Row {
     }
 }
 
-
 /// Every problem of a record, its errors then its warnings (a key the rules
 /// do not declare, an empty record: often why it was decided as it was).
 pub fn problems_text(row: &Row, lang: Lang, redact: bool, sep: &str, out: &mut String) {
@@ -504,6 +503,11 @@ impl RowRules<'_> {
                 Lang::Zh => "］",
                 Lang::En => "]",
             });
+        }
+        // Nothing decided an acceptance (rules without a basis): the
+        // English notes start with their space.
+        if cell.starts_with(' ') {
+            cell.remove(0);
         }
     }
 }
