@@ -1,66 +1,120 @@
 //! Audit of what was done: an archived complaint's `recorded.*` fields
 //! (what the desk decided at the time, and when it acted) compared with
 //! what the rules decide now and the deadlines they set. Pure: no I/O, no
-//! text, no allocation; `batch` turns the result into words and flags.
+//! text, no allocation per record; `report::row` turns the result into
+//! words and flags.
+//!
+//! Nothing here knows a deadline by name: each deadline clause is paired
+//! with the date key its `recorded` statement names (SPEC §6), and a record
+//! whose recorded date comes after the deadline's date breached it.
 
 use crate::compile::Program;
 use crate::eval::Trace;
-use crate::model::{FieldId, FieldType, Outcome};
+use crate::model::{ClauseKind, FieldId, FieldType, Outcome};
 use crate::record::Record;
 use crate::value::{Date, TextRef, Value};
 
+/// The most deadline clauses audited: a breach is one bit of a `u64`.
+/// Later deadline clauses still have their dates; they are not audited.
+pub const MAX_DEADLINES: usize = 64;
+
+/// One deadline clause as the audit and the outputs see it.
+#[derive(Debug, Clone)]
+pub struct DeadlineField {
+    /// Index of the deadline clause in the program's clauses.
+    pub clause: usize,
+    /// The deadline's name (`due notify_by = …`): a CSV column and a key
+    /// of the report's `deadlines`.
+    pub name: String,
+    /// The date key its `recorded` statement names, if any.
+    pub recorded: Option<FieldId>,
+    /// The flag a breach raises: the name without a trailing `_by`, then
+    /// `_breach` (`notify_by` → `notify_breach`).
+    pub flag: String,
+}
+
 /// The `recorded.*` slots and the deadline clauses, looked up once per rule
 /// set. A rule file without them simply audits nothing.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct AuditFields {
+    /// `recorded.outcome` and `recorded.clause` (SPEC §1).
     pub outcome: Option<FieldId>,
     pub clause: Option<FieldId>,
-    pub notified: Option<FieldId>,
-    pub accepted: Option<FieldId>,
-    pub resolved: Option<FieldId>,
-    /// The deadline clause whose due date is `notify_by` (2.3).
-    pub notify: Option<usize>,
-    /// The deadline clause whose due date is `resolve_by` (2.4).
-    pub resolve: Option<usize>,
+    /// Every field whose key starts with `recorded.`: a record with any of
+    /// them is audited.
+    pub slots: Vec<FieldId>,
+    /// Every deadline clause (one with a `due`), in clause order.
+    pub deadlines: Vec<DeadlineField>,
+}
+
+/// A deadline's flag: `notify_by` → `notify_breach`.
+pub fn flag_code(name: &str) -> String {
+    let stem = name.strip_suffix("_by").filter(|s| !s.is_empty());
+    format!("{}_breach", stem.unwrap_or(name))
 }
 
 impl AuditFields {
     pub fn new(program: &Program) -> AuditFields {
         let rules = &program.rules;
-        let deadline = |name: &str| {
-            rules
-                .clauses
-                .iter()
-                .position(|c| c.due.as_ref().is_some_and(|d| d.name == name))
-        };
+        let deadlines = rules
+            .clauses
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let due = c.due.as_ref()?;
+                (c.kind == ClauseKind::Deadline).then(|| DeadlineField {
+                    clause: i,
+                    name: due.name.clone(),
+                    recorded: c.recorded,
+                    flag: flag_code(&due.name),
+                })
+            })
+            .collect();
         AuditFields {
             outcome: rules.field("recorded.outcome"),
             clause: rules.field("recorded.clause"),
-            notified: rules.field("recorded.notified"),
-            accepted: rules.field("recorded.accepted"),
-            resolved: rules.field("recorded.resolved"),
-            notify: deadline("notify_by"),
-            resolve: deadline("resolve_by"),
+            slots: (0..rules.fields.len())
+                .filter(|&i| rules.fields[i].key.starts_with("recorded."))
+                .collect(),
+            deadlines,
         }
     }
 
-    fn slots(&self) -> impl Iterator<Item = FieldId> {
-        [
-            self.outcome,
-            self.clause,
-            self.notified,
-            self.accepted,
-            self.resolved,
-        ]
-        .into_iter()
-        .flatten()
+    /// The dates of deadline `k` (an index into `deadlines`) for a record:
+    /// the rules' date, and the date the record says it was done.
+    pub fn dates(&self, k: usize, rec: &Record, trace: &Trace) -> DeadlineDates {
+        let d = &self.deadlines[k];
+        let done = match d.recorded.map(|slot| rec.get(slot)) {
+            Some(Value::Date(done)) => Some(done),
+            _ => None,
+        };
+        DeadlineDates {
+            due: trace.due(d.clause),
+            done,
+        }
+    }
+}
+
+/// A deadline's date by the rules and the date it was done, either unknown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeadlineDates {
+    pub due: Option<Date>,
+    pub done: Option<Date>,
+}
+
+impl DeadlineDates {
+    /// Done after the deadline's date (a date past the calendar, or not
+    /// recorded, is no breach).
+    pub fn breach(&self, clause: usize) -> Option<Breach> {
+        let (due, done) = (self.due?, self.done?);
+        (done > due).then_some(Breach { clause, due, done })
     }
 }
 
 /// A date done after the deadline's date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Breach {
-    /// Index of the deadline clause (2.3 or 2.4) in the program's clauses.
+    /// Index of the deadline clause in the program's clauses.
     pub clause: usize,
     pub due: Date,
     pub done: Date,
@@ -85,36 +139,27 @@ pub struct Audit {
     pub outcome_agrees: Option<bool>,
     /// `None` when no clause was recorded.
     pub clause_agrees: Option<bool>,
-    /// `recorded.notified` after `notify_by` (2.3).
-    pub notify: Option<Breach>,
-    /// `recorded.resolved` after `resolve_by` (2.4).
-    pub resolve: Option<Breach>,
+    /// Bit `k`: deadline `k` of [`AuditFields::deadlines`] was breached.
+    pub breached: u64,
 }
 
-/// The audit flags, in the order outputs list them.
+/// An audit flag, in the order outputs list them: the outcome, the clause,
+/// then each deadline in clause order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flag {
     OutcomeDisagrees,
     ClauseDisagrees,
-    NotifyBreach,
-    ResolveBreach,
+    /// Deadline `k` of [`AuditFields::deadlines`] was missed.
+    Breach(usize),
 }
 
 impl Flag {
-    pub const ALL: [Flag; 4] = [
-        Flag::OutcomeDisagrees,
-        Flag::ClauseDisagrees,
-        Flag::NotifyBreach,
-        Flag::ResolveBreach,
-    ];
-
     /// The flag's name in JSON and CSV.
-    pub fn code(self) -> &'static str {
+    pub fn code(self, fields: &AuditFields) -> &str {
         match self {
             Flag::OutcomeDisagrees => "outcome_disagrees",
             Flag::ClauseDisagrees => "clause_disagrees",
-            Flag::NotifyBreach => "notify_breach",
-            Flag::ResolveBreach => "resolve_breach",
+            Flag::Breach(k) => &fields.deadlines[k].flag,
         }
     }
 }
@@ -124,13 +169,19 @@ impl Audit {
         match flag {
             Flag::OutcomeDisagrees => self.outcome_agrees == Some(false),
             Flag::ClauseDisagrees => self.clause_agrees == Some(false),
-            Flag::NotifyBreach => self.notify.is_some(),
-            Flag::ResolveBreach => self.resolve.is_some(),
+            Flag::Breach(k) => k < MAX_DEADLINES && self.breached & (1 << k) != 0,
         }
     }
 
+    /// The flags raised, in order.
     pub fn flags(&self) -> impl Iterator<Item = Flag> + '_ {
-        Flag::ALL.into_iter().filter(|f| self.has(*f))
+        let breaches = (0..MAX_DEADLINES)
+            .filter(|k| self.breached & (1 << k) != 0)
+            .map(Flag::Breach);
+        [Flag::OutcomeDisagrees, Flag::ClauseDisagrees]
+            .into_iter()
+            .filter(|f| self.has(*f))
+            .chain(breaches)
     }
 
     /// The recorded outcome or clause differs from the rules'.
@@ -140,7 +191,7 @@ impl Audit {
 
     /// A deadline was missed.
     pub fn breached(&self) -> bool {
-        self.notify.is_some() || self.resolve.is_some()
+        self.breached != 0
     }
 }
 
@@ -152,7 +203,10 @@ impl Audit {
 /// and full-width brackets (`1.3（2）` is `1.3(2)`).
 pub fn audit(fields: &AuditFields, program: &Program, rec: &Record, trace: &Trace) -> Audit {
     let mut audit = Audit {
-        recorded: fields.slots().any(|slot| rec.present().contains(slot)),
+        recorded: fields
+            .slots
+            .iter()
+            .any(|&slot| rec.present().contains(slot)),
         ..Audit::default()
     };
     if !audit.recorded {
@@ -185,23 +239,12 @@ pub fn audit(fields: &AuditFields, program: &Program, rec: &Record, trace: &Trac
         audit.clause_agrees = Some(agrees);
     }
 
-    audit.notify = breach(rec, trace, fields.notify, fields.notified);
-    audit.resolve = breach(rec, trace, fields.resolve, fields.resolved);
+    for (k, d) in fields.deadlines.iter().enumerate().take(MAX_DEADLINES) {
+        if fields.dates(k, rec, trace).breach(d.clause).is_some() {
+            audit.breached |= 1 << k;
+        }
+    }
     audit
-}
-
-fn breach(
-    rec: &Record,
-    trace: &Trace,
-    clause: Option<usize>,
-    done: Option<FieldId>,
-) -> Option<Breach> {
-    let clause = clause?;
-    let due = trace.due(clause)?;
-    let Value::Date(done) = rec.get(done?) else {
-        return None;
-    };
-    (done > due).then_some(Breach { clause, due, done })
 }
 
 /// Clause ids equal up to spaces and full-width brackets.
@@ -227,6 +270,14 @@ mod tests {
         assert!(same_clause(" 1.3 (2)", "1.3(2)"));
         assert!(!same_clause("1.3(2)", "1.3(3)"));
         assert!(!same_clause("1.1", "1.1(1)"));
+    }
+
+    #[test]
+    fn a_deadline_flag_drops_a_trailing_by() {
+        assert_eq!(flag_code("notify_by"), "notify_breach");
+        assert_eq!(flag_code("decide_by"), "decide_breach");
+        assert_eq!(flag_code("reply"), "reply_breach");
+        assert_eq!(flag_code("_by"), "_by_breach");
     }
 
     #[test]

@@ -25,23 +25,24 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
-use crate::audit::{Audit, AuditFields};
+use crate::audit::AuditFields;
 use crate::compile::Program;
-use crate::diag::{Diagnostic, Lang, Msg, Severity};
-use crate::eval::{Deciding, Trace};
-use crate::model::{FieldId, Outcome};
+use crate::diag::{Diagnostic, Lang, Msg};
+use crate::eval::Trace;
+use crate::model::FieldId;
 use crate::record::json::{JsonReader, JsonScratch};
 use crate::record::toml::MAX_RECORD;
 use crate::record::{Record, RecordError};
-use crate::sanitize::esc;
-use crate::value::{Date, KeySet, Value};
+use crate::value::{KeySet, Value};
 
 pub use crate::atomic::AtomicFile;
 pub use crate::atomic::check_outputs;
+pub use crate::report::row::Problem;
 pub use input::Input;
 pub use summary::Summary;
+
+pub(crate) use crate::report::row::{Checked, Row};
 
 use input::{Chunk, Job, Reader};
 
@@ -57,7 +58,8 @@ pub enum Format {
     /// One JSON object per record (SPEC §4's keys, plus `source` and `audit`)
     #[default]
     Jsonl,
-    /// id, outcome, deciding, fired, missing, notify_by, resolve_by, audit…
+    /// id, outcome, deciding, fired, missing, one column per deadline by
+    /// its name (notify_by…), audit…
     Csv,
     /// An aligned table for people
     Table,
@@ -68,7 +70,7 @@ pub enum Format {
 pub enum Only {
     /// The recorded outcome or clause differs from the rules'
     Disagreements,
-    /// A deadline (2.3, 2.4) was missed
+    /// A deadline was missed (a recorded date after the deadline's)
     Breaches,
     /// Records that could not be checked
     Errors,
@@ -120,147 +122,6 @@ pub enum BatchError {
     Closed,
 }
 
-/// A problem with one record, placed by line and column where known.
-#[derive(Debug, Clone, Serialize)]
-pub struct Problem {
-    pub severity: Severity,
-    pub code: &'static str,
-    pub line: Option<u64>,
-    pub column: Option<usize>,
-    pub message: Msg,
-    pub help: Option<Msg>,
-    /// The message with personal data left out, where it may hold some.
-    #[serde(skip)]
-    pub redacted: Option<Box<Msg>>,
-}
-
-impl Problem {
-    fn error(code: &'static str, message: Msg) -> Problem {
-        Problem {
-            severity: Severity::Error,
-            code,
-            line: None,
-            column: None,
-            message,
-            help: None,
-            redacted: None,
-        }
-    }
-
-    fn read_error(e: &dyn std::fmt::Display) -> Problem {
-        Problem::error(
-            "unreadable",
-            Msg::new(format!("无法读取：{e}"), format!("cannot read: {e}")),
-        )
-    }
-
-    fn line_too_long() -> Problem {
-        Problem::error(
-            "record-too-large",
-            Msg::new(
-                format!("这一行超过 {MAX_RECORD} 字节，不像一份投诉记录"),
-                format!("this line is longer than {MAX_RECORD} bytes: not one complaint record"),
-            ),
-        )
-    }
-
-    fn is_error(&self) -> bool {
-        self.severity == Severity::Error
-    }
-
-    /// The message and help as shown: without personal data when
-    /// redacting.
-    fn shown(&self, redact: bool) -> (&Msg, Option<&Msg>) {
-        match &self.redacted {
-            Some(r) if redact => (r, None),
-            _ => (&self.message, self.help.as_ref()),
-        }
-    }
-
-    /// One line, never the source line: `file:line:col: error[code]:
-    /// message`, Chinese with the English after it, or English only.
-    pub fn render(&self, file: &str, lang: Lang, redact: bool) -> String {
-        let mut out = String::new();
-        self.render_into(&mut out, file, lang, redact);
-        out
-    }
-
-    fn render_into(&self, out: &mut String, file: &str, lang: Lang, redact: bool) {
-        let (message, help) = self.shown(redact);
-        let kind = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        // The file name and the message may hold anything from the input.
-        let _ = write!(out, "{}", esc(file));
-        if let Some(line) = self.line {
-            let _ = write!(out, ":{line}");
-            if let Some(col) = self.column {
-                let _ = write!(out, ":{col}");
-            }
-        }
-        let _ = write!(out, ": {kind}[{}]: {}", self.code, esc(message.get(lang)));
-        if lang == Lang::Zh {
-            let _ = write!(out, " ({})", esc(&message.en));
-        }
-        if let Some(help) = help {
-            let _ = write!(out, "; help: {}", esc(help.get(lang)));
-        }
-    }
-}
-
-/// The outcome of a checked record, as the outputs need it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Checked {
-    pub outcome: Outcome,
-    pub deciding: Deciding,
-    pub missing: KeySet,
-    pub notify_by: Option<Date>,
-    pub resolve_by: Option<Date>,
-}
-
-/// One record's result, reused from chunk to chunk.
-#[derive(Debug, Default)]
-pub(crate) struct Row {
-    pub id: String,
-    /// The file, for placing problems.
-    pub file: String,
-    /// The file, or `file:line`.
-    pub source: String,
-    /// `None`: the record could not be checked.
-    pub checked: Option<Checked>,
-    /// Indices of the grounds that hold.
-    pub fired: Vec<usize>,
-    /// Errors (for a record that could not be checked) and warnings.
-    pub problems: Vec<Problem>,
-    pub audit: Audit,
-    pub recorded_clause: String,
-    /// Passes `--only`.
-    pub keep: bool,
-}
-
-impl Row {
-    fn reset(&mut self) {
-        self.id.clear();
-        self.file.clear();
-        self.source.clear();
-        self.checked = None;
-        self.fired.clear();
-        self.problems.clear();
-        self.audit = Audit::default();
-        self.recorded_clause.clear();
-        self.keep = false;
-    }
-
-    pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| !p.is_error())
-    }
-
-    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| p.is_error())
-    }
-}
-
 /// What every worker shares: the program and what was looked up in it once.
 pub(crate) struct Ctx<'p> {
     pub program: &'p Program,
@@ -301,6 +162,16 @@ impl<'p> Ctx<'p> {
             message: d.message,
             help: d.help,
             redacted,
+        }
+    }
+
+    /// What rows are rendered against.
+    fn rows(&self) -> crate::report::row::RowRules<'_> {
+        crate::report::row::RowRules {
+            program: self.program,
+            audit: &self.audit,
+            lang: self.opts.lang,
+            redact: self.opts.redact,
         }
     }
 
@@ -541,15 +412,14 @@ fn load_toml(ctx: &Ctx, w: &mut Worker, path: &Path, row: &mut Row) -> bool {
 /// Fills a checked record's result and audit.
 fn checked(ctx: &Ctx, w: &Worker, row: &mut Row) {
     let trace = &w.trace;
-    let due = |clause: Option<usize>| trace.due(clause?);
     row.checked = Some(Checked {
         outcome: trace.outcome,
         deciding: trace.deciding,
         missing: trace.missing,
-        notify_by: due(ctx.audit.notify),
-        resolve_by: due(ctx.audit.resolve),
     });
     row.fired.extend(trace.fired(ctx.program));
+    row.deadlines
+        .extend((0..ctx.audit.deadlines.len()).map(|k| ctx.audit.dates(k, &w.rec, trace)));
     row.audit = crate::audit::audit(&ctx.audit, ctx.program, &w.rec, trace);
     if let Some(r) = row.audit.recorded_clause {
         row.recorded_clause.push_str(w.rec.text(r));

@@ -9,12 +9,14 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::{Ctx, Row};
-use crate::audit::Flag;
+use crate::audit::{AuditFields, Flag};
 use crate::compile::Program;
 use crate::diag::Lang;
 use crate::eval::Deciding;
 use crate::model::Outcome;
+use crate::report::row::breach_words;
 use crate::sanitize::{self, esc};
+use unicode_width::UnicodeWidthStr;
 
 /// How many errors the summary quotes.
 const FIRST_ERRORS: usize = 10;
@@ -33,12 +35,15 @@ pub(crate) struct Tally {
     outcomes: [u64; 3],
     errors: u64,
     first_errors: Vec<FirstError>,
-    /// Per clause index, and (last) the scope clause.
-    deciding: Vec<u64>,
+    /// Per clause index, and (last) the scope clause: per outcome.
+    deciding: Vec<[u64; 3]>,
     /// Per field slot.
     missing: Vec<u64>,
     audited: u64,
-    flags: [u64; 4],
+    /// Outcome and clause disagreements.
+    flags: [u64; 2],
+    /// Per deadline of `AuditFields::deadlines`.
+    breaches: Vec<u64>,
     disagreeing: Vec<String>,
     breaching: Vec<String>,
     warnings: u64,
@@ -53,10 +58,11 @@ impl Tally {
             outcomes: [0; 3],
             errors: 0,
             first_errors: Vec::new(),
-            deciding: vec![0; program.rules.clauses.len() + 1],
+            deciding: vec![[0; 3]; program.rules.clauses.len() + 1],
             missing: vec![0; program.rules.fields.len()],
             audited: 0,
-            flags: [0; 4],
+            flags: [0; 2],
+            breaches: vec![0; AuditFields::new(program).deadlines.len()],
             disagreeing: Vec::new(),
             breaching: Vec::new(),
             warnings: 0,
@@ -85,10 +91,15 @@ impl Tally {
             }
             return;
         };
-        self.outcomes[c.outcome as usize] += 1;
+        let outcome = c.outcome as usize;
+        self.outcomes[outcome] += 1;
         match c.deciding {
-            Deciding::Clause(i) => self.deciding[i] += 1,
-            Deciding::Scope => *self.deciding.last_mut().expect("scope slot") += 1,
+            Deciding::Clause(i) => self.deciding[i][outcome] += 1,
+            Deciding::Scope => {
+                if let Some(scope) = self.deciding.last_mut() {
+                    scope[outcome] += 1;
+                }
+            }
             Deciding::None => {}
         }
         for slot in c.missing.iter() {
@@ -97,8 +108,10 @@ impl Tally {
         let audit = &row.audit;
         if audit.recorded {
             self.audited += 1;
-            for (i, flag) in Flag::ALL.into_iter().enumerate() {
-                self.flags[i] += u64::from(audit.has(flag));
+            self.flags[0] += u64::from(audit.has(Flag::OutcomeDisagrees));
+            self.flags[1] += u64::from(audit.has(Flag::ClauseDisagrees));
+            for (k, n) in self.breaches.iter_mut().enumerate() {
+                *n += u64::from(audit.has(Flag::Breach(k)));
             }
             if audit.disagrees() && self.disagreeing.len() < MAX_IDS {
                 self.disagreeing.push(row.id.clone());
@@ -128,32 +141,27 @@ impl Tally {
     pub fn summary(self, ctx: &Ctx, notes: Vec<super::input::Note>, elapsed: Duration) -> Summary {
         let rules = &ctx.program.rules;
         let lang = ctx.opts.lang;
-        let mut deciding: Vec<ClauseCount> = rules
-            .clauses
-            .iter()
-            .zip(&self.deciding)
-            .filter(|(_, n)| **n > 0)
-            .map(|(c, n)| ClauseCount {
-                clause: c.id.clone(),
-                title: c.title.get(lang).to_string(),
-                count: *n,
-            })
-            .collect();
-        let scope = *self.deciding.last().unwrap_or(&0);
-        if scope > 0 {
-            let (clause, title) = rules.scope.as_ref().map_or_else(
-                || ("1.0".to_string(), String::new()),
-                |s| (s.id.clone(), s.title.get(lang).to_string()),
-            );
-            // The scope clause (1.0) comes before the clauses under it.
-            deciding.insert(
-                0,
-                ClauseCount {
-                    clause,
-                    title,
-                    count: scope,
-                },
-            );
+        let count = |clause: &str, title: &str, counts: &[u64; 3]| {
+            Outcome::ALL
+                .into_iter()
+                .zip(counts)
+                .filter(|(_, n)| **n > 0)
+                .map(|(outcome, n)| ClauseCount {
+                    clause: clause.to_string(),
+                    title: title.to_string(),
+                    outcome: outcome.code(),
+                    count: *n,
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut deciding = Vec::new();
+        // The scope clause comes before the clauses under it; its count is
+        // non-zero only where the rules declare it.
+        if let (Some(scope), Some(counts)) = (&rules.scope, self.deciding.last()) {
+            deciding.extend(count(&scope.id, scope.title.get(lang), counts));
+        }
+        for (c, counts) in rules.clauses.iter().zip(&self.deciding) {
+            deciding.extend(count(&c.id, c.title.get(lang), counts));
         }
         let mut missing: Vec<KeyCount> = self
             .missing
@@ -173,8 +181,18 @@ impl Tally {
         missing.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
         missing.truncate(TOP_MISSING);
         let [accepted, rejected, incomplete] = self.outcomes;
-        let [outcome, clause, notify, resolve] = self.flags;
-        let clause_id = |i: Option<usize>| i.map(|i| rules.clauses[i].id.clone());
+        let [outcome, clause] = self.flags;
+        let breaches = ctx
+            .audit
+            .deadlines
+            .iter()
+            .zip(&self.breaches)
+            .map(|(d, n)| DeadlineCount {
+                deadline: d.name.clone(),
+                clause: rules.clauses[d.clause].id.clone(),
+                count: *n,
+            })
+            .collect();
         Summary {
             records: Records {
                 input: self.input,
@@ -198,10 +216,7 @@ impl Tally {
                 records: self.audited,
                 outcome_disagreements: outcome,
                 clause_disagreements: clause,
-                notify_breaches: notify,
-                resolve_breaches: resolve,
-                notify_clause: clause_id(ctx.audit.notify),
-                resolve_clause: clause_id(ctx.audit.resolve),
+                breaches,
                 disagreeing_ids_complete: self.disagreeing.len() < MAX_IDS,
                 disagreeing_ids: self.disagreeing,
                 breaching_ids_complete: self.breaching.len() < MAX_IDS,
@@ -234,7 +249,8 @@ fn per_second(n: u64, elapsed: Duration) -> f64 {
 pub struct Summary {
     pub records: Records,
     pub outcomes: Outcomes,
-    /// Per deciding clause, in clause order (1.0 first).
+    /// Per deciding clause and outcome, in clause order (the scope clause
+    /// first), then outcome order.
     pub deciding: Vec<ClauseCount>,
     /// The keys most often missing (incomplete records), most often first.
     pub missing: Vec<KeyCount>,
@@ -274,6 +290,19 @@ pub struct Outcomes {
 pub struct ClauseCount {
     pub clause: String,
     pub title: String,
+    /// The outcome the clause decided (`accepted`, `rejected`,
+    /// `incomplete`): a clause that decided two is counted twice.
+    pub outcome: &'static str,
+    pub count: u64,
+}
+
+/// The records that missed one deadline.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineCount {
+    /// The deadline's name (`notify_by`).
+    pub deadline: String,
+    /// Its clause's id.
+    pub clause: String,
     pub count: u64,
 }
 
@@ -304,10 +333,9 @@ pub struct AuditSummary {
     pub records: u64,
     pub outcome_disagreements: u64,
     pub clause_disagreements: u64,
-    pub notify_breaches: u64,
-    pub resolve_breaches: u64,
-    pub notify_clause: Option<String>,
-    pub resolve_clause: Option<String>,
+    /// Per deadline clause, in clause order: the records done after its
+    /// date.
+    pub breaches: Vec<DeadlineCount>,
     /// Ids of the records whose recorded outcome or clause disagrees (the
     /// first 1000; `--only disagreements` writes them all).
     pub disagreeing_ids: Vec<String>,
@@ -340,7 +368,7 @@ struct Words {
     first: &'static str,
     audit: &'static str,
     audited: &'static str,
-    flags: [&'static str; 4],
+    flags: [&'static str; 2],
     disagreeing: &'static str,
     breaching: &'static str,
     more: &'static str,
@@ -367,7 +395,7 @@ const ZH: Words = Words {
     first: "前",
     audit: "审计（有归档处理记录的 ",
     audited: " 条）",
-    flags: ["结论不符", "条款不符", "逾期告知", "逾期结果"],
+    flags: ["结论不符", "条款不符"],
     disagreeing: "结论或条款不符的编号",
     breaching: "逾期的编号",
     more: "另有",
@@ -394,12 +422,7 @@ const EN: Words = Words {
     first: "first",
     audit: "Audit (",
     audited: " records with what was done)",
-    flags: [
-        "outcome differs",
-        "clause differs",
-        "notified late",
-        "resolved late",
-    ],
+    flags: ["outcome differs", "clause differs"],
     disagreeing: "Ids whose outcome or clause differs",
     breaching: "Ids with a missed deadline",
     more: "more",
@@ -481,8 +504,21 @@ impl Summary {
                 .map(|c| c.clause.len())
                 .max()
                 .unwrap_or(0);
+            let label = |code: &str| Outcome::from_code(code).map_or("", |o| o.label(lang));
+            let labels = self
+                .deciding
+                .iter()
+                .map(|c| label(c.outcome).width())
+                .max()
+                .unwrap_or(0);
             for c in &self.deciding {
-                let _ = writeln!(out, "  {:<width$}  {:>7}  {}", c.clause, c.count, c.title);
+                let l = label(c.outcome);
+                let pad = " ".repeat(labels - l.width());
+                let _ = writeln!(
+                    out,
+                    "  {:<width$}  {l}{pad}  {:>7}  {}",
+                    c.clause, c.count, c.title
+                );
             }
         }
         if !self.missing.is_empty() {
@@ -506,29 +542,19 @@ impl Summary {
         }
         let a = &self.audit;
         if a.records > 0 {
-            let counts = [
-                a.outcome_disagreements,
-                a.clause_disagreements,
-                a.notify_breaches,
-                a.resolve_breaches,
-            ];
-            let clauses = [
-                None,
-                None,
-                a.notify_clause.as_deref(),
-                a.resolve_clause.as_deref(),
-            ];
-            let parts: Vec<String> = w
+            let mut parts: Vec<String> = w
                 .flags
                 .iter()
-                .zip(counts)
-                .zip(clauses)
-                .map(|((name, n), clause)| match clause {
-                    Some(c) if lang == Lang::Zh => format!("{name}{}{n}", paren(lang, c)),
-                    Some(c) => format!("{name}{} {n}", paren(lang, c)),
-                    None => format!("{name} {n}"),
-                })
+                .zip([a.outcome_disagreements, a.clause_disagreements])
+                .map(|(name, n)| format!("{name} {n}"))
                 .collect();
+            for b in &a.breaches {
+                let name = breach_words(lang, &b.clause);
+                parts.push(match lang {
+                    Lang::Zh => format!("{name}{}", b.count),
+                    Lang::En => format!("{name} {}", b.count),
+                });
+            }
             let _ = writeln!(
                 out,
                 "{}{}{}{colon}{}",

@@ -4,6 +4,7 @@
 
 pub mod examples;
 pub mod redact;
+pub mod row;
 pub mod text;
 
 use std::collections::BTreeMap;

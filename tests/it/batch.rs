@@ -5,7 +5,7 @@
 
 use crate::{archive, insta, support};
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use clap::Parser as _;
@@ -204,9 +204,15 @@ fn a_generated_archive_matches_the_reference_record_for_record() {
         a.outcome_disagreements,
         count(&|e| e.flags.contains(&"outcome_disagrees".into()))
     );
+    let breaches = |name: &str| {
+        a.breaches
+            .iter()
+            .find(|b| b.deadline == name)
+            .map(|b| b.count)
+    };
     assert_eq!(
-        a.resolve_breaches,
-        count(&|e| e.flags.contains(&"resolve_breach".into()))
+        breaches("resolve_by"),
+        Some(count(&|e| e.flags.contains(&"resolve_breach".into())))
     );
     let disagreeing: Vec<&str> = expects
         .iter()
@@ -309,10 +315,16 @@ fn audit_flags_on_hand_made_cases() {
         (
             a.outcome_disagreements,
             a.clause_disagreements,
-            a.notify_breaches,
-            a.resolve_breaches
+            a.breaches
+                .iter()
+                .map(|b| (b.deadline.as_str(), b.clause.as_str(), b.count))
+                .collect::<Vec<_>>()
         ),
-        (2, 2, 1, 1)
+        (
+            2,
+            2,
+            vec![("notify_by", "2.3", 1), ("resolve_by", "2.4", 1)]
+        )
     );
     assert_eq!(
         a.disagreeing_ids,
@@ -771,4 +783,238 @@ fn csv_rows_carry_their_records_warnings() {
     assert_eq!(last["outcome"], "error");
     assert_eq!(last["errors"][0]["code"], "bad-value");
     assert_eq!(last["warnings"][0]["code"], "unknown-key");
+}
+
+/// Runs the binary and returns its standard output (it must exit 0).
+fn stdout_of(cmd: &mut std::process::Command) -> String {
+    let out = cmd.output().expect("the binary runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// A CSV output as rows of named cells.
+fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("a header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a CSV row");
+            header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// SAMR (SPEC §6): `decide_by` is a CSV column and a table column, audited
+/// against the date `recorded.decided` (the clause's `recorded`): decided
+/// after 2025-05-08 is 4 days late, on the day is on time, and a count past
+/// the calendar has no date (an empty cell) and so no breach. JSON Lines
+/// and CSV inputs give the same.
+#[test]
+fn samr_audits_decide_by_against_recorded_decided() {
+    let dir = Path::new("tests/fixtures/batch/samr");
+    let files = [dir.join("audit.jsonl"), dir.join("audit.csv")];
+    let run = |format: &str, lang: &str| {
+        stdout_of(
+            binary()
+                .args(["batch", "--rules", "samr", "--quiet", "--format", format])
+                .args(["--lang", lang])
+                .args(&files),
+        )
+    };
+    let csv = run("csv", "zh");
+    let header = csv.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "id,source,outcome,deciding,fired,missing,decide_by,audit,recorded_outcome,recorded_clause,message"
+    );
+    let got: Vec<[String; 4]> = csv_rows(&csv)
+        .into_iter()
+        .map(|r| ["id", "outcome", "decide_by", "audit"].map(|k| r[k].clone()))
+        .collect();
+    let want = |p: &str| {
+        [
+            [
+                &format!("{p}-late"),
+                "accepted",
+                "2025-05-08",
+                "decide_breach",
+            ],
+            [&format!("{p}-on-time"), "accepted", "2025-05-08", ""],
+            [&format!("{p}-past-calendar"), "accepted", "", ""],
+        ]
+        .map(|r| r.map(str::to_string))
+    };
+    assert_eq!(got, [want("J"), want("C")].concat());
+
+    // The JSON Lines audit says by how many days.
+    let jsonl = run("jsonl", "zh");
+    let late: serde_json::Value =
+        serde_json::from_str(jsonl.lines().next().unwrap()).expect("a JSON line");
+    assert_eq!(late["id"], "J-late");
+    assert_eq!(late["deadlines"]["decide_by"], "2025-05-08");
+    assert_eq!(
+        late["audit"]["breaches"],
+        serde_json::json!([{"clause": "decide_by", "due": "2025-05-08", "done": "2025-05-12", "days_late": 4}])
+    );
+    let past: serde_json::Value =
+        serde_json::from_str(jsonl.lines().nth(2).unwrap()).expect("a JSON line");
+    assert_eq!(past["deadlines"]["decide_by"], serde_json::Value::Null);
+    assert_eq!(past["audit"]["flags"], serde_json::json!([]));
+
+    let table = format!("{}\n{}", run("table", "zh"), run("table", "en"));
+    assert!(table.contains("逾期 4 天") && table.contains("4 days late"));
+    insta::assert_snapshot!("samr_decide_by", format!("{csv}\n{table}"));
+}
+
+/// `batch --rules samr` and `check --rules samr` give every case of
+/// tests/fixtures/samr the same outcome, deciding clause, grounds, missing
+/// keys and `decide_by`.
+#[test]
+fn batch_and_check_agree_on_every_samr_case() {
+    let dir = Path::new("tests/fixtures/samr");
+    let csv = stdout_of(
+        binary()
+            .args(["batch", "--rules", "samr", "--quiet", "--format", "csv"])
+            .arg(dir),
+    );
+    let batch: BTreeMap<String, [String; 5]> = csv_rows(&csv)
+        .into_iter()
+        .map(|r| {
+            let sorted = |s: &str| {
+                let mut v: Vec<&str> = s.split(';').filter(|k| !k.is_empty()).collect();
+                v.sort();
+                v.join(";")
+            };
+            let row = [
+                r["outcome"].clone(),
+                r["deciding"].clone(),
+                r["fired"].clone(),
+                sorted(&r["missing"]),
+                r["decide_by"].clone(),
+            ];
+            (r["id"].clone(), row)
+        })
+        .collect();
+    let mut cases = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        cases += 1;
+        let out = binary()
+            .args(["check", "--rules", "samr", "--format", "json"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let list = |v: &serde_json::Value| {
+            let mut s = strings(v);
+            s.sort();
+            s.join(";")
+        };
+        let check = [
+            text(&v["outcome"]).unwrap_or_default(),
+            text(&v["deciding"]).unwrap_or_default(),
+            strings(&v["fired"]).join(";"),
+            list(&v["missing"]),
+            text(&v["deadlines"]["decide_by"]).unwrap_or_default(),
+        ];
+        let id = path.file_stem().unwrap().to_string_lossy().into_owned();
+        assert_eq!(batch.get(&id), Some(&check), "{id}");
+    }
+    assert!(cases >= 20, "the SAMR cases were found");
+    assert_eq!(batch.len(), cases, "one batch row per case");
+}
+
+/// The clause ids in a text: runs of digits, dots and brackets that hold a
+/// dot (`7.1`, `1.3(2)`), outside dates and times.
+fn clause_like(text: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut run = String::new();
+    for ch in text.chars().chain([' ']) {
+        if ch.is_ascii_digit() || ch == '.' || (!run.is_empty() && "()".contains(ch)) {
+            run.push(ch);
+        } else {
+            let mut id = run.trim_end_matches('.');
+            // `(7.2)`: the bracket around an id is not part of it.
+            if !id.contains('(') {
+                id = id.trim_end_matches(')');
+            }
+            if id.contains('.') && id.starts_with(|c: char| c.is_ascii_digit()) {
+                found.insert(id.to_string());
+            }
+            run.clear();
+        }
+    }
+    found
+}
+
+/// A rule file with no basis and no scope accepts a clean complaint, with
+/// no deciding clause, and no output names a clause it does not declare
+/// (no phantom 1.0): check as text and JSON, batch as CSV and table.
+#[test]
+fn rules_without_a_basis_accept_and_name_only_their_clauses() {
+    let dir = Path::new("tests/fixtures/batch/no-basis");
+    let rules = dir.join("rules.rules");
+    let record = dir.join("clean.toml");
+    let check = |format: &str, lang: &str| {
+        let out = binary()
+            .args(["check", "--format", format, "--lang", lang, "--rules"])
+            .arg(&rules)
+            .arg(&record)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let batch = |format: &str, lang: &str| {
+        stdout_of(
+            binary()
+                .args(["batch", "--quiet", "--format", format, "--lang", lang])
+                .arg("--rules")
+                .arg(&rules)
+                .arg(&record),
+        )
+    };
+    let json: serde_json::Value = serde_json::from_str(&check("json", "zh")).unwrap();
+    assert_eq!(json["outcome"], "accepted");
+    assert_eq!(json["deciding"], serde_json::Value::Null);
+    let csv = batch("csv", "zh");
+    let rows = csv_rows(&csv);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        ["outcome", "deciding", "fired", "reply_by", "audit"].map(|k| rows[0][k].as_str()),
+        ["accepted", "", "", "2025-03-08", "reply_breach"]
+    );
+    let outputs = [
+        check("text", "zh"),
+        check("text", "en"),
+        json.to_string(),
+        csv,
+        batch("table", "zh"),
+        batch("table", "en"),
+    ];
+    let declared: BTreeSet<String> = ["7.1", "7.2"].map(String::from).into();
+    for out in &outputs {
+        assert!(out.contains("accepted") || out.contains("受理"), "{out}");
+        let named = clause_like(out);
+        assert!(named.is_subset(&declared), "{named:?} in\n{out}");
+    }
+    insta::assert_snapshot!("no_basis", outputs.join("\n"));
 }
