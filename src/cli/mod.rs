@@ -15,6 +15,7 @@ pub mod check;
 pub mod exit;
 pub mod explain;
 pub mod fmt;
+pub mod interview;
 pub mod lint;
 pub mod load;
 pub mod test;
@@ -50,6 +51,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// 把规则文件写成供法务审阅的文档 / render a rule file as a document for legal review
     Explain(explain::ExplainArgs),
+    /// 逐项询问，登记一份投诉（只问能改变结论的问题） / take a complaint down question by question (only those that can change the outcome)
+    Interview(interview::InterviewArgs),
 }
 
 /// The options every command that reads a rule file takes.
@@ -115,5 +118,6 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Batch(args) => batch::batch(&args, out, err),
         Command::Lint(args) => lint::lint(&args, out, err),
         Command::Explain(args) => explain::explain(&args, out, err),
+        Command::Interview(args) => interview::interview(&args, out, err),
     }
 }
