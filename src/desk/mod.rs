@@ -11,6 +11,8 @@
 //! once the outcome is accepted or rejected (Kleene logic is monotone: a
 //! known clause stays known whatever is added), nothing more is asked.
 
+pub mod page;
+
 use std::fmt::Write as _;
 
 use crate::base::format_cents;
