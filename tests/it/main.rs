@@ -24,6 +24,7 @@ mod cli;
 mod examples_skipped;
 mod explain;
 mod fmt;
+mod interview;
 mod kleene;
 mod limits;
 mod lint;
