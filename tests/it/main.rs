@@ -30,3 +30,4 @@ mod limits;
 mod lint;
 mod rule_examples;
 mod rules_errors;
+mod serve;
