@@ -388,7 +388,11 @@ fn question(
         out,
         "<fieldset class=\"{class}{office}\" data-key=\"{}\"><legend>{}</legend>",
         h(&field.key),
-        h(&wording(field, lang))
+        if current {
+            h(&wording(field, lang))
+        } else {
+            h(field.label.get(lang))
+        }
     );
     if let Some(c) = why {
         let clause = &rules.clauses[c];
