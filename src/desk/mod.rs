@@ -605,3 +605,257 @@ pub fn skipped_in(rules: &RuleSet, text: &str) -> KeySet {
     }
     set
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn program() -> Program {
+        crate::load_rules(crate::BUILTIN_NAME, crate::BUILTIN_RULES.as_bytes())
+            .expect("built-in rules load")
+    }
+
+    fn date(text: &str) -> Date {
+        parse_date(text, Date::new(2026, 3, 1).expect("date")).expect("a date")
+    }
+
+    fn field<'a>(p: &'a Program, key: &str) -> &'a Field {
+        &p.rules.fields[p.rules.field(key).expect("declared")]
+    }
+
+    fn read(p: &Program, key: &str, text: &str) -> Result<(Answer, Record), Msg> {
+        let mut rec = Record::new(p.rules.fields.len());
+        let today = Date::new(2026, 3, 5).expect("date");
+        parse_answer(field(p, key), text, today, &mut rec).map(|a| (a, rec))
+    }
+
+    fn value(p: &Program, key: &str, text: &str) -> Value {
+        match read(p, key, text) {
+            Ok((Answer::Value(v), _)) => v,
+            other => panic!("{key} = {text:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn dates_the_way_a_clerk_writes_them() {
+        let d = Date::new(2026, 3, 5).expect("date");
+        for text in [
+            "2026-03-05",
+            "2026/3/5",
+            "2026.3.5",
+            "2026年3月5日",
+            "2026年3月5号",
+            "20260305",
+        ] {
+            assert_eq!(parse_date(text, d), Some(d), "{text}");
+        }
+        assert_eq!(date("今天"), Date::new(2026, 3, 1).expect("date"));
+        assert_eq!(date("昨天"), Date::new(2026, 2, 28).expect("date"));
+        assert_eq!(date("yesterday"), Date::new(2026, 2, 28).expect("date"));
+        assert_eq!(date("前天"), Date::new(2026, 2, 27).expect("date"));
+        for bad in [
+            "2026-02-30",
+            "3/5",
+            "26-3-5",
+            "2026-3",
+            "2026-003-05",
+            "明天",
+            "",
+        ] {
+            assert_eq!(parse_date(bad, d), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn answers_in_a_clerks_words() {
+        let p = program();
+        let b = "respondent.identified";
+        for yes in ["是", "yes", "Y", "1", "对"] {
+            assert_eq!(value(&p, b, yes), Value::Bool(true), "{yes}");
+        }
+        for no in ["否", "no", "2", "没有"] {
+            assert_eq!(value(&p, b, no), Value::Bool(false), "{no}");
+        }
+        let channel = "purchase.channel";
+        for private in [
+            "2",
+            "２",
+            "private",
+            "PRIVATE",
+            "个人私下交易",
+            "a private sale",
+        ] {
+            assert_eq!(value(&p, channel, private), Value::Enum(1), "{private}");
+        }
+        let evidence = "claim.evidence";
+        for both in [
+            "1 5",
+            "1，5",
+            "发票、照片",
+            "invoice,photo",
+            "photo invoice",
+        ] {
+            assert_eq!(value(&p, evidence, both), Value::Set(0b10001), "{both}");
+        }
+        assert_eq!(value(&p, "purchase.price", "399"), Value::Dec(39900));
+        assert_eq!(value(&p, "purchase.price", "399.5元"), Value::Dec(39950));
+        assert_eq!(value(&p, "purchase.quantity", "１２"), Value::Int(12));
+        assert_eq!(
+            value(&p, "received", "2026年3月5日"),
+            Value::Date(Date::new(2026, 3, 5).expect("date"))
+        );
+        for unknown in ["不知道", "?", "？", "skip", " 不清楚 "] {
+            for key in [b, channel, evidence, "received", "complainant.name"] {
+                assert_eq!(
+                    read(&p, key, unknown).map(|a| a.0),
+                    Ok(Answer::Unknown),
+                    "{key}"
+                );
+            }
+        }
+        let (a, rec) = read(&p, "complainant.name", " 王丽 ").expect("text");
+        let Answer::Value(Value::Text(r)) = a else {
+            panic!("{a:?}")
+        };
+        assert_eq!(rec.text(r), "王丽");
+    }
+
+    #[test]
+    fn a_wrong_answer_says_what_is_expected_in_both_languages() {
+        let p = program();
+        let e = read(&p, "respondent.identified", "也许").expect_err("not yes/no");
+        assert_eq!(
+            e.zh,
+            "看不懂回答“也许”。应为是 或 否（1 是，2 否）；不知道请回答“不知道”"
+        );
+        assert_eq!(
+            e.en,
+            "\"也许\" is not understood. expected yes or no (1 yes, 2 no); answer \"skip\" if it is not known"
+        );
+        let e = read(&p, "purchase.channel", "4").expect_err("no fourth channel");
+        assert!(
+            e.zh.contains("1 商场内经营者、2 个人私下交易、3 非法渠道"),
+            "{}",
+            e.zh
+        );
+        let e = read(&p, "received", "2026-02-30").expect_err("no such day");
+        assert!(e.zh.contains("应为日期"), "{}", e.zh);
+        let e = read(&p, "purchase.quantity", "0").expect_err("min 1");
+        assert!(e.zh.contains("整数"), "{}", e.zh);
+        let e = read(&p, "complainant.name", "").expect_err("empty");
+        assert!(e.zh.starts_with("没有输入回答"), "{}", e.zh);
+        let e = read(&p, "claim.evidence", "1 x").expect_err("x is no evidence");
+        assert!(e.zh.starts_with("看不懂回答“x”"), "{}", e.zh);
+    }
+
+    #[test]
+    fn the_first_question_is_the_first_grounds_field_and_a_decided_case_asks_none() {
+        let p = program();
+        let mut iv = Interview::new(&p, Record::new(p.rules.fields.len())).expect("evaluates");
+        let q = iv.next().expect("a question");
+        assert_eq!(p.rules.fields[q.field].key, "complainant.kind");
+        assert_eq!(p.rules.clauses[q.clause].id, "1.3(1)");
+        let today = Date::new(2026, 3, 5).expect("date");
+        iv.answer(q.field, "经营者", today).expect("an answer");
+        assert_eq!(iv.trace.outcome, Outcome::Rejected);
+        assert_eq!(iv.next(), None);
+        // Changed back: asked on from there.
+        iv.answer(q.field, "消费者", today).expect("an answer");
+        let q = iv.next().expect("a question");
+        assert_eq!(p.rules.fields[q.field].key, "purchase.channel");
+        // Not known: not asked again, the next ground's field instead.
+        iv.answer(q.field, "不知道", today).expect("an answer");
+        let next = iv.next().expect("a question");
+        assert_ne!(next.field, q.field);
+        assert_eq!(iv.asked.len(), 2);
+    }
+
+    #[test]
+    fn a_written_record_reads_back_the_same() {
+        let p = program();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/examples");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("examples")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), 3);
+        for path in files {
+            let bytes = std::fs::read(&path).expect("read");
+            let mut rec = Record::new(p.rules.fields.len());
+            crate::record::toml::load(&bytes, "x", &p.rules, &mut rec).expect("loads");
+            let skipped = KeySet::one(p.rules.field("claim.facts").expect("declared"));
+            let text = to_toml(&p.rules, &rec, skipped.minus(rec.present()), Lang::Zh);
+            let mut back = Record::new(p.rules.fields.len());
+            crate::record::toml::load(text.as_bytes(), "y", &p.rules, &mut back)
+                .unwrap_or_else(|e| panic!("{text}\n{:?}", e.diagnostics));
+            for slot in 0..p.rules.fields.len() {
+                assert_eq!(
+                    show_value(&p.rules, &rec, slot, Lang::Zh),
+                    show_value(&p.rules, &back, slot, Lang::Zh),
+                    "{}: {}",
+                    path.display(),
+                    p.rules.fields[slot].key
+                );
+            }
+            assert_eq!(
+                p.evaluate(&rec).expect("eval"),
+                p.evaluate(&back).expect("eval")
+            );
+            assert_eq!(
+                skipped_in(&p.rules, &text),
+                skipped.minus(rec.present()),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_is_escaped_in_toml() {
+        let p = program();
+        let mut rec = Record::new(p.rules.fields.len());
+        let slot = p.rules.field("complainant.name").expect("declared");
+        let v = rec.push_text("a \"quoted\" \\ name\u{7}");
+        rec.set(slot, v);
+        let text = to_toml(&p.rules, &rec, KeySet::EMPTY, Lang::En);
+        assert!(
+            text.contains(r#"name = "a \"quoted\" \\ name\u0007""#),
+            "{text}"
+        );
+        let mut back = Record::new(p.rules.fields.len());
+        crate::record::toml::load(text.as_bytes(), "y", &p.rules, &mut back).expect("loads");
+        let Value::Text(r) = back.get(slot) else {
+            panic!()
+        };
+        assert_eq!(back.text(r), "a \"quoted\" \\ name\u{7}");
+    }
+
+    #[test]
+    fn case_numbers_follow_their_pattern() {
+        let d = Date::new(2026, 3, 5).expect("date");
+        assert_eq!(case_number("{date}-{n}", d, 7), "20260305-007");
+        assert_eq!(case_number("TS{year}-{n}", d, 1234), "TS2026-1234");
+        assert_eq!(case_number("fixed", d, 1), "fixed");
+    }
+
+    #[test]
+    fn the_reference_date_defaults_to_today_and_office_fields_are_the_clerks_judgement() {
+        let p = crate::load::builtin_named("samr")
+            .map(|b| crate::load_rules(b.file, b.text.as_bytes()).expect("samr loads"))
+            .expect("samr is built in");
+        let mut rec = Record::new(p.rules.fields.len());
+        let today = Date::new(2026, 3, 5).expect("date");
+        prefill(&p.rules, &mut rec, today, "X-1");
+        let received = p.rules.reference.expect("samr has a reference date");
+        assert_eq!(rec.get(received), Value::Date(today));
+        let office = p
+            .rules
+            .fields
+            .iter()
+            .find(|f| f.office)
+            .expect("an office field");
+        assert!(wording(office, Lang::Zh).starts_with("请您（办理人员）判断："));
+        let iv = Interview::new(&p, rec).expect("evaluates");
+        assert!(iv.next().is_some());
+    }
+}

@@ -21,6 +21,7 @@ mod baseline_agrees;
 mod batch;
 mod check_fixtures;
 mod cli;
+mod desk_replay;
 mod examples_skipped;
 mod explain;
 mod fmt;
