@@ -214,7 +214,7 @@ fn load(n: usize, clients: usize) {
                                 body.len()
                             )
                         }
-                        1 | 2 | 3 => format!("GET /?{answers} HTTP/1.1\r\nHost: {host}\r\n\r\n"),
+                        1..=3 => format!("GET /?{answers} HTTP/1.1\r\nHost: {host}\r\n\r\n"),
                         _ => {
                             let body = format!("csrf={}&{answers}", enc(&csrf));
                             format!(
