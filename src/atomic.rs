@@ -562,6 +562,30 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    #[test]
+    fn a_new_file_never_replaces_one() {
+        let dir = std::env::temp_dir().join(format!("shouli-atomic-new-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let dest = dir.join("case.toml");
+        write_new(&dest, b"first").unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"first");
+        let again = write_new(&dest, b"second").unwrap_err();
+        assert_eq!(again.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&dest).unwrap(), b"first", "the first kept");
+        // The race the early check cannot see: the name taken after it.
+        let mut file = AtomicFile::create(&dir.join("late.toml")).unwrap();
+        file.write_all(b"mine").unwrap();
+        std::fs::write(dir.join("late.toml"), "theirs").unwrap();
+        assert_eq!(
+            file.commit_new().unwrap_err().kind(),
+            io::ErrorKind::AlreadyExists
+        );
+        assert_eq!(std::fs::read(dir.join("late.toml")).unwrap(), b"theirs");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2, "no temp left");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[cfg(target_os = "linux")]
     #[test]
     fn a_full_device_is_an_error_at_commit() {
