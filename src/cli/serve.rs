@@ -38,8 +38,8 @@ use crate::diag::{Lang, Msg};
 pub const MAX_HEAD: usize = 16 * 1024;
 /// The largest request body (a filled-in form is a few KiB).
 pub const MAX_BODY: usize = 64 * 1024;
-/// The time a client has to send its whole request.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// The time a client has to send its whole request, by default.
+pub const REQUEST_TIMEOUT: u64 = 10;
 /// Connections served at once; more are turned away with 503.
 pub const MAX_CONNECTIONS: usize = 64;
 /// The environment variable that can hold the access token.
@@ -67,6 +67,10 @@ pub struct ServeArgs {
     /// 今天的日期（默认取系统日期） / today's date (default: the system's)
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
+    /// 客户端发完一个请求的时限（秒） / seconds a client has to send a whole request
+    #[arg(long, value_name = "SECS", default_value_t = REQUEST_TIMEOUT,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
 }
 
 struct Server {
@@ -81,6 +85,7 @@ struct Server {
     /// Held while choosing a case number and saving.
     saving: Mutex<()>,
     active: AtomicUsize,
+    timeout: Duration,
 }
 
 pub fn serve(args: &ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
@@ -177,6 +182,7 @@ pub fn serve(args: &ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         today,
         saving: Mutex::new(()),
         active: AtomicUsize::new(0),
+        timeout: Duration::from_secs(args.timeout),
     });
     let shown = if args.bind.is_unspecified() {
         format!("http://127.0.0.1:{}/", addr.port())
@@ -335,9 +341,11 @@ fn respond(stream: &mut TcpStream, r: &Response) -> std::io::Result<()> {
 
 /// Serves one connection: one request, one response, never a panic.
 fn handle(server: &Server, stream: &mut TcpStream) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    // A read waits at most what is left of the request's time, checked
+    // between reads: a client trickling a byte at a time gets no longer.
+    let _ = stream.set_read_timeout(Some(server.timeout.min(Duration::from_secs(5))));
     let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
-    let response = match read_request(stream) {
+    let response = match read_request(stream, server.timeout) {
         Ok(req) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| route(server, &req)))
             .unwrap_or_else(|_| {
                 Response::error(
@@ -367,7 +375,7 @@ fn bad(m: (&str, &str)) -> Response {
 }
 
 /// Reads a request within the limits; a violation is the response to send.
-fn read_request(stream: &mut TcpStream) -> Result<Request, Response> {
+fn read_request(stream: &mut TcpStream, limit: Duration) -> Result<Request, Response> {
     let start = Instant::now();
     let timeout = || {
         Response::error(
@@ -387,12 +395,13 @@ fn read_request(stream: &mut TcpStream) -> Result<Request, Response> {
                 &Msg::new("请求头过大", "the request's headers are too large"),
             ));
         }
-        if start.elapsed() > REQUEST_TIMEOUT {
+        if start.elapsed() > limit {
             return Err(timeout());
         }
         match stream.read(&mut chunk) {
             Ok(0) => return Err(bad(("请求不完整", "incomplete request"))),
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => return Err(timeout()),
         }
     };
@@ -460,7 +469,7 @@ fn read_request(stream: &mut TcpStream) -> Result<Request, Response> {
     }
     let mut body = buf[head_end + 4..].to_vec();
     while body.len() < length {
-        if start.elapsed() > REQUEST_TIMEOUT {
+        if start.elapsed() > limit {
             return Err(timeout());
         }
         match stream.read(&mut chunk) {

@@ -381,3 +381,24 @@ fn a_missing_case_folder_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("案卷夹"));
 }
+
+#[test]
+fn a_request_not_sent_in_time_is_answered_408() {
+    let s = Server::start(&["--timeout", "1"]);
+    let started = std::time::Instant::now();
+    let mut c = TcpStream::connect(("127.0.0.1", s.port)).expect("connect");
+    c.set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    // Half a request line, then a byte now and then: never a whole head.
+    c.write_all(b"GET / HT").expect("write");
+    for _ in 0..3 {
+        std::thread::sleep(Duration::from_millis(400));
+        let _ = c.write_all(b"T");
+    }
+    let mut answer = String::new();
+    let _ = c.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // The server goes on.
+    assert_eq!(s.get("/").0, 200);
+}
