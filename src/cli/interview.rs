@@ -201,7 +201,14 @@ pub fn interview_with(
             } else {
                 desk::show_value(&program.rules, &iv.rec, f, lang)
             };
-            let _ = writeln!(out, "{:>3}  {}：{}", i + 1, field.label.get(lang), value);
+            let _ = writeln!(
+                out,
+                "{:>3}  {}{}{}",
+                i + 1,
+                field.label.get(lang),
+                t.colon(),
+                value
+            );
         }
         let deciding = program.deciding_id(iv.trace.deciding).unwrap_or("");
         let _ = writeln!(
@@ -306,9 +313,10 @@ fn ask(
     );
     if let Some(c) = why {
         let clause = &rules.clauses[c];
+        let (open, close) = t.parens();
         let _ = writeln!(
             out,
-            "    {}{} {}（{}）",
+            "    {}{} {}{open}{}{close}",
             t.why,
             clause.id,
             clause.title.get(lang),
@@ -426,6 +434,20 @@ impl Texts {
             (ClauseKind::Basis, Lang::En) => "basis for acceptance",
             (ClauseKind::Evidence, Lang::En) => "required for acceptance",
             (ClauseKind::Deadline, Lang::En) => "deadline",
+        }
+    }
+
+    fn parens(&self) -> (&'static str, &'static str) {
+        match self.lang {
+            Lang::Zh => ("（", "）"),
+            Lang::En => (" (", ")"),
+        }
+    }
+
+    fn colon(&self) -> &'static str {
+        match self.lang {
+            Lang::Zh => "：",
+            Lang::En => ": ",
         }
     }
 

@@ -154,6 +154,9 @@ struct Words {
     print: &'static str,
     by: &'static str,
     no_date: &'static str,
+    colon: &'static str,
+    open: &'static str,
+    close: &'static str,
 }
 
 const ZH: Words = Words {
@@ -179,6 +182,9 @@ const ZH: Words = Words {
     print: "打印",
     by: "最迟",
     no_date: "无法计算",
+    colon: "：",
+    open: "（",
+    close: "）",
 };
 
 const EN: Words = Words {
@@ -204,6 +210,9 @@ const EN: Words = Words {
     print: "Print",
     by: "by",
     no_date: "cannot be computed",
+    colon: ": ",
+    open: " (",
+    close: ")",
 };
 
 const STYLE: &str = include_str!("page.css");
@@ -315,8 +324,9 @@ fn verdict(out: &mut String, state: &State, w: &Words) {
     if let Some(id) = rep.deciding {
         let _ = write!(
             out,
-            "<p><b>{}：</b><span id=\"deciding\">{}</span> {}</p>",
+            "<p><b>{}{}</b><span id=\"deciding\">{}</span> {}</p>",
             w.deciding,
+            w.colon,
             h(id),
             h(rep.deciding_title)
         );
@@ -325,7 +335,13 @@ fn verdict(out: &mut String, state: &State, w: &Words) {
         let _ = write!(out, "<blockquote>{}</blockquote>", h(src));
     }
     if !rep.reason.is_empty() {
-        let _ = write!(out, "<p><b>{}：</b>{}</p>", w.reason, h(&rep.reason));
+        let _ = write!(
+            out,
+            "<p><b>{}{}</b>{}</p>",
+            w.reason,
+            w.colon,
+            h(&rep.reason)
+        );
     }
     for (title, list, id) in [
         (w.ask, &rep.ask_for, "ask-for"),
@@ -356,10 +372,11 @@ fn verdict(out: &mut String, state: &State, w: &Words) {
             };
             let _ = write!(
                 out,
-                "<li data-name=\"{}\">{} {}：<b>{when}</b></li>",
+                "<li data-name=\"{}\">{} {}{}<b>{when}</b></li>",
                 h(d.name),
                 h(d.id),
-                h(d.title)
+                h(d.title),
+                w.colon
             );
         }
         out.push_str("</ul>");
@@ -398,11 +415,14 @@ fn question(
         let clause = &rules.clauses[c];
         let _ = write!(
             out,
-            "<p class=\"why\">{}：{} {}（{}）</p>",
+            "<p class=\"why\">{}{}{} {}{}{}{}</p>",
             w.why,
+            w.colon,
             h(&clause.id),
             h(clause.title.get(lang)),
-            kind_word(clause.kind, lang)
+            w.open,
+            kind_word(clause.kind, lang),
+            w.close,
         );
     }
     let skipped = iv.skipped.contains(f);
