@@ -483,3 +483,46 @@ fn the_end_of_input_abandons_without_a_file() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("已放弃，未保存任何文件。"));
     assert!(!dir.path().join("x.toml").exists());
 }
+
+#[test]
+fn any_rule_file_in_english_office_fields_as_the_clerks_judgement() {
+    let dir = TempDir::new("samr-en");
+    let mut child = Command::new(EXE)
+        .args([
+            "interview",
+            "--rules",
+            "samr",
+            "--lang",
+            "en",
+            "--today",
+            "2026-05-05",
+            "-o",
+            "s.toml",
+        ])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Outside the office's remit: not accepted at once (16(1)).
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"no\n\n")
+        .expect("answers");
+    let out = child.wait_with_output().expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("[1] Your own judgement (the office decides): Within the office's remit and powers?  (matter.in_remit)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Why: 16(1) "), "{stdout}");
+    assert_eq!(stdout.matches("\n[").count(), 1, "one question: {stdout}");
+    let text = std::fs::read_to_string(dir.path().join("s.toml")).expect("saved");
+    // The rules' reference date, received, starts as today.
+    assert!(text.contains("received = 2026-05-05"), "{text}");
+    assert!(text.contains("in_remit = false"), "{text}");
+}
