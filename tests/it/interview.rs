@@ -526,3 +526,34 @@ fn any_rule_file_in_english_office_fields_as_the_clerks_judgement() {
     assert!(text.contains("received = 2026-05-05"), "{text}");
     assert!(text.contains("in_remit = false"), "{text}");
 }
+
+#[test]
+fn the_review_changes_an_answer_and_the_interview_goes_on_from_there() {
+    let dir = TempDir::new("review");
+    let mut pty = Pty::spawn(
+        &["interview", "--today", "2026-03-05", "-o", "r.toml"],
+        dir.path(),
+    );
+    let answers = HashMap::from([("complainant.kind", "1"), ("purchase.channel", "2")]);
+    assert_eq!(
+        answer_all(&mut pty, &answers),
+        ["complainant.kind", "purchase.channel"]
+    );
+    let review = pty.expect(REVIEW);
+    assert!(review.contains("  3  购买渠道：个人私下交易"), "{review}");
+    pty.line("9");
+    pty.expect("✗ 请输入 1–3 之间的编号");
+    // Bought in the mall after all: the grounds' questions go on.
+    pty.line("3");
+    let q = pty.expect(PROMPT);
+    assert_eq!(asked_key(&q), "purchase.channel");
+    pty.line("1");
+    let q = pty.expect(PROMPT);
+    assert_eq!(asked_key(&q), "received");
+    pty.line("q");
+    let again = pty.expect(PROMPT);
+    assert!(again.contains("✗ 看不懂回答“q”"), "{again}");
+    pty.send("\x03");
+    pty.wait();
+    assert!(!dir.path().join("r.toml").exists());
+}
