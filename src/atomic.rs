@@ -107,6 +107,13 @@ impl AtomicFile {
     }
 
     fn finish(&mut self) -> io::Result<()> {
+        self.finish_with(|tmp, dest| std::fs::rename(tmp, dest))
+    }
+
+    fn finish_with(
+        &mut self,
+        place: impl FnOnce(&Path, &Path) -> io::Result<()>,
+    ) -> io::Result<()> {
         let file = self.file.take().expect("not yet committed");
         let file = file.into_inner().map_err(|e| e.into_error())?;
         let Some(tmp) = &self.tmp else {
@@ -114,7 +121,25 @@ impl AtomicFile {
         };
         file.sync_all()?;
         drop(file);
-        std::fs::rename(tmp, &self.dest)
+        place(tmp, &self.dest)
+    }
+
+    /// Like [`AtomicFile::commit`], but never replaces a file: the
+    /// temporary file is linked under the destination's name, which fails
+    /// (`AlreadyExists`) when a file has that name, and is then removed.
+    pub fn commit_new(mut self) -> io::Result<()> {
+        if self.tmp.is_none() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "exists and is not a regular file",
+            ));
+        }
+        let result = self.finish_with(|tmp, dest| std::fs::hard_link(tmp, dest));
+        if let Some(tmp) = &self.tmp {
+            let _ = std::fs::remove_file(tmp);
+        }
+        interrupt::unregister(self.slot.take());
+        result
     }
 }
 
@@ -160,6 +185,17 @@ pub fn write_with(
 /// [`write_with`] for bytes already in memory.
 pub fn write(dest: &Path, bytes: &[u8]) -> io::Result<()> {
     write_with(dest, |w| w.write_all(bytes))
+}
+
+/// Writes a new file atomically, never replacing one: an existing `dest`
+/// is an `AlreadyExists` error and stays as it was; otherwise as [`write`].
+pub fn write_new(dest: &Path, bytes: &[u8]) -> io::Result<()> {
+    if std::fs::symlink_metadata(dest).is_ok() {
+        return Err(io::Error::new(io::ErrorKind::AlreadyExists, "file exists"));
+    }
+    let mut file = AtomicFile::create(dest)?;
+    file.write_all(bytes)?;
+    file.commit_new()
 }
 
 /// When this process started, as a token for temporary file names: with
@@ -523,6 +559,30 @@ mod tests {
         assert!(written.is_err());
         assert_eq!(std::fs::read(&dest).unwrap(), b"old");
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temp left");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_new_file_never_replaces_one() {
+        let dir = std::env::temp_dir().join(format!("shouli-atomic-new-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let dest = dir.join("case.toml");
+        write_new(&dest, b"first").unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"first");
+        let again = write_new(&dest, b"second").unwrap_err();
+        assert_eq!(again.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&dest).unwrap(), b"first", "the first kept");
+        // The race the early check cannot see: the name taken after it.
+        let mut file = AtomicFile::create(&dir.join("late.toml")).unwrap();
+        file.write_all(b"mine").unwrap();
+        std::fs::write(dir.join("late.toml"), "theirs").unwrap();
+        assert_eq!(
+            file.commit_new().unwrap_err().kind(),
+            io::ErrorKind::AlreadyExists
+        );
+        assert_eq!(std::fs::read(dir.join("late.toml")).unwrap(), b"theirs");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2, "no temp left");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -22,6 +22,7 @@ pub mod calendar;
 pub mod check;
 pub mod cli;
 pub mod compile;
+pub mod desk;
 pub mod diag;
 pub mod eval;
 pub mod examples;
@@ -73,7 +74,7 @@ mod layout {
         &["eval"],
         &["audit", "examples"],
         &["report", "explain", "lint", "fmt", "atomic"],
-        &["load", "batch"],
+        &["load", "batch", "desk"],
         &["cli", "lib", "main"],
     ];
 

@@ -15,9 +15,11 @@ pub mod check;
 pub mod exit;
 pub mod explain;
 pub mod fmt;
+pub mod interview;
 pub mod lint;
 pub mod load;
 pub mod rules;
+pub mod serve;
 pub mod test;
 
 pub use args::parse;
@@ -53,6 +55,10 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// 列出内置的规则（--rules 可用的名称） / list the built-in rule sets (the names --rules takes)
     Rules(rules::RulesArgs),
+    /// 逐项询问，登记一份投诉（只问能改变结论的问题） / take a complaint down question by question (only those that can change the outcome)
+    Interview(interview::InterviewArgs),
+    /// 在本机网页上登记投诉（同一套问题） / take complaints in a local web page (the same questions)
+    Serve(serve::ServeArgs),
 }
 
 /// The options every command that reads a rule file takes.
@@ -119,5 +125,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Lint(args) => lint::lint(&args, out, err),
         Command::Explain(args) => explain::explain(&args, out, err),
         Command::Rules(args) => rules::rules(&args, out, err),
+        Command::Interview(args) => interview::interview(&args, out, err),
+        Command::Serve(args) => serve::serve(&args, out, err),
     }
 }
