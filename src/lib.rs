@@ -23,6 +23,7 @@ pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod examples;
 pub mod explain;
@@ -74,6 +75,7 @@ mod layout {
         &["audit", "examples"],
         &["report", "explain", "lint", "fmt", "atomic"],
         &["load", "batch"],
+        &["diff"],
         &["cli", "lib", "main"],
     ];
 
