@@ -28,6 +28,7 @@ pub mod eval;
 pub mod examples;
 pub mod explain;
 pub mod fmt;
+pub mod html;
 pub mod lint;
 pub mod load;
 pub mod model;
@@ -76,6 +77,7 @@ mod layout {
         &["report", "explain", "lint", "fmt", "atomic"],
         &["load", "batch"],
         &["diff"],
+        &["html"],
         &["cli", "lib", "main"],
     ];
 

@@ -139,6 +139,16 @@ pub fn diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     };
 
     if args.inputs.is_empty() {
+        if args.report.is_some() {
+            say(
+                err,
+                &Msg::new(
+                    "--report 需要输入记录（只比较示例时没有图表）",
+                    "--report needs input records (comparing the examples draws no charts)",
+                ),
+            );
+            return exit::UNUSABLE;
+        }
         let d = compare_examples(&old.program, &new.program);
         let text = d.render(lang);
         let written = match &args.output {
@@ -290,6 +300,12 @@ pub fn diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         let mut json = serde_json::to_vec_pretty(&summary).unwrap_or_default();
         json.push(b'\n');
         if let Err(code) = write_file(path, &json, lang, err) {
+            return code;
+        }
+    }
+    if let Some(path) = &args.report {
+        let page = crate::html::diff_page(&summary, lang);
+        if let Err(code) = write_file(path, page.as_bytes(), lang, err) {
             return code;
         }
     }

@@ -21,6 +21,7 @@ mod baseline_agrees;
 mod batch;
 mod check_fixtures;
 mod cli;
+mod diff;
 mod examples_skipped;
 mod explain;
 mod fmt;
