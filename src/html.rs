@@ -75,16 +75,18 @@ fn grouped_bars(labels: &[&str], series: &[(&[u64], RGBColor, &str)]) -> String 
                 .margin(8)
                 .x_label_area_size(24)
                 .y_label_area_size(label_width)
-                .build_cartesian_2d(0u64..max + max / 10 + 1, (0..n).into_segmented())?;
+                // A discrete range includes its end: 0..n-1 is n segments.
+                .build_cartesian_2d(0u64..max + max / 10 + 1, (0..n - 1).into_segmented())?;
             chart
                 .configure_mesh()
                 .disable_y_mesh()
                 .y_labels(n)
+                // The first label at the top.
                 .y_label_formatter(&|v| match v {
-                    SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-                        labels.get(*i).map_or(String::new(), |l| l.to_string())
+                    SegmentValue::CenterOf(i) | SegmentValue::Exact(i) if *i < n => {
+                        labels[n - 1 - i].to_string()
                     }
-                    SegmentValue::Last => String::new(),
+                    _ => String::new(),
                 })
                 .label_style((FONT, 13))
                 .draw()?;
@@ -94,7 +96,10 @@ fn grouped_bars(labels: &[&str], series: &[(&[u64], RGBColor, &str)]) -> String 
                 let inset = 3 + 5 * s as u32;
                 let series = chart.draw_series(values.iter().enumerate().map(|(i, &v)| {
                     let mut bar = Rectangle::new(
-                        [(0, SegmentValue::Exact(i)), (v, SegmentValue::Exact(i + 1))],
+                        [
+                            (0, SegmentValue::Exact(n - 1 - i)),
+                            (v, SegmentValue::Exact(n - i)),
+                        ],
                         colour.filled(),
                     );
                     bar.set_margin(inset, inset, 0, 0);
@@ -142,12 +147,19 @@ fn heat_map(counts: &[[u64; 4]; 4], lang: Lang) -> String {
                 .margin(10)
                 .x_label_area_size(44)
                 .y_label_area_size(110)
-                .build_cartesian_2d((0..4usize).into_segmented(), (0..4usize).into_segmented())?;
+                .build_cartesian_2d((0..3usize).into_segmented(), (0..3usize).into_segmented())?;
             let name = |v: &SegmentValue<usize>| match v {
                 SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
                     labels.get(*i).map_or(String::new(), |l| l.to_string())
                 }
                 SegmentValue::Last => String::new(),
+            };
+            // Old outcomes run down, the first at the top.
+            let old_name = |v: &SegmentValue<usize>| match v {
+                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) if *i < 4 => {
+                    labels[3 - i].to_string()
+                }
+                _ => String::new(),
             };
             chart
                 .configure_mesh()
@@ -155,13 +167,12 @@ fn heat_map(counts: &[[u64; 4]; 4], lang: Lang) -> String {
                 .x_labels(4)
                 .y_labels(4)
                 .x_label_formatter(&name)
-                .y_label_formatter(&name)
+                .y_label_formatter(&old_name)
                 .x_desc(new_axis)
                 .y_desc(old_axis)
                 .label_style((FONT, 13))
                 .axis_desc_style((FONT, 14))
                 .draw()?;
-            // Old outcomes run down (the first at the top), new across.
             let row = |i: usize| 3 - i;
             chart.draw_series(
                 (0..4)
