@@ -350,9 +350,8 @@ fn evaluate(
     trace: &mut Trace,
     scratch: &mut Vec<(Value, KeySet)>,
     job: &Job,
-    row: &mut Row,
+    (row, dues): (&mut Row, &mut Vec<Option<Date>>),
     deadlines: impl Iterator<Item = Option<usize>>,
-    dues: &mut Vec<Option<Date>>,
 ) {
     dues.clear();
     match ctx.program.evaluate_into(rec, trace, scratch) {
@@ -386,9 +385,8 @@ fn process(p: &Pair, w: &mut DiffWorker, views: (&View, &View), job: &Job, row: 
             &mut w_old.trace,
             &mut w_old.scratch,
             job,
-            &mut row.old,
+            (&mut row.old, &mut row.old_due),
             a.deadlines.iter().map(|d| d.1),
-            &mut row.old_due,
         );
     }
     if a.shared {
@@ -400,9 +398,8 @@ fn process(p: &Pair, w: &mut DiffWorker, views: (&View, &View), job: &Job, row: 
                 &mut w_new.trace,
                 &mut w_new.scratch,
                 job,
-                &mut row.new,
+                (&mut row.new, &mut row.new_due),
                 a.deadlines.iter().map(|d| d.2),
-                &mut row.new_due,
             );
         } else {
             row.same_failure = true;
@@ -415,9 +412,8 @@ fn process(p: &Pair, w: &mut DiffWorker, views: (&View, &View), job: &Job, row: 
             &mut w_new.trace,
             &mut w_new.scratch,
             job,
-            &mut row.new,
+            (&mut row.new, &mut row.new_due),
             a.deadlines.iter().map(|d| d.2),
-            &mut row.new_due,
         );
     }
     row.changes = classify(a, row);
