@@ -1700,8 +1700,9 @@ impl ExamplesDiff {
             let labels: Vec<&str> = c.changes.iter().map(|ch| ch.label(lang)).collect();
             let _ = writeln!(
                 out,
-                "  {}{from}: {}\n    {} → {}",
+                "  {}{from}{}{}\n    {} → {}",
                 c.name,
+                if zh { "：" } else { ": " },
                 labels.join(if zh { "、" } else { ", " }),
                 show(&c.old),
                 show(&c.new)
