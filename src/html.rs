@@ -50,6 +50,12 @@ fn bars(items: &[(String, u64)], colour: RGBColor) -> String {
 
 /// Bars for several series per label (old and new), horizontal.
 fn grouped_bars(labels: &[&str], series: &[(&[u64], RGBColor, &str)]) -> String {
+    // Labels come from the rule file: control characters as the terminal
+    // shows them (XML has no place for most), markup escaped by plotters.
+    let labels: Vec<String> = labels
+        .iter()
+        .map(|l| crate::sanitize::escape(l).into_owned())
+        .collect();
     let n = labels.len();
     let max = series
         .iter()
@@ -60,7 +66,7 @@ fn grouped_bars(labels: &[&str], series: &[(&[u64], RGBColor, &str)]) -> String 
     let height = (48 + n * 26) as u32;
     let label_width = labels
         .iter()
-        .map(|l| unicode_width::UnicodeWidthStr::width(*l))
+        .map(|l| unicode_width::UnicodeWidthStr::width(l.as_str()))
         .max()
         .unwrap_or(0)
         .clamp(4, 40) as u32
