@@ -443,7 +443,7 @@ fn classify(a: &Align, row: &DiffRow) -> u8 {
             bits |= Change::OtherMissing.bit();
         }
     }
-    if deadline_moved(o.outcome == n.outcome, &row.old_due, &row.new_due) {
+    if deadline_moved(a, o.outcome == n.outcome, &row.old_due, &row.new_due) {
         bits |= Change::Deadline.bit();
     }
     bits
@@ -451,10 +451,21 @@ fn classify(a: &Align, row: &DiffRow) -> u8 {
 
 /// Whether a deadline's date moved: under both, or, for the same outcome,
 /// under one (one that applies only to the new outcome is no news).
-fn deadline_moved<T: PartialEq>(same_outcome: bool, old: &[Option<T>], new: &[Option<T>]) -> bool {
-    old.iter()
-        .zip(new)
-        .any(|(o, n)| o != n && (same_outcome || (o.is_some() && n.is_some())))
+fn moved<T: PartialEq>(same_outcome: bool, old: &Option<T>, new: &Option<T>) -> bool {
+    old != new && (same_outcome || (old.is_some() && new.is_some()))
+}
+
+/// Whether some deadline both files declare moved (`dues` as `Align::deadlines`).
+fn deadline_moved<T: PartialEq>(
+    a: &Align,
+    same_outcome: bool,
+    old: &[Option<T>],
+    new: &[Option<T>],
+) -> bool {
+    a.deadlines
+        .iter()
+        .zip(old.iter().zip(new))
+        .any(|(d, (o, n))| d.1.is_some() && d.2.is_some() && moved(same_outcome, o, n))
 }
 
 fn state(c: Option<Checked>) -> usize {
@@ -1039,7 +1050,8 @@ impl Tally {
                 Change::Deadline => {
                     let same = o.map(|o| o.outcome) == n.map(|n| n.outcome);
                     for (i, (o, n)) in row.old_due.iter().zip(&row.new_due).enumerate() {
-                        if deadline_moved(same, &[*o], &[*n]) {
+                        let both = a.deadlines[i].1.is_some() && a.deadlines[i].2.is_some();
+                        if both && moved(same, o, n) {
                             self.deadline[i] += 1;
                         }
                     }
@@ -1592,15 +1604,13 @@ fn example_changes(old: &Option<ExampleResult>, new: &Option<ExampleResult>) -> 
             .find(|d| d.0 == name)
             .and_then(|d| d.1.clone())
     };
-    let names: Vec<&str> = o
-        .deadlines
+    // The deadlines both files declare.
+    let same = o.outcome == n.outcome;
+    if o.deadlines
         .iter()
-        .chain(&n.deadlines)
-        .map(|d| d.0.as_str())
-        .collect();
-    let old_dues: Vec<Option<String>> = names.iter().map(|name| due(o, name)).collect();
-    let new_dues: Vec<Option<String>> = names.iter().map(|name| due(n, name)).collect();
-    if deadline_moved(o.outcome == n.outcome, &old_dues, &new_dues) {
+        .filter(|d| n.deadlines.iter().any(|e| e.0 == d.0))
+        .any(|d| moved(same, &due(o, &d.0), &due(n, &d.0)))
+    {
         changes.push(Change::Deadline);
     }
     changes

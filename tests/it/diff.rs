@@ -618,3 +618,67 @@ fn the_report_pages_show_the_summary_numbers() {
     assert_eq!(shouli(&["batch", &input, "-q", "--report", &input]).0, 2);
     assert!(Path::new(&input).metadata().unwrap().len() > 0);
 }
+
+#[test]
+fn rule_sets_with_other_fields_and_periods_in_force() {
+    // The built-in guideline against the built-in SAMR rules (clauses with
+    // periods in force, working days): hardly a key in common.
+    let dir = Scratch::new("samr");
+    let archive = fixture("archive.jsonl");
+    let (code, lines, summary) = diff(&["guideline", "samr", &archive, "--all"], &dir);
+    assert_eq!(code, 1);
+    assert_eq!(lines.len(), 250);
+    assert_eq!(summary["fields"]["shared"], false);
+    let only_new = summary["fields"]["only_new"].as_array().unwrap();
+    assert!(
+        only_new.iter().any(|k| k == "recorded.decided"),
+        "{only_new:?}"
+    );
+    let total: u64 = summary["matrix"]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap().iter().map(|n| n.as_u64().unwrap()))
+        .sum();
+    assert_eq!(total, 250);
+    // No deadline is declared in both (notify_by, resolve_by against
+    // decide_by): none can have moved.
+    assert_eq!(group(&summary, "deadline")["count"], 0);
+    for l in &lines {
+        assert!(l["new"]["deadlines"].get("decide_by").is_some(), "{l}");
+        assert!(l["new"]["deadlines"].get("notify_by").is_none(), "{l}");
+    }
+}
+
+#[test]
+fn redact_masks_personal_data_in_the_records_messages() {
+    let dir = Scratch::new("redact");
+    let input = dir.file("r.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"r1\",\"complainant\":{\"name\":\"王丽\",\"phone\":13800000000}}\n",
+    )
+    .unwrap();
+    let guideline = root().join("rules/guideline.rules").display().to_string();
+    for format in ["jsonl", "csv", "table"] {
+        let args = [
+            "diff",
+            "guideline",
+            &guideline,
+            &input,
+            "-q",
+            "--format",
+            format,
+        ];
+        let (_, out, _) = shouli(&args);
+        assert!(
+            out.contains("13800000000") || format == "table",
+            "{format}: {out}"
+        );
+        let redacted: Vec<&str> = args.iter().copied().chain(["--redact"]).collect();
+        let (code, out, err) = shouli(&redacted);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("r1"), "{format}: {out}");
+        assert!(!out.contains("13800000000"), "{format}: {out}");
+    }
+}
