@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use crate::insta;
 use crate::spec::{Rng, days_from_civil, days_in_month, plus_months};
 use crate::support::{root, shouli};
 
@@ -680,5 +681,33 @@ fn redact_masks_personal_data_in_the_records_messages() {
         assert_eq!(code, 0, "{err}");
         assert!(out.contains("r1"), "{format}: {out}");
         assert!(!out.contains("13800000000"), "{format}: {out}");
+    }
+}
+
+/// The worked example of the README, fully rendered: the table on stdout,
+/// the summary on stderr, in both languages, and the examples-only mode.
+#[test]
+fn the_readme_example_as_rendered() {
+    let archive = fixture("archive.jsonl");
+    let rules = fixture("warranty-24.rules");
+    for lang in ["zh", "en"] {
+        let (code, out, err) = shouli(&[
+            "diff",
+            "guideline",
+            &rules,
+            &archive,
+            "--examples",
+            "3",
+            "--lang",
+            lang,
+        ]);
+        assert_eq!(code, 1);
+        // Paths as given are absolute here; the README runs from the root.
+        let root = format!("{}/", root().display());
+        let shown = format!("{out}\n---- stderr ----\n{err}").replace(&root, "");
+        insta::assert_snapshot!(format!("readme_example_{lang}"), shown);
+        let (code, out, _) = shouli(&["diff", "guideline", &rules, "--lang", lang]);
+        assert_eq!(code, 1);
+        insta::assert_snapshot!(format!("readme_examples_only_{lang}"), out);
     }
 }
