@@ -1409,6 +1409,9 @@ impl Summary {
                 };
                 let _ = writeln!(out, "    {:>7}  {}{label}", d.count, d.what);
             }
+            if g.examples.is_empty() {
+                continue;
+            }
             let shown: Vec<String> = g.examples.iter().map(|id| esc(id).to_string()).collect();
             let more = if g.examples_complete { "" } else { " …" };
             let _ = writeln!(

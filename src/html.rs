@@ -238,7 +238,8 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .chart svg{max-width:100%;height:auto}
 .ids{font-family:monospace;font-size:.85em;color:#444}
 section{break-inside:avoid;page-break-inside:avoid}
-@media print{body{margin:0;max-width:none}h2{break-after:avoid}}
+@page{size:A4;margin:15mm}
+@media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}.chart svg{max-height:120mm}}
 ";
 
 fn page(title: &str, lang: Lang, body: &str) -> String {
