@@ -24,10 +24,12 @@ pub mod cli;
 pub mod compile;
 pub mod desk;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod examples;
 pub mod explain;
 pub mod fmt;
+pub mod html;
 pub mod lint;
 pub mod load;
 pub mod model;
@@ -75,6 +77,8 @@ mod layout {
         &["audit", "examples"],
         &["report", "explain", "lint", "fmt", "atomic"],
         &["load", "batch", "desk"],
+        &["diff"],
+        &["html"],
         &["cli", "lib", "main"],
     ];
 

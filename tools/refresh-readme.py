@@ -28,11 +28,18 @@ while i < len(lines):
         if cmd == "echo $?":
             out.append(str(last))
             continue
+        head = None
+        if " | head -" in cmd:
+            cmd, n = cmd.split(" | head -")
+            head = int(n)
         args = shlex.split(cmd)
         assert args[0] == "shouli", cmd
         p = subprocess.run(["target/debug/shouli"] + args[1:], capture_output=True, text=True)
         last = p.returncode
-        shown = (p.stdout + p.stderr).rstrip("\n")
+        if head is None:
+            shown = (p.stdout + p.stderr).rstrip("\n")
+        else:
+            shown = "\n".join(p.stdout.split("\n")[:head])
         if shown:
             out.extend(shown.split("\n"))
 open(path, "w", encoding="utf-8").write("\n".join(out))

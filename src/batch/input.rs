@@ -340,6 +340,9 @@ pub(crate) struct Chunk {
     pub used_rows: usize,
     pub names: Vec<Arc<str>>,
     pub columns: Vec<Arc<CsvColumns>>,
+    /// The same columns read for a second rule set (`diff`), beside
+    /// `columns`; empty without one.
+    pub columns2: Vec<Arc<CsvColumns>>,
     /// Bytes of input read once this chunk is done (for progress).
     pub consumed: u64,
 }
@@ -351,6 +354,7 @@ impl Chunk {
         self.used_rows = 0;
         self.names.clear();
         self.columns.clear();
+        self.columns2.clear();
     }
 
     fn name(&mut self, name: &Arc<str>) -> u32 {
@@ -360,9 +364,12 @@ impl Chunk {
         (self.names.len() - 1) as u32
     }
 
-    fn columns(&mut self, columns: &Arc<CsvColumns>) -> u32 {
+    fn columns(&mut self, columns: &Arc<CsvColumns>, second: Option<&Arc<CsvColumns>>) -> u32 {
         if !self.columns.last().is_some_and(|c| Arc::ptr_eq(c, columns)) {
             self.columns.push(columns.clone());
+            if let Some(second) = second {
+                self.columns2.push(second.clone());
+            }
         }
         (self.columns.len() - 1) as u32
     }
@@ -391,6 +398,8 @@ enum Open {
         name: Arc<str>,
         reader: Box<CsvReader>,
         columns: Arc<CsvColumns>,
+        /// For the second rule set, when there is one.
+        columns2: Option<Arc<CsvColumns>>,
         /// Bytes consumed before this input.
         base: u64,
     },
@@ -399,6 +408,8 @@ enum Open {
 /// Fills chunks from the planned inputs, in order.
 pub(crate) struct Reader<'r> {
     rules: &'r RuleSet,
+    /// A second rule set whose CSV columns are read too (`diff`).
+    second: Option<&'r RuleSet>,
     pending: VecDeque<Pending>,
     open: Option<Open>,
     /// Bytes of input consumed so far.
@@ -410,11 +421,18 @@ impl<'r> Reader<'r> {
     pub fn new(rules: &'r RuleSet, plan: Plan) -> Reader<'r> {
         Reader {
             rules,
+            second: None,
             pending: plan.pending.into(),
             open: None,
             consumed: 0,
             notes: plan.notes,
         }
+    }
+
+    /// Also reads each CSV header for `second` (`Chunk::columns2`).
+    pub fn with_second(mut self, second: &'r RuleSet) -> Reader<'r> {
+        self.second = Some(second);
+        self
     }
 
     /// Clears `chunk` and fills it with up to `limit` jobs; an empty chunk
@@ -440,9 +458,10 @@ impl<'r> Reader<'r> {
                     name,
                     reader,
                     columns,
+                    columns2,
                     base,
                 } => {
-                    let done = fill_csv(name, reader, columns, chunk, limit);
+                    let done = fill_csv(name, reader, (columns, columns2.as_ref()), chunk, limit);
                     self.consumed = *base + reader.get_ref().consumed;
                     done
                 }
@@ -515,10 +534,21 @@ impl<'r> Reader<'r> {
                         message,
                     });
                 }
+                let columns2 = self.second.map(|rules| {
+                    let (columns, warnings) = CsvColumns::new(rules, &header);
+                    for w in warnings {
+                        self.notes.push(Note {
+                            file: name.to_string(),
+                            message: w.message,
+                        });
+                    }
+                    Arc::new(columns)
+                });
                 Open::Csv {
                     name,
                     reader,
                     columns: Arc::new(columns),
+                    columns2,
                     base: self.consumed,
                 }
             }
@@ -606,7 +636,7 @@ fn fill_lines(
 fn fill_csv(
     name: &Arc<str>,
     reader: &mut CsvReader,
-    columns: &Arc<CsvColumns>,
+    (columns, columns2): (&Arc<CsvColumns>, Option<&Arc<CsvColumns>>),
     chunk: &mut Chunk,
     limit: usize,
 ) -> bool {
@@ -635,7 +665,7 @@ fn fill_csv(
                 }
                 chunk.used_rows += 1;
                 let name = chunk.name(name);
-                let columns = chunk.columns(columns);
+                let columns = chunk.columns(columns, columns2);
                 chunk.jobs.push(Job::Row {
                     name,
                     columns,

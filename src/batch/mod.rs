@@ -51,7 +51,7 @@ pub const CHUNK: usize = 4096;
 
 /// How many records one parallel task handles: small enough to balance
 /// the threads, large enough that the per-task cost is nothing.
-const TASK: usize = 64;
+pub(crate) const TASK: usize = 64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
@@ -135,7 +135,7 @@ pub(crate) struct Ctx<'p> {
 }
 
 impl<'p> Ctx<'p> {
-    fn new(program: &'p Program, opts: &'p Options) -> Ctx<'p> {
+    pub(crate) fn new(program: &'p Program, opts: &'p Options) -> Ctx<'p> {
         let rules = &program.rules;
         Ctx {
             program,
@@ -187,10 +187,10 @@ impl<'p> Ctx<'p> {
 }
 
 /// One pool thread's reusable state.
-struct Worker {
-    rec: Record,
-    trace: Trace,
-    scratch: Vec<(Value, KeySet)>,
+pub(crate) struct Worker {
+    pub rec: Record,
+    pub trace: Trace,
+    pub scratch: Vec<(Value, KeySet)>,
     diags: Vec<Diagnostic>,
     json: JsonScratch,
     file: Vec<u8>,
@@ -199,7 +199,7 @@ struct Worker {
 }
 
 impl Worker {
-    fn new(ctx: &Ctx) -> Worker {
+    pub(crate) fn new(ctx: &Ctx) -> Worker {
         Worker {
             rec: Record::new(ctx.program.rules.fields.len()),
             trace: Trace::default(),
@@ -213,11 +213,11 @@ impl Worker {
 }
 
 /// What the jobs of a chunk point into.
-struct View<'c> {
-    bytes: &'c [u8],
-    rows: &'c [csv::ByteRecord],
-    names: &'c [std::sync::Arc<str>],
-    columns: &'c [std::sync::Arc<crate::record::csv::CsvColumns>],
+pub(crate) struct View<'c> {
+    pub bytes: &'c [u8],
+    pub rows: &'c [csv::ByteRecord],
+    pub names: &'c [std::sync::Arc<str>],
+    pub columns: &'c [std::sync::Arc<crate::record::csv::CsvColumns>],
 }
 
 /// The file part of a path, for default ids.
@@ -232,6 +232,23 @@ fn file_name(name: &str) -> &str {
 /// CSV output, writes its line to `out` (a table is laid out by the main
 /// thread, which knows the columns' widths).
 fn process(ctx: &Ctx, w: &mut Worker, view: &View, job: &Job, row: &mut Row, out: &mut Vec<u8>) {
+    let loaded = load_job(ctx, w, view, job, row);
+    if loaded {
+        evaluate(ctx, w, job, row);
+    }
+    row.keep = ctx.keep(row);
+    if row.keep {
+        match ctx.opts.format {
+            Format::Jsonl => output::jsonl(ctx, &w.rec, &w.trace, row, out),
+            Format::Csv => w.csv.csv_line(ctx, row, out),
+            Format::Table => {}
+        }
+    }
+}
+
+/// Resets `row` and reads the job's record into `w.rec`, with its id and
+/// place in `row`; returns whether it loaded (else `row` holds why not).
+pub(crate) fn load_job(ctx: &Ctx, w: &mut Worker, view: &View, job: &Job, row: &mut Row) -> bool {
     row.reset();
     w.diags.clear();
     let rules = &ctx.program.rules;
@@ -338,34 +355,17 @@ fn process(ctx: &Ctx, w: &mut Worker, view: &View, job: &Job, row: &mut Row, out
         },
     }
 
-    if loaded {
-        match ctx
-            .program
-            .evaluate_into(&w.rec, &mut w.trace, &mut w.scratch)
-        {
-            Ok(()) => checked(ctx, w, row),
-            Err(e) => {
-                let mut p = Problem::error(
-                    "date-out-of-range",
-                    Msg::new(
-                        "日期计算超出范围（数值过大？）",
-                        format!("{e} (a number far too large?)"),
-                    ),
-                );
-                if let Job::Line { line, .. } | Job::Row { line, .. } = job {
-                    p.line = Some(*line);
-                }
-                row.problems.push(p);
-            }
-        }
-    }
-    row.keep = ctx.keep(row);
-    if row.keep {
-        match ctx.opts.format {
-            Format::Jsonl => output::jsonl(ctx, &w.rec, &w.trace, row, out),
-            Format::Csv => w.csv.csv_line(ctx, row, out),
-            Format::Table => {}
-        }
+    loaded
+}
+
+/// Evaluates and audits the loaded record into `row`.
+fn evaluate(ctx: &Ctx, w: &mut Worker, job: &Job, row: &mut Row) {
+    match ctx
+        .program
+        .evaluate_into(&w.rec, &mut w.trace, &mut w.scratch)
+    {
+        Ok(()) => checked(ctx, w, row),
+        Err(e) => row.problems.push(out_of_range(&e, job)),
     }
 }
 
@@ -627,4 +627,19 @@ impl Slots {
         tally.written += rows.iter().filter(|r| r.keep).count() as u64;
         Ok(())
     }
+}
+
+/// Date arithmetic left the calendar while evaluating `job`'s record.
+pub(crate) fn out_of_range(e: &dyn std::fmt::Display, job: &Job) -> Problem {
+    let mut p = Problem::error(
+        "date-out-of-range",
+        Msg::new(
+            "日期计算超出范围（数值过大？）",
+            format!("{e} (a number far too large?)"),
+        ),
+    );
+    if let Job::Line { line, .. } | Job::Row { line, .. } = job {
+        p.line = Some(*line);
+    }
+    p
 }

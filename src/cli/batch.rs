@@ -105,6 +105,9 @@ pub struct BatchArgs {
     /// 汇总另存为 JSON 文件 / also write the summary as JSON to FILE
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
+    /// 汇总另存为 HTML 图表页（自包含，可打印） / also write the summary as a self-contained HTML page with charts
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
     /// 不显示进度条和汇总 / no progress bar and no summary on stderr
     #[arg(short, long)]
     pub quiet: bool,
@@ -133,6 +136,7 @@ pub fn batch(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         .output
         .iter()
         .chain(&args.summary)
+        .chain(&args.report)
         .map(PathBuf::as_path)
         .collect();
     if let Err(m) = check_outputs(&inputs, &outputs) {
@@ -262,6 +266,20 @@ pub fn batch(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 &Msg::new(
                     format!("无法写入汇总文件 {shown}：{e}"),
                     format!("cannot write the summary file {shown}: {e}"),
+                ),
+            );
+            return exit::UNUSABLE;
+        }
+    }
+    if let Some(path) = &args.report {
+        let page = crate::html::batch_page(&summary, lang);
+        if let Err(e) = crate::atomic::write(path, page.as_bytes()) {
+            let shown = path.display();
+            say(
+                err,
+                &Msg::new(
+                    format!("无法写入报告文件 {shown}：{e}"),
+                    format!("cannot write the report file {shown}: {e}"),
                 ),
             );
             return exit::UNUSABLE;

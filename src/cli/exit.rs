@@ -10,6 +10,9 @@ pub const REJECTED: u8 = 1;
 /// `lint --deny-warnings`: warnings; `test`: an example failed; `fmt --check`:
 /// not formatted.
 pub const FAILED: u8 = 1;
+/// `diff`: some decision changed (with `--fail-on widen`: some complaint
+/// would newly be accepted).
+pub const CHANGED: u8 = 1;
 /// The input or the rule file could not be used; a batch could not start.
 pub const UNUSABLE: u8 = 2;
 /// `check`: the complaint is incomplete.

@@ -12,6 +12,7 @@ use crate::diag::Lang;
 pub mod args;
 pub mod batch;
 pub mod check;
+pub mod diff;
 pub mod exit;
 pub mod explain;
 pub mod fmt;
@@ -49,6 +50,8 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     /// 批量审查归档投诉并审计当时的处理 / check an archive of complaints and audit what was done
     Batch(batch::BatchArgs),
+    /// 用新旧两个规则文件重审归档，列出结论改变的记录 / replay an archive under an edited rule file: every decision that changes
+    Diff(diff::DiffArgs),
     /// 检查规则文件中可能写错的地方 / find likely mistakes in a rule file
     Lint(lint::LintArgs),
     /// 把规则文件写成供法务审阅的文档 / render a rule file as a document for legal review
@@ -122,6 +125,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Test(args) => test::test(&args, out, err),
         Command::Fmt(args) => fmt::fmt(&args, out, err),
         Command::Batch(args) => batch::batch(&args, out, err),
+        Command::Diff(args) => diff::diff(&args, out, err),
         Command::Lint(args) => lint::lint(&args, out, err),
         Command::Explain(args) => explain::explain(&args, out, err),
         Command::Rules(args) => rules::rules(&args, out, err),

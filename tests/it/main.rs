@@ -23,6 +23,7 @@ mod calendar;
 mod check_fixtures;
 mod cli;
 mod desk_replay;
+mod diff;
 mod examples_skipped;
 mod explain;
 mod fmt;

@@ -84,12 +84,21 @@ fn readme_examples_print_what_they_show() {
             );
             continue;
         }
-        let args = words(&cmd);
+        // `… | head -N`: the first N lines of standard output, as a shell
+        // shows them (standard error is not piped; such a block shows none).
+        let (cmd_only, head) = match cmd.split_once(" | head -") {
+            Some((c, n)) => (c, Some(n.trim().parse::<usize>().expect("head -N"))),
+            None => (cmd.as_str(), None),
+        };
+        let args = words(cmd_only);
         assert_eq!(args[0], "shouli", "README runs shouli: {cmd}");
         let args: Vec<&str> = args[1..].iter().map(String::as_str).collect();
         let (code, out, err) = support::shouli(&args);
         last_code = Some(code);
-        let shown = format!("{out}{err}");
+        let shown = match head {
+            Some(n) => out.lines().take(n).collect::<Vec<_>>().join("\n"),
+            None => format!("{out}{err}"),
+        };
         let norm = |s: &str| {
             s.lines()
                 .map(str::trim_end)

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Renders the HTML reports of `shouli batch --report` and `shouli diff
+# --report` in headless Chromium, checks that the charts reached the page,
+# and saves screenshots: docs/report.png (diff) and docs/batch-report.png.
+# The archive is tests/fixtures/diff/archive.jsonl (250 generated records);
+# the edit is tests/fixtures/diff/warranty-24.rules.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if ! command -v chromium >/dev/null; then
+    apt-get update -qq
+    apt-get install -y -qq chromium >/dev/null
+fi
+
+cargo build --release --quiet
+bin=target/release/shouli
+archive=tests/fixtures/diff/archive.jsonl
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# diff exits 1 when some decision changed, as this edit does.
+set +e
+"$bin" diff guideline tests/fixtures/diff/warranty-24.rules "$archive" -q -o /dev/null \
+    --report "$tmp/diff.html"
+code=$?
+set -e
+if [ "$code" -ne 1 ]; then
+    echo "shouli diff exited $code, expected 1 (some decision changed)" >&2
+    exit 1
+fi
+"$bin" batch "$archive" -q -o /dev/null --report "$tmp/batch.html"
+
+chrome() {
+    local profile
+    profile=$(mktemp -d -p "$tmp")
+    chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$profile" "$@" 2>/dev/null
+}
+
+for page in diff batch; do
+    # The page as the browser built it: every chart is there.
+    dom=$(chrome --dump-dom "file://$tmp/$page.html")
+    charts=$(grep -o '<svg' <<<"$dom" | wc -l)
+    if [ "$charts" -lt 3 ]; then
+        echo "$page.html: $charts charts in the rendered page, expected at least 3" >&2
+        exit 1
+    fi
+    shot=docs/report.png
+    [ "$page" = batch ] && shot=docs/batch-report.png
+    rm -f "$shot"
+    chrome --screenshot="$PWD/$shot" --window-size=1200,1600 "file://$tmp/$page.html"
+    size=$(stat -c %s "$shot")
+    if [ "$size" -lt 20000 ]; then
+        echo "$shot: $size bytes, too small to hold the report" >&2
+        exit 1
+    fi
+    echo "$page.html: $charts charts; $shot ($size bytes)"
+done
