@@ -12,8 +12,8 @@ if ! command -v chromium >/dev/null; then
     apt-get install -y -qq chromium >/dev/null
 fi
 
-cargo build --release --quiet
-bin=target/release/shouli
+cargo build --quiet
+bin=target/debug/shouli
 archive=tests/fixtures/diff/archive.jsonl
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
