@@ -169,6 +169,7 @@ fn check_file(
                     "ground" => ClauseKind::Ground,
                     "evidence" => ClauseKind::Evidence,
                     "deadline" => ClauseKind::Deadline,
+                    "warning" => ClauseKind::Warning,
                     other => {
                         let mut d = Diagnostic::error(
                             "unknown-clause-kind",
@@ -178,12 +179,14 @@ fn check_file(
                                 format!("unknown clause kind `{other}`"),
                             ),
                         );
-                        let kinds = ["basis", "ground", "evidence", "deadline", "scope"];
+                        let kinds = [
+                            "basis", "ground", "evidence", "deadline", "scope", "warning",
+                        ];
                         d = d.with_help(match did_you_mean(other, kinds) {
                             Some(k) => Msg::new(format!("是否想写 `{k}`？"), format!("did you mean `{k}`?")),
                             None => Msg::new(
-                                "条款类型有 basis（受理依据）、ground（不予受理情形）、evidence（受理要求）、deadline（期限）、scope（受理范围）",
-                                "clause kinds are basis, ground, evidence, deadline and scope",
+                                "条款类型有 basis（受理依据）、ground（不予受理情形）、evidence（受理要求）、deadline（期限）、scope（受理范围）、warning（提醒，不影响结论）",
+                                "clause kinds are basis, ground, evidence, deadline, scope and warning",
                             ),
                         });
                         c.diags.push(d);
@@ -626,6 +629,7 @@ impl Checker<'_> {
         let (word, span) = stmt_word(stmt);
         let allowed = match kind {
             "basis" | "ground" => "source、when、in force、because、unknown、otherwise",
+            "warning" => "source、when、in force、because",
             "evidence" => "source、require、in force、because、unknown、otherwise",
             "deadline" => "source、due、applies、recorded、in force、because",
             _ => "source、because",
@@ -728,7 +732,7 @@ impl Checker<'_> {
                     once(out.source.is_some(), self);
                     out.source = Some(s.value.clone());
                 }
-                (S::When(e), ClauseKind::Basis | ClauseKind::Ground)
+                (S::When(e), ClauseKind::Basis | ClauseKind::Ground | ClauseKind::Warning)
                 | (S::Require(e), ClauseKind::Evidence) => {
                     once(out.condition.is_some(), self);
                     match self.condition(e, &all) {
@@ -844,7 +848,11 @@ impl Checker<'_> {
             }
         }
         let needed = match kind {
-            ClauseKind::Basis | ClauseKind::Ground if out.condition.is_none() => Some("when"),
+            ClauseKind::Basis | ClauseKind::Ground | ClauseKind::Warning
+                if out.condition.is_none() =>
+            {
+                Some("when")
+            }
             ClauseKind::Evidence if out.condition.is_none() => Some("require"),
             ClauseKind::Deadline if out.due.is_none() => Some("due"),
             _ => None,

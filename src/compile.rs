@@ -152,6 +152,8 @@ pub struct Program {
     pub(crate) bases: Vec<(usize, u32)>,
     pub(crate) grounds: Vec<(usize, u32)>,
     pub(crate) evidence: Vec<(usize, u32)>,
+    /// (clause, condition node) of the warnings: they decide nothing.
+    pub(crate) warnings: Vec<(usize, u32)>,
     /// The clauses with a `due` date, in clause order.
     pub(crate) deadlines: Vec<usize>,
     pub(crate) clauses: Vec<CompiledClause>,
@@ -194,6 +196,7 @@ pub fn compile(mut rules: RuleSet) -> Program {
         bases: Vec::new(),
         grounds: Vec::new(),
         evidence: Vec::new(),
+        warnings: Vec::new(),
         deadlines: Vec::new(),
         clauses: Vec::new(),
         reference: None,
@@ -219,6 +222,7 @@ pub fn compile(mut rules: RuleSet) -> Program {
             (ClauseKind::Basis, Some(n)) => p.bases.push((i, n)),
             (ClauseKind::Ground, Some(n)) => p.grounds.push((i, n)),
             (ClauseKind::Evidence, Some(n)) => p.evidence.push((i, n)),
+            (ClauseKind::Warning, Some(n)) => p.warnings.push((i, n)),
             _ => {}
         }
         let applies = match &c.applies {

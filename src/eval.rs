@@ -689,14 +689,26 @@ impl Program {
             sweep_all(self, rec, &mut trace.nodes, conds)
         } else {
             // Each clause's condition as the language evaluates it.
-            for &(_, n) in self.bases.iter().chain(&self.grounds).chain(&self.evidence) {
+            for &(_, n) in self
+                .bases
+                .iter()
+                .chain(&self.grounds)
+                .chain(&self.evidence)
+                .chain(&self.warnings)
+            {
                 conds[n as usize] = Kleene::of(keyed.eval(n).0);
             }
             false
         };
         #[cfg(debug_assertions)]
         if sweep && !overflow {
-            for &(_, n) in self.bases.iter().chain(&self.grounds).chain(&self.evidence) {
+            for &(_, n) in self
+                .bases
+                .iter()
+                .chain(&self.grounds)
+                .chain(&self.evidence)
+                .chain(&self.warnings)
+            {
                 assert_eq!(conds[n as usize], Kleene::of(keyed.eval(n).0), "node {n}");
             }
             for n in self
@@ -835,6 +847,14 @@ impl Program {
                 open_keys = open_keys.union(keys[i]);
                 trace.open[i] = truth == Kleene::Unknown;
             }
+        }
+        // Warnings decide nothing and hold nothing open: a status each.
+        for &(i, n) in &self.warnings {
+            statuses[i] = match in_force(i) {
+                InForce::Yes => TRUTH[conds[n as usize] as usize],
+                InForce::No => Status::NotInForce,
+                InForce::Unknown(_) => Status::Unknown,
+            };
         }
         if first_true_basis == NONE && first_open_basis != NONE {
             first_open = first_open.min(first_open_basis);

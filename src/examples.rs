@@ -514,7 +514,7 @@ impl Coverage {
                     }
                     ClauseKind::Evidence if only_presence(c) => &[State::Met, State::UnmetAbsent],
                     ClauseKind::Evidence => &[State::Met, State::UnmetAbsent, State::UnmetValue],
-                    ClauseKind::Deadline => return None,
+                    ClauseKind::Deadline | ClauseKind::Warning => return None,
                 };
                 Some(ClauseCoverage {
                     clause: i,

@@ -175,6 +175,10 @@ pub enum ClauseKind {
     Ground,
     Evidence,
     Deadline,
+    /// A record that can only be a mistake (a purchase after the complaint
+    /// was received): when its condition holds, the report warns, and the
+    /// outcome is untouched.
+    Warning,
 }
 
 impl ClauseKind {
@@ -184,6 +188,7 @@ impl ClauseKind {
             ClauseKind::Ground => "ground",
             ClauseKind::Evidence => "evidence",
             ClauseKind::Deadline => "deadline",
+            ClauseKind::Warning => "warning",
         }
     }
 }

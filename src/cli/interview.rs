@@ -434,6 +434,8 @@ impl Texts {
             (ClauseKind::Basis, Lang::En) => "basis for acceptance",
             (ClauseKind::Evidence, Lang::En) => "required for acceptance",
             (ClauseKind::Deadline, Lang::En) => "deadline",
+            (ClauseKind::Warning, Lang::Zh) => "提醒",
+            (ClauseKind::Warning, Lang::En) => "a warning",
         }
     }
 

@@ -449,6 +449,8 @@ fn kind_word(kind: ClauseKind, lang: Lang) -> &'static str {
         (ClauseKind::Basis, Lang::En) => "basis for acceptance",
         (ClauseKind::Evidence, Lang::En) => "required for acceptance",
         (ClauseKind::Deadline, Lang::En) => "deadline",
+        (ClauseKind::Warning, Lang::Zh) => "提醒",
+        (ClauseKind::Warning, Lang::En) => "a warning",
     }
 }
 

@@ -103,6 +103,11 @@ fn kind_name(kind: ClauseKind, lang: Lang) -> &'static str {
         ClauseKind::Ground => w(lang, "不予受理情形", "Ground for not accepting"),
         ClauseKind::Evidence => w(lang, "受理要求", "Requirement"),
         ClauseKind::Deadline => w(lang, "期限", "Deadline"),
+        ClauseKind::Warning => w(
+            lang,
+            "提醒（不影响结论）",
+            "Warning (the outcome is untouched)",
+        ),
     }
 }
 

@@ -308,7 +308,8 @@ impl<'a> Linter<'a> {
             .rules
             .clauses
             .iter()
-            .filter(|c| c.source.is_none())
+            // A warning guards against a slip in the record, not a provision.
+            .filter(|c| c.source.is_none() && c.kind != ClauseKind::Warning)
             .map(|c| (c.id.clone(), c.id_span.clone()))
             .chain(
                 self.rules
@@ -437,7 +438,7 @@ impl<'a> Linter<'a> {
             .rules
             .clauses
             .iter()
-            .filter(|c| c.kind != ClauseKind::Deadline)
+            .filter(|c| !matches!(c.kind, ClauseKind::Deadline | ClauseKind::Warning))
             .map(|c| (c.id.clone(), c.id_span.clone()))
             .chain(
                 self.rules

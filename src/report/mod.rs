@@ -127,8 +127,20 @@ pub fn build<'p>(
     let mut clauses = Vec::new();
     let mut deadline_clauses = Vec::new();
     let mut deadlines = BTreeMap::new();
+    let mut warned = Vec::new();
     for (i, c) in rules.clauses.iter().enumerate() {
         let r = trace.clause(i);
+        // A warning that holds is said among the warnings; it is no clause
+        // of the decision.
+        if c.kind == ClauseKind::Warning {
+            if r.status == Status::True {
+                warned.push(match &c.because {
+                    Some(t) => w.fill(t, i),
+                    None => c.title.get(lang).to_string(),
+                });
+            }
+            continue;
+        }
         if c.kind == ClauseKind::Deadline {
             let name = c.due.as_ref().map_or("", |d| d.name.as_str());
             let date = r.due.map(|d| d.to_string());
@@ -238,6 +250,7 @@ pub fn build<'p>(
     }
 
     let mut warnings = warnings;
+    warnings.extend(warned);
     if let Some((reference, effective)) = program.before_effective(rec) {
         let key = rules
             .reference

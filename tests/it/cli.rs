@@ -191,3 +191,44 @@ fn warnings_name_unknown_keys_and_do_not_stop_the_check() {
     assert_eq!(value["warnings"].as_array().unwrap().len(), 1);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Records that can only be slips are warned by the rules' own `warning`
+/// clauses (W1, W2 of the built-in rules): in the text report's 提醒 and the
+/// JSON report's `warnings`; the outcome is what it would have been.
+#[test]
+fn slips_in_a_record_are_warned_not_decided() {
+    for (file, warning) in [
+        (
+            "tests/bad/purchase-after-received.toml",
+            "购买日期 2024-05-01 晚于接待日期 2024-03-05：请核对这两个日期",
+        ),
+        (
+            "tests/bad/identified-without-name.toml",
+            "被投诉方填为明确，却没有填写被投诉人姓名/商户名称：请补填或核对",
+        ),
+    ] {
+        let path = support::root().join(file);
+        let path = path.to_str().unwrap();
+        let (code, out, _) = support::shouli(&["check", path]);
+        assert_eq!(code, 3, "{out}");
+        assert!(out.contains(&format!("提醒：\n  - {warning}")), "{out}");
+        let (_, json, _) = support::shouli(&["check", "--format", "json", path]);
+        let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert!(
+            report["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|w| w == warning),
+            "{json}"
+        );
+        assert!(
+            !report["clauses"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["id"] == "W1" || c["id"] == "W2"),
+            "{json}"
+        );
+    }
+}

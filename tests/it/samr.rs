@@ -174,3 +174,25 @@ fn built_in_rule_sets_are_listed_and_chosen_by_name() {
     assert_eq!(code, 2);
     assert!(err.contains("无法读取 ./sarm"), "{err}");
 }
+
+/// A record that can only be a slip is warned, by the rule file's own
+/// `warning` clause; the outcome is what it would have been.
+#[test]
+fn a_harm_known_after_the_complaint_was_received_is_warned() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("samr-warning");
+    std::fs::create_dir_all(&dir).unwrap();
+    let case = support::root().join("docs/examples/samr-complaint.toml");
+    let text = std::fs::read_to_string(&case)
+        .unwrap()
+        .replace("known_date = 2026-03-01", "known_date = 2026-06-01");
+    let record = dir.join("late.toml");
+    std::fs::write(&record, text).unwrap();
+    let (code, out, _) = shouli(&["check", "--rules", "samr", record.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("知道或者应当知道权益受到侵害之日 2026-06-01 晚于收到投诉日期 2026-05-12"),
+        "{out}"
+    );
+    // Not a clause of the decision: not in the clause-by-clause list.
+    assert!(!out.contains("  W1 "), "{out}");
+}
