@@ -2,6 +2,8 @@
 //! splits templates, builds example records, and gathers every error it
 //! finds rather than stopping at the first.
 
+mod notice;
+
 use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, Msg, did_you_mean};
@@ -251,6 +253,8 @@ fn check_file(
         }
     }
 
+    let notices = c.notices(file, &clauses);
+
     if c.diags.iter().any(Diagnostic::is_error) {
         let mut diags = c.diags;
         diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
@@ -275,6 +279,7 @@ fn check_file(
         clauses,
         scope,
         examples,
+        notices,
         digest,
     })
 }

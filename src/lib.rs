@@ -30,6 +30,7 @@ pub mod fmt;
 pub mod lint;
 pub mod load;
 pub mod model;
+pub mod notice;
 pub mod record;
 pub mod report;
 pub mod sanitize;
@@ -73,7 +74,7 @@ mod layout {
         &["eval"],
         &["audit", "examples"],
         &["report", "explain", "lint", "fmt", "atomic"],
-        &["load", "batch"],
+        &["load", "batch", "notice"],
         &["cli", "lib", "main"],
     ];
 

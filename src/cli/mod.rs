@@ -17,6 +17,7 @@ pub mod explain;
 pub mod fmt;
 pub mod lint;
 pub mod load;
+pub mod notice;
 pub mod test;
 
 pub use args::parse;
@@ -50,6 +51,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// 把规则文件写成供法务审阅的文档 / render a rule file as a document for legal review
     Explain(explain::ExplainArgs),
+    /// 写给投诉人的通知书（受理、不予受理、补正） / the notice to the complainant (accepted, rejected, to complete)
+    Notice(notice::NoticeArgs),
 }
 
 /// The options every command that reads a rule file takes.
@@ -115,5 +118,6 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Batch(args) => batch::batch(&args, out, err),
         Command::Lint(args) => lint::lint(&args, out, err),
         Command::Explain(args) => explain::explain(&args, out, err),
+        Command::Notice(args) => notice::notice(&args, out, err),
     }
 }

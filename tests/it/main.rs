@@ -27,5 +27,6 @@ mod fmt;
 mod kleene;
 mod limits;
 mod lint;
+mod notice;
 mod rule_examples;
 mod rules_errors;
