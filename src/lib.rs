@@ -32,6 +32,7 @@ pub mod load;
 pub mod model;
 pub mod notice;
 pub mod record;
+pub mod register;
 pub mod report;
 pub mod sanitize;
 pub mod syntax;
@@ -74,7 +75,8 @@ mod layout {
         &["eval"],
         &["audit", "examples"],
         &["report", "explain", "lint", "fmt", "atomic"],
-        &["load", "batch", "notice"],
+        &["load", "register", "notice"],
+        &["batch"],
         &["cli", "lib", "main"],
     ];
 

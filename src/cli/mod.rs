@@ -11,6 +11,7 @@ use crate::diag::Lang;
 
 pub mod args;
 pub mod batch;
+pub mod cases;
 pub mod check;
 pub mod exit;
 pub mod explain;
@@ -53,6 +54,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// 写给投诉人的通知书（受理、不予受理、补正） / the notice to the complainant (accepted, rejected, to complete)
     Notice(notice::NoticeArgs),
+    /// 案件登记簿：登记、重新审查、期限、已办事项 / the case register: add, recheck, deadlines, what was done
+    Cases(cases::CasesArgs),
 }
 
 /// The options every command that reads a rule file takes.
@@ -119,5 +122,6 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Lint(args) => lint::lint(&args, out, err),
         Command::Explain(args) => explain::explain(&args, out, err),
         Command::Notice(args) => notice::notice(&args, out, err),
+        Command::Cases(args) => cases::cases(&args, out, err),
     }
 }
