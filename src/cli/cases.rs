@@ -1131,16 +1131,9 @@ fn due(args: &DueArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         out,
         "{}",
         if zh {
-            format!(
-                "{} 的期限（{}）",
-                crate::notice::date_words(on, lang),
-                esc(&reg.path().to_string_lossy())
-            )
+            format!("{} 的期限", crate::notice::date_words(on, lang))
         } else {
-            format!(
-                "deadlines as of {on_s} ({})",
-                esc(&reg.path().to_string_lossy())
-            )
+            format!("deadlines as of {on_s}")
         }
     );
     let sections: [(&str, &str, Box<dyn Fn(&register::DeadlineRow) -> bool>); 3] = [

@@ -292,6 +292,14 @@ impl Register {
         match inspect(path)? {
             Found::Nothing if !create => return Err(RegisterError::Missing(path.to_path_buf())),
             Found::Nothing => {}
+            // An empty file becomes a register only when adding to it: to a
+            // command that reads, it is a register cut to nothing.
+            Found::Empty if !create => {
+                return Err(RegisterError::Damaged {
+                    path: path.to_path_buf(),
+                    detail: "文件为空 / the file is empty".to_string(),
+                });
+            }
             Found::Empty | Found::Sqlite => verify(path)?,
         }
         let err = |e: rusqlite::Error| db_error(path, &e);

@@ -28,5 +28,6 @@ mod kleene;
 mod limits;
 mod lint;
 mod notice;
+mod register;
 mod rule_examples;
 mod rules_errors;
