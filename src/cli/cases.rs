@@ -138,6 +138,12 @@ pub struct DueArgs {
     /// 按哪一天看（默认今天，北京时间） / the day to look from (default: today, China Standard Time)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub on: Option<String>,
+    /// 每个期限每类最多列出的件数（最早的在前） / at most this many cases per deadline and section (the oldest first)
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// 全部列出 / list them all
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]
@@ -1121,11 +1127,11 @@ fn due(args: &DueArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let rows = match reg.due(&on.to_string()) {
-        Ok(r) => r,
+    let on_s = on.to_string();
+    let counts = match reg.due_counts(&on_s) {
+        Ok(c) => c,
         Err(e) => return fail(err, lang, &e),
     };
-    let on_s = on.to_string();
     let zh = lang == Lang::Zh;
     let _ = writeln!(
         out,
@@ -1136,27 +1142,25 @@ fn due(args: &DueArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             format!("deadlines as of {on_s}")
         }
     );
-    let sections: [(&str, &str, Box<dyn Fn(&register::DeadlineRow) -> bool>); 3] = [
+    let limit = (!args.all).then_some(args.limit);
+    let sections = [
+        (register::DueSection::Overdue, "已逾期", "overdue"),
+        (register::DueSection::Today, "今天到期", "due today"),
         (
-            "已逾期",
-            "overdue",
-            Box::new(|d| d.due.as_deref().is_some_and(|x| x < on_s.as_str())),
-        ),
-        (
-            "今天到期",
-            "due today",
-            Box::new(|d| d.due.as_deref() == Some(on_s.as_str())),
-        ),
-        (
+            register::DueSection::Unknown,
             "日期未定（日历未覆盖或缺少起算日期）",
             "date unknown (calendar or start date missing)",
-            Box::new(|d| d.due.is_none()),
         ),
     ];
     let mut any = false;
-    for (zh_title, en_title, pick) in &sections {
-        let rows: Vec<&register::DeadlineRow> = rows.iter().filter(|d| pick(d)).collect();
-        if rows.is_empty() {
+    for (section, zh_title, en_title) in sections {
+        let count = |c: &register::DueCount| match section {
+            register::DueSection::Overdue => c.overdue,
+            register::DueSection::Today => c.today,
+            register::DueSection::Unknown => c.unknown,
+        };
+        let total: i64 = counts.iter().map(count).sum();
+        if total == 0 {
             continue;
         }
         any = true;
@@ -1164,21 +1168,19 @@ fn due(args: &DueArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             out,
             "\n{}",
             if zh {
-                format!("{zh_title}（{} 件）", rows.len())
+                format!("{zh_title}（{total} 件）")
             } else {
-                format!("{en_title} ({})", rows.len())
+                format!("{en_title} ({total})")
             }
         );
-        let mut names: Vec<(&str, &str)> = Vec::new();
-        for r in &rows {
-            if !names.iter().any(|(n, _)| *n == r.name) {
-                names.push((&r.name, &r.title));
-            }
-        }
-        for (name, title) in names {
-            let _ = writeln!(out, "  {name} {}", esc(title));
+        for c in counts.iter().filter(|c| count(c) > 0) {
+            let _ = writeln!(out, "  {} {}", c.name, esc(&c.title));
+            let rows = match reg.due_rows(&on_s, &c.name, section, limit) {
+                Ok(r) => r,
+                Err(e) => return fail(err, lang, &e),
+            };
             let mut cells = Vec::new();
-            for r in rows.iter().filter(|r| r.name == name) {
+            for r in &rows {
                 let late = match r.due.as_deref().and_then(|d| parse_date(d).ok()) {
                     Some(d) if d < on => {
                         let days = on.days_since(d);
@@ -1210,6 +1212,18 @@ fn due(args: &DueArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 ]);
             }
             let _ = out.write_all(table(&cells).as_bytes());
+            let more = count(c) - rows.len() as i64;
+            if more > 0 {
+                let _ = writeln!(
+                    out,
+                    "    {}",
+                    if zh {
+                        format!("……另有 {more} 件（--all 全部列出）")
+                    } else {
+                        format!("… and {more} more (--all lists them all)")
+                    }
+                );
+            }
         }
     }
     if !any {

@@ -66,7 +66,7 @@ const MIGRATIONS: &[&str] = &[
         done     TEXT,
         PRIMARY KEY (number, name)
     ) WITHOUT ROWID;
-    CREATE INDEX deadlines_open ON deadlines(due) WHERE done IS NULL;",
+    CREATE INDEX deadlines_open ON deadlines(name, due, done) WHERE done IS NULL;",
 ];
 
 /// The schema version this build writes.
@@ -481,10 +481,18 @@ impl Register {
 
     /// The cases matching `filter`, by number, at most `limit`.
     pub fn list(&self, filter: &Filter, limit: Option<usize>) -> Result<Vec<ListRow>> {
-        let mut sql = String::from(
+        // With a field to match, the decisions' index on it leads (the
+        // latest decision of a case is the one its row names); otherwise
+        // the cases, in number order.
+        let from = if filter.wheres.is_empty() {
+            "FROM cases c JOIN decisions d ON d.id = c.decision"
+        } else {
+            "FROM decisions d CROSS JOIN cases c ON c.number = d.number AND c.decision = d.id"
+        };
+        let mut sql = format!(
             "SELECT c.number, c.record_id, c.outcome, c.deciding, d.record,
                     (SELECT min(due) FROM deadlines x WHERE x.number = c.number AND x.done IS NULL)
-             FROM cases c JOIN decisions d ON d.id = c.decision WHERE 1",
+             {from} WHERE 1"
         );
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         if let Some(o) = filter.outcome {
@@ -547,33 +555,73 @@ impl Register {
             .map_err(|e| self.err(e))
     }
 
-    /// Open deadlines (not yet done) due on or before `until`, and those
-    /// whose date is unknown, earliest first.
-    pub fn due(&self, until: &str) -> Result<Vec<DeadlineRow>> {
+    /// How many open deadlines (not yet done) are overdue on `on`, due on
+    /// it, or of unknown date, by deadline name.
+    pub fn due_counts(&self, on: &str) -> Result<Vec<DueCount>> {
+        // The covering index of open deadlines, by name then date: the
+        // names by skipping from one to the next, then three range counts
+        // for each.
+        let err = |e| self.err(e);
+        let mut counts = Vec::new();
+        let mut name = String::new();
+        loop {
+            let next: Option<(String, String)> = self
+                .conn
+                .prepare_cached(
+                    "SELECT name, title FROM deadlines WHERE done IS NULL AND name > ?1 ORDER BY name LIMIT 1",
+                )
+                .and_then(|mut s| s.query_row([&name], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+                .map_err(err)?;
+            let Some((next, title)) = next else { break };
+            let count = |sql: &str| -> Result<i64> {
+                self.conn
+                    .prepare_cached(sql)
+                    .and_then(|mut s| s.query_row(params![next, on], |r| r.get(0)))
+                    .map_err(err)
+            };
+            counts.push(DueCount {
+                overdue: count(
+                    "SELECT count(*) FROM deadlines WHERE done IS NULL AND name = ?1 AND due < ?2",
+                )?,
+                today: count(
+                    "SELECT count(*) FROM deadlines WHERE done IS NULL AND name = ?1 AND due = ?2",
+                )?,
+                unknown: count(
+                    "SELECT count(*) FROM deadlines WHERE done IS NULL AND name = ?1 AND due IS NULL AND ?2 IS NOT NULL",
+                )?,
+                name: next.clone(),
+                title,
+            });
+            name = next;
+        }
+        Ok(counts)
+    }
+
+    /// The open deadlines named `name` in one section, the oldest first, at
+    /// most `limit`.
+    pub fn due_rows(
+        &self,
+        on: &str,
+        name: &str,
+        section: DueSection,
+        limit: Option<usize>,
+    ) -> Result<Vec<DeadlineRow>> {
+        let when = match section {
+            DueSection::Overdue => "due < ?1",
+            DueSection::Today => "due = ?1",
+            DueSection::Unknown => "due IS NULL AND ?1 IS NOT NULL",
+        };
+        let limit = limit.map_or(-1, |n| n as i64);
         let mut stmt = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT number, name, clause, title, due, workdays, done FROM deadlines
-                 WHERE done IS NULL AND due <= ?1 ORDER BY due, number, name",
-            )
+                 WHERE done IS NULL AND name = ?2 AND {when} ORDER BY due LIMIT ?3"
+            ))
             .map_err(|e| self.err(e))?;
-        let mut rows = stmt
-            .query_map([until], deadline_row)
+        stmt.query_map(params![on, name, limit], deadline_row)
             .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
-            .map_err(|e| self.err(e))?;
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT number, name, clause, title, due, workdays, done FROM deadlines
-                 WHERE done IS NULL AND due IS NULL ORDER BY number, name",
-            )
-            .map_err(|e| self.err(e))?;
-        rows.extend(
-            stmt.query_map([], deadline_row)
-                .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
-                .map_err(|e| self.err(e))?,
-        );
-        Ok(rows)
+            .map_err(|e| self.err(e))
     }
 
     /// Every case's latest record, by number, to `each` (JSON, one line).
@@ -894,6 +942,24 @@ pub struct ListRow {
     pub deciding: Option<String>,
     pub record: String,
     pub next_due: Option<String>,
+}
+
+/// Open deadlines of one name, counted by section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueCount {
+    pub name: String,
+    pub title: String,
+    pub overdue: i64,
+    pub today: i64,
+    pub unknown: i64,
+}
+
+/// A section of `cases due`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueSection {
+    Overdue,
+    Today,
+    Unknown,
 }
 
 /// `cases list`'s filter.
