@@ -144,6 +144,9 @@ pub struct DueArgs {
     /// 全部列出 / list them all
     #[arg(long)]
     pub all: bool,
+    /// 也列出此后几天内到期的 / also list what falls due within this many days after
+    #[arg(long, default_value_t = 3, value_name = "DAYS")]
+    pub within: u32,
 }
 
 #[derive(Debug, Args)]
@@ -647,7 +650,28 @@ fn recheck(args: &RecheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     };
     let rec = match &args.record {
         Some(path) => match load_record(&program, path, &args.rules, false, err) {
-            Ok((rec, _)) => rec,
+            Ok((mut rec, _)) => {
+                // What the register recorded as done (`recorded.*`) stays,
+                // unless the new record says otherwise.
+                let stored = reg
+                    .latest_record(args.number)
+                    .ok()
+                    .and_then(|json| stored_record(&program, &json, lang).ok());
+                if let Some(stored) = stored {
+                    for slot in stored.present().iter() {
+                        if program.rules.fields[slot].key.starts_with("recorded.")
+                            && !rec.present().contains(slot)
+                        {
+                            let v = match stored.get(slot) {
+                                Value::Text(r) => rec.push_text(stored.text(r)),
+                                v => v,
+                            };
+                            rec.set(slot, v);
+                        }
+                    }
+                }
+                rec
+            }
             Err(code) => return code,
         },
         None => {
@@ -1128,7 +1152,11 @@ fn due(args: &DueArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Err(code) => return code,
     };
     let on_s = on.to_string();
-    let counts = match reg.due_counts(&on_s) {
+    let until = (0..args.within)
+        .try_fold(on, |d, _| d.tomorrow())
+        .unwrap_or(on)
+        .to_string();
+    let counts = match reg.due_counts(&on_s, &until) {
         Ok(c) => c,
         Err(e) => return fail(err, lang, &e),
     };
@@ -1146,6 +1174,7 @@ fn due(args: &DueArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let sections = [
         (register::DueSection::Overdue, "已逾期", "overdue"),
         (register::DueSection::Today, "今天到期", "due today"),
+        (register::DueSection::Upcoming, "即将到期", "due soon"),
         (
             register::DueSection::Unknown,
             "日期未定（日历未覆盖或缺少起算日期）",
@@ -1157,6 +1186,7 @@ fn due(args: &DueArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         let count = |c: &register::DueCount| match section {
             register::DueSection::Overdue => c.overdue,
             register::DueSection::Today => c.today,
+            register::DueSection::Upcoming => c.upcoming,
             register::DueSection::Unknown => c.unknown,
         };
         let total: i64 = counts.iter().map(count).sum();
@@ -1164,18 +1194,27 @@ fn due(args: &DueArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             continue;
         }
         any = true;
+        let soon = if section == register::DueSection::Upcoming {
+            if zh {
+                format!("，{} 天内", args.within)
+            } else {
+                format!(", within {} days", args.within)
+            }
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
             "\n{}",
             if zh {
-                format!("{zh_title}（{total} 件）")
+                format!("{zh_title}（{total} 件{soon}）")
             } else {
-                format!("{en_title} ({total})")
+                format!("{en_title} ({total}{soon})")
             }
         );
         for c in counts.iter().filter(|c| count(c) > 0) {
             let _ = writeln!(out, "  {} {}", c.name, esc(&c.title));
-            let rows = match reg.due_rows(&on_s, &c.name, section, limit) {
+            let rows = match reg.due_rows(&on_s, &until, &c.name, section, limit) {
                 Ok(r) => r,
                 Err(e) => return fail(err, lang, &e),
             };

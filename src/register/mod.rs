@@ -557,7 +557,7 @@ impl Register {
 
     /// How many open deadlines (not yet done) are overdue on `on`, due on
     /// it, or of unknown date, by deadline name.
-    pub fn due_counts(&self, on: &str) -> Result<Vec<DueCount>> {
+    pub fn due_counts(&self, on: &str, until: &str) -> Result<Vec<DueCount>> {
         // The covering index of open deadlines, by name then date: the
         // names by skipping from one to the next, then three range counts
         // for each.
@@ -576,18 +576,21 @@ impl Register {
             let count = |sql: &str| -> Result<i64> {
                 self.conn
                     .prepare_cached(sql)
-                    .and_then(|mut s| s.query_row(params![next, on], |r| r.get(0)))
+                    .and_then(|mut s| s.query_row(params![next, on, until], |r| r.get(0)))
                     .map_err(err)
             };
             counts.push(DueCount {
                 overdue: count(
-                    "SELECT count(*) FROM deadlines WHERE done IS NULL AND name = ?1 AND due < ?2",
+                    "SELECT count(*) FROM deadlines WHERE done IS NULL AND name = ?1 AND due < ?2 AND ?3 IS NOT NULL",
                 )?,
                 today: count(
-                    "SELECT count(*) FROM deadlines WHERE done IS NULL AND name = ?1 AND due = ?2",
+                    "SELECT count(*) FROM deadlines WHERE done IS NULL AND name = ?1 AND due = ?2 AND ?3 IS NOT NULL",
+                )?,
+                upcoming: count(
+                    "SELECT count(*) FROM deadlines WHERE done IS NULL AND name = ?1 AND due > ?2 AND due <= ?3",
                 )?,
                 unknown: count(
-                    "SELECT count(*) FROM deadlines WHERE done IS NULL AND name = ?1 AND due IS NULL AND ?2 IS NOT NULL",
+                    "SELECT count(*) FROM deadlines WHERE done IS NULL AND name = ?1 AND due IS NULL AND ?2 IS NOT NULL AND ?3 IS NOT NULL",
                 )?,
                 name: next.clone(),
                 title,
@@ -602,14 +605,16 @@ impl Register {
     pub fn due_rows(
         &self,
         on: &str,
+        until: &str,
         name: &str,
         section: DueSection,
         limit: Option<usize>,
     ) -> Result<Vec<DeadlineRow>> {
         let when = match section {
-            DueSection::Overdue => "due < ?1",
-            DueSection::Today => "due = ?1",
-            DueSection::Unknown => "due IS NULL AND ?1 IS NOT NULL",
+            DueSection::Overdue => "due < ?1 AND ?4 IS NOT NULL",
+            DueSection::Today => "due = ?1 AND ?4 IS NOT NULL",
+            DueSection::Upcoming => "due > ?1 AND due <= ?4",
+            DueSection::Unknown => "due IS NULL AND ?1 IS NOT NULL AND ?4 IS NOT NULL",
         };
         let limit = limit.map_or(-1, |n| n as i64);
         let mut stmt = self
@@ -619,7 +624,7 @@ impl Register {
                  WHERE done IS NULL AND name = ?2 AND {when} ORDER BY due LIMIT ?3"
             ))
             .map_err(|e| self.err(e))?;
-        stmt.query_map(params![on, name, limit], deadline_row)
+        stmt.query_map(params![on, name, limit, until], deadline_row)
             .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
             .map_err(|e| self.err(e))
     }
@@ -951,6 +956,8 @@ pub struct DueCount {
     pub title: String,
     pub overdue: i64,
     pub today: i64,
+    /// Due after the day looked from, up to the horizon.
+    pub upcoming: i64,
     pub unknown: i64,
 }
 
@@ -959,6 +966,7 @@ pub struct DueCount {
 pub enum DueSection {
     Overdue,
     Today,
+    Upcoming,
     Unknown,
 }
 

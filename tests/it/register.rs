@@ -233,6 +233,14 @@ fn history_is_appended_and_says_when_the_rules_changed() {
     );
     let (_, show, _) = cases(&db, &["show", "1"]);
     assert_eq!(show.matches("依据规则").count(), 3, "{show}");
+    // A recorded date stays when the case is rechecked on a new record
+    // that does not carry it.
+    let (code, _, err) = cases(&db, &["record", "1", "--notified", "2024-03-07"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = cases(&db, &["recheck", "1", &fixture("guideline-accepted.toml")]);
+    assert_eq!(code, 0, "{err}");
+    let (_, show, _) = cases(&db, &["show", "1"]);
+    assert!(show.contains("已办 2024-03-07"), "{show}");
     let (code, _, err) = cases(&db, &["show", "9"]);
     assert_eq!(code, 2);
     assert!(err.contains("没有第 9 号案件"), "{err}");
