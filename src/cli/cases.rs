@@ -446,6 +446,7 @@ fn stored_record(program: &Program, json: &str, lang: Lang) -> Result<Record, Ms
 }
 
 /// Decides again and appends; prints what changed.
+#[allow(clippy::too_many_arguments)]
 fn append(
     reg: &mut Register,
     program: &Program,

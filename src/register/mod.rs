@@ -210,7 +210,7 @@ fn inspect(path: &Path) -> Result<Found> {
         n => u64::from(n),
     };
     let pages = u64::from(u32::from_be_bytes([head[28], head[29], head[30], head[31]]));
-    let valid_for = &head[92..96] == &head[24..28];
+    let valid_for = head[92..96] == head[24..28];
     if page_size < 512 || !page_size.is_power_of_two() {
         return Err(damaged(format!(
             "页大小 {page_size} 不合法 / page size {page_size} is invalid"
