@@ -3,9 +3,9 @@
 //! digest and version of the rules that took it, and the deadlines of its
 //! latest decision, so that a clerk can ask what is due.
 //!
-//! A file is opened only after it has been read as ours: the SQLite header
-//! and its page count against the file's size (a truncated file), then, on a
-//! read-only connection, the `application_id` and schema version. A foreign
+//! A file is opened only after it has been read as ours, from its first
+//! hundred bytes: the SQLite header, its page count against the file's size
+//! (a truncated file), the `application_id` and the schema version. A foreign
 //! or damaged file is refused before anything could write to it. The
 //! connection runs in WAL mode with a busy timeout, and every change is one
 //! `BEGIN IMMEDIATE` transaction, so two clerks adding cases at once both
@@ -157,7 +157,13 @@ pub struct Register {
 enum Found {
     Nothing,
     Empty,
-    Sqlite,
+    /// A SQLite file: its header's application id, user version and schema
+    /// cookie (0 until a table is made).
+    Sqlite {
+        app: i32,
+        version: i32,
+        cookie: u32,
+    },
 }
 
 /// Reads the SQLite header: the magic string, and the page count against
@@ -223,7 +229,12 @@ fn inspect(path: &Path) -> Result<Found> {
             pages * page_size
         )));
     }
-    Ok(Found::Sqlite)
+    let word = |at: usize| u32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+    Ok(Found::Sqlite {
+        app: word(68) as i32,
+        version: word(60) as i32,
+        cookie: word(40),
+    })
 }
 
 fn db_error(path: &Path, e: &rusqlite::Error) -> RegisterError {
@@ -244,25 +255,12 @@ fn db_error(path: &Path, e: &rusqlite::Error) -> RegisterError {
     }
 }
 
-/// On a read-only connection: the file is a register of a version this
+/// From the header alone (no connection, so nothing is written beside the
+/// file, not even a WAL index): the file is a register of a version this
 /// build reads, or a SQLite file with nothing in it.
-fn verify(path: &Path) -> Result<()> {
-    let err = |e: rusqlite::Error| db_error(path, &e);
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(err)?;
-    let app: i32 = conn
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(err)?;
-    let version: i32 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(err)?;
-    let objects: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-        .map_err(err)?;
-    if app != APPLICATION_ID && !(app == 0 && version == 0 && objects == 0) {
+fn verify(path: &Path, app: i32, version: i32, cookie: u32) -> Result<()> {
+    let empty = app == 0 && version == 0 && cookie == 0;
+    if app != APPLICATION_ID && !empty {
         return Err(RegisterError::Foreign {
             path: path.to_path_buf(),
             what: format!(
@@ -300,7 +298,12 @@ impl Register {
                     detail: "文件为空 / the file is empty".to_string(),
                 });
             }
-            Found::Empty | Found::Sqlite => verify(path)?,
+            Found::Empty => {}
+            Found::Sqlite {
+                app,
+                version,
+                cookie,
+            } => verify(path, app, version, cookie)?,
         }
         let err = |e: rusqlite::Error| db_error(path, &e);
         let conn = Connection::open_with_flags(

@@ -379,6 +379,14 @@ fn a_file_that_is_not_a_register_is_refused_and_left_as_it_is() {
             .unwrap();
     }
     refused(&other, &["another program's SQLite database"]);
+
+    // A register from a newer shouli: its schema is not read.
+    let db = some_register(&t);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch("PRAGMA user_version = 99;").unwrap();
+    }
+    refused(&db, &["较新版本", "schema 99"]);
 }
 
 #[test]
