@@ -315,8 +315,23 @@ impl Register {
         .map_err(err)?;
         conn.busy_timeout(Duration::from_secs(30)).map_err(err)?;
         // WAL: readers never block the writer; a second writer waits.
-        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
-            .map_err(err)?;
+        // Switching a new file to WAL takes an exclusive lock, and SQLite
+        // answers "busy" at once (no busy handler) when another process
+        // holds the file then, as when two clerks create it together.
+        let started = std::time::Instant::now();
+        let busy = |e: &rusqlite::Error| {
+            matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ) && started.elapsed() < Duration::from_secs(30)
+        };
+        loop {
+            match conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())) {
+                Ok(()) => break,
+                Err(e) if busy(&e) => std::thread::sleep(Duration::from_millis(20)),
+                Err(e) => return Err(err(e)),
+            }
+        }
         conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
             .map_err(err)?;
         let mut reg = Register {

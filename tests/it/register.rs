@@ -419,4 +419,22 @@ fn a_missing_register_is_not_created_by_reading() {
         "{err}"
     );
     assert!(!db.exists());
+
+    // Without --db: $SHOULI_DB, else shouli.db in the working directory.
+    let exe = env!("CARGO_BIN_EXE_shouli");
+    let record = fixture("guideline-accepted.toml");
+    let run = |env: Option<&Path>| {
+        let mut c = Command::new(exe);
+        c.args(["cases", "add", &record]).current_dir(&t.0);
+        match env {
+            Some(p) => c.env("SHOULI_DB", p),
+            None => c.env_remove("SHOULI_DB"),
+        };
+        c.output().expect("shouli runs")
+    };
+    let moved = t.path("moved.db");
+    assert!(run(Some(&moved)).status.success());
+    assert!(moved.exists() && !t.path("shouli.db").exists());
+    assert!(run(None).status.success());
+    assert!(t.path("shouli.db").exists());
 }
