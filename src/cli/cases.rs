@@ -59,6 +59,20 @@ pub enum CasesCommand {
     Record(RecordArgs),
     /// 每个案件的最新记录，写成 JSON Lines（shouli batch 可读） / every case's latest record as JSON Lines (as `shouli batch` reads)
     Export(ExportArgs),
+    /// 按案件的最新记录写通知书 / the notice to the complainant, from a case's latest record
+    Notice(CaseNoticeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CaseNoticeArgs {
+    /// 案件号 / the case number
+    pub number: i64,
+    #[command(flatten)]
+    pub db: DbArg,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub notice: super::notice::NoticeOpts,
 }
 
 #[derive(Debug, Args)]
@@ -192,6 +206,7 @@ pub fn cases(args: &CasesArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         CasesCommand::Due(a) => due(a, out, err),
         CasesCommand::Record(a) => record(a, out, err),
         CasesCommand::Export(a) => export(a, out, err),
+        CasesCommand::Notice(a) => case_notice(a, out, err),
     }
 }
 
@@ -1274,6 +1289,34 @@ fn due(args: &DueArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         );
     }
     exit::OK
+}
+
+fn case_notice(args: &CaseNoticeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let lang = args.rules.lang();
+    let db = args.db.path();
+    if let Err(code) = args.notice.check(&[&db], lang, err) {
+        return code;
+    }
+    let program = match load_program(&args.rules, err) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let reg = match open(&args.db, false, lang, err) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let json = match reg.latest_record(args.number) {
+        Ok(j) => j,
+        Err(e) => return fail(err, lang, &e),
+    };
+    let rec = match stored_record(&program, &json, lang) {
+        Ok(r) => r,
+        Err(m) => {
+            say(err, lang, &m);
+            return exit::UNUSABLE;
+        }
+    };
+    args.notice.write(&program, &rec, lang, out, err)
 }
 
 fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {

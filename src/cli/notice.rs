@@ -20,6 +20,13 @@ pub struct NoticeArgs {
     pub record: PathBuf,
     #[command(flatten)]
     pub rules: RuleArgs,
+    #[command(flatten)]
+    pub notice: NoticeOpts,
+}
+
+/// How a notice is written: shared by `notice` and `cases notice`.
+#[derive(Debug, Clone, Args)]
+pub struct NoticeOpts {
     /// 文书格式 / the notice's format
     #[arg(long, value_enum, default_value_t = NoticeFormat::Text)]
     pub format: NoticeFormat,
@@ -100,76 +107,108 @@ pub fn load_record(
 
 pub fn notice(args: &NoticeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let lang = args.rules.lang();
-    let date = match args.date.as_deref().map(parse_date) {
-        Some(Ok(d)) => d,
-        Some(Err(m)) => {
-            say(err, lang, &m);
-            return exit::UNUSABLE;
-        }
-        None => today(),
-    };
-    if args.format == NoticeFormat::Docx && args.output.is_none() {
-        say(
-            err,
-            lang,
-            &Msg::new(
-                "docx 格式须用 -o 文件名 写入文件",
-                "the docx format needs a file: -o FILE",
-            ),
-        );
-        return exit::UNUSABLE;
-    }
-    if let Some(o) = &args.output
-        && let Err(m) = crate::atomic::check_outputs(&[&args.record], &[o])
-    {
-        say(err, lang, &m);
-        return exit::UNUSABLE;
+    if let Err(code) = args.notice.check(&[&args.record], lang, err) {
+        return code;
     }
     let program = match load_program(&args.rules, err) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let (rec, _) = match load_record(&program, &args.record, &args.rules, args.redact, err) {
+    let (rec, _) = match load_record(&program, &args.record, &args.rules, args.notice.redact, err) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let trace = match program.evaluate(&rec) {
-        Ok(t) => t,
-        Err(e) => {
-            let _ = writeln!(err, "error: 日期计算超出范围 / {e}");
-            return exit::UNUSABLE;
+    args.notice.write(&program, &rec, lang, out, err)
+}
+
+impl NoticeOpts {
+    /// What can be refused before anything is read: the date, a DOCX to
+    /// standard output, an output that is an input.
+    pub fn check(
+        &self,
+        inputs: &[&Path],
+        lang: crate::diag::Lang,
+        err: &mut dyn Write,
+    ) -> Result<(), u8> {
+        if let Some(Err(m)) = self.date.as_deref().map(parse_date) {
+            say(err, lang, &m);
+            return Err(exit::UNUSABLE);
         }
-    };
-    let opts = crate::notice::Options {
-        lang,
-        redact: args.redact,
-        date,
-    };
-    let filled = match crate::notice::fill(&program, &rec, &trace, opts) {
-        Ok(f) => f,
-        Err(e) => {
-            say(err, lang, &e.message());
-            return exit::UNUSABLE;
+        if self.format == NoticeFormat::Docx && self.output.is_none() {
+            say(
+                err,
+                lang,
+                &Msg::new(
+                    "docx 格式须用 -o 文件名 写入文件",
+                    "the docx format needs a file: -o FILE",
+                ),
+            );
+            return Err(exit::UNUSABLE);
         }
-    };
-    let bytes = match args.format {
-        NoticeFormat::Text => crate::notice::text(&filled).into_bytes(),
-        NoticeFormat::Html => crate::notice::html(&filled, lang).into_bytes(),
-        NoticeFormat::Docx => crate::notice::docx::docx(&filled),
-    };
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = crate::atomic::write(path, &bytes) {
-                let _ = writeln!(err, "{}", write_error(path, &e, lang));
+        if let Some(o) = &self.output
+            && let Err(m) = crate::atomic::check_outputs(inputs, &[o])
+        {
+            say(err, lang, &m);
+            return Err(exit::UNUSABLE);
+        }
+        Ok(())
+    }
+
+    /// Decides the record and writes its notice.
+    pub fn write(
+        &self,
+        program: &Program,
+        rec: &Record,
+        lang: crate::diag::Lang,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> u8 {
+        let date = match self.date.as_deref().map(parse_date) {
+            Some(Ok(d)) => d,
+            Some(Err(m)) => {
+                say(err, lang, &m);
                 return exit::UNUSABLE;
             }
+            None => today(),
+        };
+        let trace = match program.evaluate(rec) {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = writeln!(err, "error: 日期计算超出范围 / {e}");
+                return exit::UNUSABLE;
+            }
+        };
+        let opts = crate::notice::Options {
+            lang,
+            redact: self.redact,
+            date,
+        };
+        let filled = match crate::notice::fill(program, rec, &trace, opts) {
+            Ok(f) => f,
+            Err(e) => {
+                say(err, lang, &e.message());
+                return exit::UNUSABLE;
+            }
+        };
+        let bytes = match self.format {
+            NoticeFormat::Text => crate::notice::text(&filled).into_bytes(),
+            NoticeFormat::Html => crate::notice::html(&filled, lang).into_bytes(),
+            NoticeFormat::Docx => crate::notice::docx::docx(&filled),
+        };
+        match &self.output {
+            Some(path) => {
+                if let Err(e) = crate::atomic::write(path, &bytes) {
+                    let _ = writeln!(err, "{}", write_error(path, &e, lang));
+                    return exit::UNUSABLE;
+                }
+            }
+            None => {
+                let _ = out.write_all(&bytes);
+                let _ = out.flush();
+            }
         }
-        None => {
-            let _ = out.write_all(&bytes);
-            let _ = out.flush();
-        }
+        exit::OK
     }
-    exit::OK
 }
 
 #[cfg(test)]

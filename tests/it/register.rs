@@ -133,6 +133,12 @@ fn a_clerks_day_with_the_register() {
     let (code, recheck, err) = cases(&db, &["recheck", "2", &s(&supplied)]);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!("register-recheck", recheck);
+    // The notice from the register is the notice from the file.
+    let (code, from_db, err) = cases(&db, &["notice", "2", "--date", "2024-03-07"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, from_file, _) = shouli(&["notice", &s(&supplied), "--date", "2024-03-07"]);
+    assert_eq!(from_db, from_file);
+    assert!(from_db.contains("投诉受理通知书"), "{from_db}");
 
     // Three days after 2024-03-05: every notice is due today.
     let (_, due, _) = cases(&db, &["due", "--on", "2024-03-08"]);
