@@ -338,13 +338,18 @@ fn add(args: &AddArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
 }
 
+/// The deciding clause after an outcome: 受理（1.1）, accepted (1.1).
+fn by_clause(clause: Option<&str>, lang: Lang) -> String {
+    match (clause, lang) {
+        (None, _) => String::new(),
+        (Some(c), Lang::Zh) => format!("（{}）", esc(c)),
+        (Some(c), Lang::En) => format!(" ({})", esc(c)),
+    }
+}
+
 fn added_line(n: i64, e: &Entry, lang: Lang) -> String {
     let id = e.record_id.as_deref().unwrap_or("-");
-    let by = e
-        .deciding
-        .as_deref()
-        .map(|d| format!("（{d}）"))
-        .unwrap_or_default();
+    let by = by_clause(e.deciding.as_deref(), lang);
     match lang {
         Lang::Zh => format!("第 {n} 号  {}  {}{by}", esc(id), e.outcome.label(lang)),
         Lang::En => format!("case {n}  {}  {}{by}", esc(id), e.outcome.label(lang)),
@@ -566,10 +571,7 @@ fn changes(
             format!(
                 "{}{}",
                 outcome_words(&d.outcome, lang),
-                d.deciding
-                    .as_deref()
-                    .map(|c| format!("（{c}）"))
-                    .unwrap_or_default()
+                by_clause(d.deciding.as_deref(), lang)
             )
         };
         out.push(format!(
@@ -1012,11 +1014,7 @@ fn show(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             ("record", false) => "dates recorded",
             _ => "?",
         };
-        let by = d
-            .deciding
-            .as_deref()
-            .map(|c| format!("（{}）", esc(c)))
-            .unwrap_or_default();
+        let by = by_clause(d.deciding.as_deref(), lang);
         let _ = writeln!(
             out,
             "  {}. {}  {why}  {}{by}",
