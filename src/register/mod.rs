@@ -222,7 +222,13 @@ fn inspect(path: &Path) -> Result<Found> {
             "页大小 {page_size} 不合法 / page size {page_size} is invalid"
         )));
     }
-    if valid_for && pages * page_size > len {
+    // With a WAL file beside it, another process may be checkpointing:
+    // page 1 can be written before the pages that lengthen the file, so the
+    // count is not compared then (SQLite itself reports a damaged file).
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let checkpointing = Path::new(&wal).exists();
+    if valid_for && !checkpointing && pages * page_size > len {
         return Err(damaged(format!(
             "文件应有 {} 字节，实际只有 {len} 字节 / it should be {} bytes long but is {len}",
             pages * page_size,
