@@ -2,6 +2,8 @@
 //! splits templates, builds example records, and gathers every error it
 //! finds rather than stopping at the first.
 
+mod notice;
+
 use std::collections::HashMap;
 
 /// The most values an enum or list field declares (a bit each in a `u64`).
@@ -257,6 +259,8 @@ fn check_file(
         }
     }
 
+    let notices = c.notices(file, &clauses);
+
     if c.diags.iter().any(Diagnostic::is_error) {
         let mut diags = c.diags;
         diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
@@ -281,6 +285,7 @@ fn check_file(
         clauses,
         scope,
         examples,
+        notices,
         digest,
     })
 }

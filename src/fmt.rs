@@ -19,7 +19,7 @@ use unicode_width::UnicodeWidthStr as _;
 use crate::diag::Diagnostic;
 use crate::syntax::{
     self, Clause, ClauseStmt, Define, Example, ExampleStmt, Expr, ExprKind, FieldDecl, Header,
-    Item, Lit, LitKind, Literal, Name, RuleFile, Span, Str, Text, Unit,
+    Item, Lit, LitKind, Literal, Name, Notice, RuleFile, Span, Str, Text, Unit,
 };
 
 /// Lines longer than this (in display columns; a Chinese character is two)
@@ -334,6 +334,7 @@ impl Printer<'_> {
                 Item::Field(f) => self.field(f),
                 Item::Define(d) => self.define(d),
                 Item::Clause(c) => self.clause(c),
+                Item::Notice(n) => self.notice(n),
                 Item::Example(e) => self.example(e),
             }
             prev_end = self.code_end(item.span());
@@ -449,6 +450,34 @@ impl Printer<'_> {
             self.line(0, format!("{head} ="), d.span.start);
             self.expr_lines(String::new(), &d.expr, INDENT, d.expr.span.start);
         }
+    }
+
+    fn notice(&mut self, n: &Notice) {
+        self.line(
+            0,
+            format!("notice {} {} {{", n.outcome.name, text(&n.title)),
+            n.span.start,
+        );
+        if let Some((from, until)) = &n.in_force {
+            let first = from.as_ref().or(until.as_ref()).map_or(0, |d| d.span.start);
+            let word = if from.is_some() { "from" } else { "until" };
+            let at = self.keyword_start(
+                "in",
+                self.keyword_start("force", self.keyword_start(word, first)),
+            );
+            let mut code = "in force".to_string();
+            if let Some(d) = from {
+                code.push_str(&format!(" from {}", lit(d)));
+            }
+            if let Some(d) = until {
+                code.push_str(&format!(" until {}", lit(d)));
+            }
+            self.line(INDENT, code, at);
+        }
+        for l in &n.lines {
+            self.text_line(&l.kind.name, &l.text);
+        }
+        self.close(0, "}", n.span.end.saturating_sub(1));
     }
 
     fn clause(&mut self, c: &Clause) {

@@ -33,7 +33,9 @@ pub mod html;
 pub mod lint;
 pub mod load;
 pub mod model;
+pub mod notice;
 pub mod record;
+pub mod register;
 pub mod report;
 pub mod sanitize;
 pub mod syntax;
@@ -76,7 +78,8 @@ mod layout {
         &["eval"],
         &["audit", "examples"],
         &["report", "explain", "lint", "fmt", "atomic"],
-        &["load", "batch", "desk"],
+        &["load", "register", "notice"],
+        &["batch", "desk"],
         &["diff"],
         &["html"],
         &["cli", "lib", "main"],

@@ -52,6 +52,8 @@ pub struct RuleSet {
     /// basis clauses are (the checker refuses one without the other).
     pub scope: Option<Scope>,
     pub examples: Vec<Example>,
+    /// The letters to the complainant, at most one per outcome.
+    pub notices: Vec<Notice>,
     /// `sha256:` and the hex digest of the rule file's bytes.
     pub digest: String,
 }
@@ -436,6 +438,139 @@ impl Expr {
             }
         }
     }
+}
+
+/// A letter to the complainant for one outcome (`notice rejected "…" { … }`).
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub outcome: Outcome,
+    pub title: Label,
+    /// The period of the reference date the notice is written for: its
+    /// first and last day, either open; `None` for always.
+    pub in_force: Option<(Option<Date>, Option<Date>)>,
+    pub lines: Vec<NoticeLine>,
+    pub span: Span,
+}
+
+impl RuleSet {
+    /// The notice for an outcome whose period in force holds `on` (the
+    /// record's reference date; a notice without a period holds always).
+    pub fn notice(&self, outcome: Outcome, on: Option<Date>) -> Option<&Notice> {
+        self.notices
+            .iter()
+            .filter(|n| n.outcome == outcome)
+            .find(|n| match (n.in_force, on) {
+                (None, _) => true,
+                (Some((from, until)), Some(d)) => {
+                    from.is_none_or(|f| f <= d) && until.is_none_or(|u| d <= u)
+                }
+                (Some(_), None) => false,
+            })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// The file number, under the title.
+    Number,
+    /// The addressee: the only line where personal fields are filled in.
+    To,
+    /// A paragraph.
+    Para,
+    /// One line per entry: each ground a rejection rests on, each item the
+    /// complainant is to supply, each deadline of an accepted complaint.
+    Each,
+    /// Set to the right: the office, the seal's space, the date.
+    Sign,
+}
+
+impl LineKind {
+    pub const WORDS: &[(&str, LineKind)] = &[
+        ("number", LineKind::Number),
+        ("to", LineKind::To),
+        ("para", LineKind::Para),
+        ("each", LineKind::Each),
+        ("sign", LineKind::Sign),
+    ];
+
+    pub fn from_word(word: &str) -> Option<LineKind> {
+        LineKind::WORDS
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map(|&(_, k)| k)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NoticeLine {
+    pub kind: LineKind,
+    pub zh: Vec<NoticePiece>,
+    pub en: Option<Vec<NoticePiece>>,
+}
+
+impl NoticeLine {
+    pub fn get(&self, lang: Lang) -> &[NoticePiece] {
+        match (lang, &self.en) {
+            (Lang::En, Some(en)) => en,
+            _ => &self.zh,
+        }
+    }
+}
+
+/// A piece of a notice's line: text, or a hole filled from the record, the
+/// evaluation or the entry an `each` line is written for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NoticePiece {
+    Text(String),
+    Field(FieldId),
+    Define(DefId),
+    /// A deadline's date, by the index of its clause (`{notify_by}`).
+    Due(usize),
+    /// `{notice.date}`: the day the notice is written.
+    Date,
+    /// `{notice.items}`: the items of the regulation the rejection rests
+    /// on, as the regulation numbers them (一、三).
+    Items,
+    /// A hole of an `each` line (`{each.title}`, …).
+    Each(EachHole),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EachHole {
+    /// 1, 2, 3 …
+    N,
+    /// The item as the regulation numbers it: （一）.
+    Item,
+    /// The clause's id.
+    Id,
+    /// The clause's title, or the label of the field to supply.
+    Title,
+    /// The regulation's own words.
+    Source,
+    /// The regulation's words for the item alone: the source from the
+    /// item's number (（三）) on, without the article's opening words.
+    Wording,
+    /// The facts that made the ground true (the clause's explanation), or a
+    /// deadline's explanation.
+    Facts,
+    /// The values to choose from, for a field to supply.
+    Choices,
+    /// A deadline's date.
+    Date,
+}
+
+impl EachHole {
+    pub const WORDS: &[(&str, EachHole)] = &[
+        ("each.n", EachHole::N),
+        ("each.item", EachHole::Item),
+        ("each.id", EachHole::Id),
+        ("each.title", EachHole::Title),
+        ("each.source", EachHole::Source),
+        ("each.wording", EachHole::Wording),
+        ("each.facts", EachHole::Facts),
+        ("each.choices", EachHole::Choices),
+        ("each.date", EachHole::Date),
+    ];
 }
 
 #[derive(Debug, Clone)]

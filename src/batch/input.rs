@@ -34,6 +34,9 @@ pub enum Input {
         name: String,
         reader: Box<dyn Read + Send>,
     },
+    /// A case register: every case's latest record, as `cases export`
+    /// writes them (JSON Lines).
+    Register(PathBuf),
 }
 
 impl std::fmt::Debug for Input {
@@ -42,6 +45,7 @@ impl std::fmt::Debug for Input {
             Input::Path(p) => write!(f, "Path({})", p.display()),
             Input::JsonLines { name, .. } => write!(f, "JsonLines({name})"),
             Input::Csv { name, .. } => write!(f, "Csv({name})"),
+            Input::Register(p) => write!(f, "Register({})", p.display()),
         }
     }
 }
@@ -97,6 +101,16 @@ pub(crate) fn plan(inputs: Vec<Input>, follow_links: bool) -> Result<Plan, Vec<M
     };
     for input in inputs {
         match input {
+            Input::Register(path) => match crate::register::export_reader(&path) {
+                Ok(reader) => {
+                    total = None;
+                    pending.push(Pending::Lines {
+                        name: path.display().to_string().into(),
+                        open: Opener::Reader(reader),
+                    });
+                }
+                Err(e) => errors.push(e.message()),
+            },
             Input::JsonLines { name, reader } => {
                 total = None;
                 pending.push(Pending::Lines {

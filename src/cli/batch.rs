@@ -86,8 +86,11 @@ fn progress_bar(lang: Lang, total: Option<u64>) -> indicatif::ProgressBar {
 pub struct BatchArgs {
     /// 输入：目录（递归读取 *.toml）、.jsonl、.csv 文件，或 -（标准输入的 JSON Lines） /
     /// inputs: directories (every *.toml below), .jsonl and .csv files, or - (JSON Lines on stdin)
-    #[arg(required = true, value_name = "INPUT")]
+    #[arg(required_unless_present = "db", value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+    /// 也读取案件登记簿中每个案件的最新记录 / also read every case's latest record from a case register
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
     #[command(flatten)]
     pub rules: RuleArgs,
     /// 输出格式（默认 jsonl） / output format (default: jsonl, whatever the output is)
@@ -131,6 +134,7 @@ pub fn batch(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         .iter()
         .map(PathBuf::as_path)
         .chain(args.rules.rules.as_deref())
+        .chain(args.db.as_deref())
         .collect();
     let outputs: Vec<&Path> = args
         .output
@@ -170,6 +174,9 @@ pub fn batch(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         } else {
             inputs.push(Input::Path(path.clone()));
         }
+    }
+    if let Some(db) = &args.db {
+        inputs.push(Input::Register(db.clone()));
     }
 
     let opts = Options {

@@ -11,6 +11,7 @@ use crate::diag::Lang;
 
 pub mod args;
 pub mod batch;
+pub mod cases;
 pub mod check;
 pub mod diff;
 pub mod exit;
@@ -19,6 +20,7 @@ pub mod fmt;
 pub mod interview;
 pub mod lint;
 pub mod load;
+pub mod notice;
 pub mod rules;
 pub mod serve;
 pub mod test;
@@ -62,6 +64,10 @@ pub enum Command {
     Interview(interview::InterviewArgs),
     /// 在本机网页上登记投诉（同一套问题） / take complaints in a local web page (the same questions)
     Serve(serve::ServeArgs),
+    /// 写给投诉人的通知书（受理、不予受理、补正） / the notice to the complainant (accepted, rejected, to complete)
+    Notice(notice::NoticeArgs),
+    /// 案件登记簿：登记、重新审查、期限、已办事项 / the case register: add, recheck, deadlines, what was done
+    Cases(cases::CasesArgs),
 }
 
 /// The options every command that reads a rule file takes.
@@ -131,5 +137,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Rules(args) => rules::rules(&args, out, err),
         Command::Interview(args) => interview::interview(&args, out, err),
         Command::Serve(args) => serve::serve(&args, out, err),
+        Command::Notice(args) => notice::notice(&args, out, err),
+        Command::Cases(args) => cases::cases(&args, out, err),
     }
 }

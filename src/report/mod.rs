@@ -293,6 +293,28 @@ pub fn build<'p>(
     }
 }
 
+/// A value in the report's words (enums by label, booleans as 是/否,
+/// personal text masked when `opts.redact`), for writers outside the report
+/// such as the notices.
+pub fn value_words(
+    program: &Program,
+    rec: &Record,
+    trace: &Trace,
+    opts: Options,
+    v: Value,
+    field: Option<&Field>,
+) -> String {
+    let w = Writer {
+        program,
+        rec,
+        trace,
+        opts,
+    };
+    let mut out = String::new();
+    w.show(&mut out, v, field);
+    out
+}
+
 /// Masks a personal value: 王丽 → 王*, 13800000000 → 138****0000.
 pub fn mask(text: &str, how: Mask) -> String {
     let chars: Vec<char> = text.chars().collect();

@@ -52,6 +52,7 @@ pub enum Item {
     Field(FieldDecl),
     Define(Define),
     Clause(Clause),
+    Notice(Notice),
     Example(Example),
 }
 
@@ -61,6 +62,7 @@ impl Item {
             Item::Field(f) => &f.span,
             Item::Define(d) => &d.span,
             Item::Clause(c) => &c.span,
+            Item::Notice(n) => &n.span,
             Item::Example(e) => &e.span,
         }
     }
@@ -126,6 +128,26 @@ pub enum ClauseStmt {
     Because(Text),
     Unknown(Text),
     Otherwise(Text),
+}
+
+/// `notice rejected "不予受理告知书" { … }`: the letter to the complainant
+/// for one outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub outcome: Name,
+    pub title: Text,
+    /// `in force from D until D`: either may be left out.
+    pub in_force: Option<(Option<Lit>, Option<Lit>)>,
+    pub lines: Vec<NoticeLine>,
+    pub span: Span,
+}
+
+/// One line of a notice: its keyword (`number`, `to`, `para`, `each`,
+/// `sign`) and its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeLine {
+    pub kind: Name,
+    pub text: Text,
 }
 
 #[derive(Debug, Clone, PartialEq)]

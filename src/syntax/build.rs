@@ -74,9 +74,50 @@ impl Builder {
             Rule::field_decl => self.field(pair).map(Item::Field),
             Rule::define_decl => self.define(pair).map(Item::Define),
             Rule::clause_decl => self.clause(pair).map(Item::Clause),
+            Rule::notice_decl => self.notice(pair).map(Item::Notice),
             Rule::example_decl => self.example(pair).map(Item::Example),
             r => unreachable!("not an item: {r:?}"),
         }
+    }
+
+    fn notice(&self, pair: Pair<Rule>) -> Result<Notice> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().skip(1);
+        let outcome = self.name(inner.next().expect("notice has an outcome"))?;
+        let title = self.text(inner.next().expect("notice has a title"))?;
+        let mut lines = Vec::new();
+        let mut in_force = None;
+        for stmt in inner {
+            if stmt.as_rule() == Rule::in_force_stmt {
+                let (mut from, mut until) = (None, None);
+                for part in stmt.into_inner().skip(2) {
+                    let rule = part.as_rule();
+                    let date = part.into_inner().nth(1).expect("a period has a date");
+                    let date = Some(self.lit(date)?);
+                    match rule {
+                        Rule::in_force_from => from = date,
+                        _ => until = date,
+                    }
+                }
+                in_force = Some((from, until));
+                continue;
+            }
+            let mut parts = stmt.into_inner();
+            let kw = parts.next().expect("notice line has a keyword");
+            let kind = Name {
+                name: kw.as_str().to_string(),
+                span: self.span(&kw),
+            };
+            let text = self.text(parts.next().expect("notice line has a text"))?;
+            lines.push(NoticeLine { kind, text });
+        }
+        Ok(Notice {
+            outcome,
+            title,
+            in_force,
+            lines,
+            span,
+        })
     }
 
     fn field(&self, pair: Pair<Rule>) -> Result<FieldDecl> {

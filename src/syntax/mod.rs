@@ -40,7 +40,7 @@ pub const MAX_RULE_FILE: usize = 4 << 20;
 /// Words that begin a top-level item; after an error the parser resumes at
 /// the next line that starts with one of them.
 const ITEM_WORDS: &[&str] = &[
-    "field", "define", "example", "basis", "ground", "evidence", "deadline", "scope",
+    "field", "define", "example", "basis", "ground", "evidence", "deadline", "scope", "notice",
 ];
 
 /// The result of parsing: the tree when the whole file parsed, and every

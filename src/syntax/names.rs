@@ -19,8 +19,8 @@ pub fn rule_name(rule: Rule) -> (&'static str, &'static str) {
             "the header `rules \"title\" { … }`",
         ),
         Rule::item_at | Rule::item => (
-            "field、define、条款（basis、ground、evidence、deadline、scope）或 example",
-            "`field`, `define`, a clause (`basis`, `ground`, `evidence`, `deadline`, `scope`) or `example`",
+            "field、define、条款（basis、ground、evidence、deadline、scope）、notice 或 example",
+            "`field`, `define`, a clause (`basis`, `ground`, `evidence`, `deadline`, `scope`), `notice` or `example`",
         ),
         Rule::expr_at | Rule::expr | Rule::and_expr | Rule::not_expr | Rule::test => {
             ("条件表达式", "a condition")
@@ -58,6 +58,14 @@ pub fn rule_name(rule: Rule) -> (&'static str, &'static str) {
             "a definition `define name = …`",
         ),
         Rule::clause_decl => ("条款", "a clause"),
+        Rule::notice_decl => (
+            "通知书 notice 结论 \"标题\" { … }",
+            "a notice `notice outcome \"title\" { … }`",
+        ),
+        Rule::notice_stmt => (
+            "通知书的行（number、to、para、each、sign）或 `}`",
+            "a notice line (`number`, `to`, `para`, `each`, `sign`) or `}`",
+        ),
         Rule::clause_stmt => (
             "条款内容（source、when、require、due、applies、recorded、in force、because、unknown、otherwise）或 `}`",
             "a clause statement (`source`, `when`, `require`, `due`, `applies`, `recorded`, `in force`, `because`, `unknown`, `otherwise`) or `}`",
@@ -162,6 +170,11 @@ pub fn rule_name(rule: Rule) -> (&'static str, &'static str) {
         Rule::kw_fired => ("fired", "`fired`"),
         Rule::kw_missing => ("missing", "`missing`"),
         Rule::kw_en => ("en", "`en`"),
+        Rule::kw_notice => ("notice", "`notice`"),
+        Rule::kw_number => ("number", "`number`"),
+        Rule::kw_para => ("para", "`para`"),
+        Rule::kw_each => ("each", "`each`"),
+        Rule::kw_sign => ("sign", "`sign`"),
     }
 }
 
