@@ -667,7 +667,13 @@ proptest! {
         let new = statuses(&rec);
         let new_report = actual(&rec);
         for (i, (o, n)) in old.iter().zip(&new).enumerate() {
-            let id = &builtin().rules.clauses[i].id;
+            let clause = &builtin().rules.clauses[i];
+            // A warning may turn on a key's absence (`not present [..]`):
+            // it decides nothing, so monotony is no promise of its.
+            if clause.kind == shouli::model::ClauseKind::Warning {
+                continue;
+            }
+            let id = &clause.id;
             match o {
                 Status::True | Status::False | Status::Met => {
                     prop_assert_eq!(o, n, "clause {} changed", id)
