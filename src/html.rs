@@ -19,18 +19,7 @@ use crate::diff::{Summary as DiffSummary, state_label};
 /// Text for HTML: `&`, `<`, `>`, `"` and `'` as entities, and control
 /// characters (other than line ends) as `\u{…}`, as the terminal shows them.
 fn h(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in crate::sanitize::escape(text).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::sanitize::html(&crate::sanitize::escape(text))
 }
 
 const FONT: &str = "sans-serif";

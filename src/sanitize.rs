@@ -104,6 +104,24 @@ pub fn esc(text: &str) -> Escaped<'_> {
 /// Whether a spreadsheet would take a cell beginning like this for a
 /// formula (OWASP, "CSV Injection"): `=`, `+`, `-`, `@`, tab or carriage
 /// return.
+/// Text for HTML or XML content and attribute values: `& < > " '` as
+/// entities. What to do with control characters is the caller's (escape
+/// them first, or replace them).
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 pub fn is_formula(text: &str) -> bool {
     text.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }

@@ -225,38 +225,10 @@ pub fn batch(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let summary = match result {
+    let summary = match finish(result, file, &mut |m: &Msg| say(err, m)) {
         Ok(s) => s,
-        Err(BatchError::Closed) => return exit::OK,
-        Err(BatchError::Start(msgs)) => {
-            for m in &msgs {
-                say(err, m);
-            }
-            return exit::UNUSABLE;
-        }
-        Err(BatchError::Output(e)) => {
-            say(
-                err,
-                &Msg::new(
-                    format!("写出结果失败：{e}"),
-                    format!("cannot write the output: {e}"),
-                ),
-            );
-            return exit::UNUSABLE;
-        }
+        Err(code) => return code,
     };
-    if let Some(f) = file
-        && let Err(e) = f.commit()
-    {
-        say(
-            err,
-            &Msg::new(
-                format!("无法完成输出文件：{e}"),
-                format!("cannot finish the output file: {e}"),
-            ),
-        );
-        return exit::UNUSABLE;
-    }
     if !args.quiet {
         let _ = err.write_all(summary.render(lang).as_bytes());
     }
@@ -297,4 +269,41 @@ pub fn batch(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     } else {
         exit::OK
     }
+}
+
+/// A run's end: its result, with the output file (if any) committed; a
+/// failure said through `say` and turned into the exit code (a closed
+/// pipe is no failure: `| head` took what it wanted).
+pub(super) fn finish<T>(
+    result: Result<T, BatchError>,
+    file: Option<AtomicFile>,
+    say: &mut dyn FnMut(&Msg),
+) -> Result<T, u8> {
+    let value = match result {
+        Ok(v) => v,
+        Err(BatchError::Closed) => return Err(exit::OK),
+        Err(BatchError::Start(msgs)) => {
+            for m in &msgs {
+                say(m);
+            }
+            return Err(exit::UNUSABLE);
+        }
+        Err(BatchError::Output(e)) => {
+            say(&Msg::new(
+                format!("写出结果失败：{e}"),
+                format!("cannot write the output: {e}"),
+            ));
+            return Err(exit::UNUSABLE);
+        }
+    };
+    if let Some(f) = file
+        && let Err(e) = f.commit()
+    {
+        say(&Msg::new(
+            format!("无法完成输出文件：{e}"),
+            format!("cannot finish the output file: {e}"),
+        ));
+        return Err(exit::UNUSABLE);
+    }
+    Ok(value)
 }

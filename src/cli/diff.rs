@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use super::load::{load_rules, say};
 use super::{RuleArgs, exit};
 use crate::atomic::AtomicFile;
-use crate::batch::{BatchError, CHUNK, Input, check_outputs, threads};
+use crate::batch::{CHUNK, Input, check_outputs, threads};
 use crate::diag::{Lang, Msg};
 use crate::diff::{Format, Only, Options, compare_examples, run_observed};
 
@@ -259,38 +259,10 @@ pub fn diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let mut summary = match result {
+    let mut summary = match super::batch::finish(result, file, &mut |m: &Msg| say(err, m)) {
         Ok(s) => s,
-        Err(BatchError::Closed) => return exit::OK,
-        Err(BatchError::Start(msgs)) => {
-            for m in &msgs {
-                say(err, m);
-            }
-            return exit::UNUSABLE;
-        }
-        Err(BatchError::Output(e)) => {
-            say(
-                err,
-                &Msg::new(
-                    format!("写出结果失败：{e}"),
-                    format!("cannot write the output: {e}"),
-                ),
-            );
-            return exit::UNUSABLE;
-        }
+        Err(code) => return code,
     };
-    if let Some(f) = file
-        && let Err(e) = f.commit()
-    {
-        say(
-            err,
-            &Msg::new(
-                format!("无法完成输出文件：{e}"),
-                format!("cannot finish the output file: {e}"),
-            ),
-        );
-        return exit::UNUSABLE;
-    }
     summary.rules.old.name = old.name.clone();
     summary.rules.new.name = new.name.clone();
     if !args.quiet {

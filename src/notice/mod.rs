@@ -363,19 +363,7 @@ pub fn text(n: &Filled) -> String {
 /// `&`, `<`, `>`, `"` and `'` as entities, for HTML and XML alike; control
 /// characters (which XML 1.0 cannot hold) shown as escapes first.
 pub fn xml_escape(text: &str) -> String {
-    let text = safe(text);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::sanitize::html(&safe(text))
 }
 
 /// The fonts a Chinese official letter is set in, with fallbacks for
