@@ -1363,3 +1363,24 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
     exit::OK
 }
+
+/// Registers one evaluated record in the register at `db` (created when
+/// missing): what `interview` and `serve` do with `--db`. The case number,
+/// or the message saying why it could not be registered.
+pub(super) fn register_one(
+    db: &Path,
+    program: &Program,
+    rec: &Record,
+    trace: &crate::eval::Trace,
+) -> std::result::Result<i64, Msg> {
+    let mut reg = Register::open(db, true).map_err(|e| e.message())?;
+    let done = register::done_fields(program);
+    let entry = register::entry(program, &done, rec, trace, record_id(program, rec));
+    reg.adding()
+        .and_then(|mut a| {
+            let n = a.add(&entry)?;
+            a.commit()?;
+            Ok(n)
+        })
+        .map_err(|e| e.message())
+}

@@ -38,6 +38,9 @@ pub struct InterviewArgs {
     /// 今天的日期（默认取系统日期） / today's date (default: the system's)
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
+    /// 保存后同时登记到案件登记簿 / also register the case in this case register (SQLite)
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
 }
 
 /// Today's date where the desk is: the local date (the system's time zone).
@@ -270,6 +273,20 @@ pub fn interview_with(
         t.saved,
         crate::sanitize::escape(&path.to_string_lossy())
     );
+    if let Some(db) = &args.db {
+        match super::cases::register_one(db, &program, &iv.rec, &iv.trace) {
+            Ok(n) => {
+                let _ = match lang {
+                    Lang::Zh => writeln!(out, "已登记：第 {n} 号"),
+                    Lang::En => writeln!(out, "Registered: case {n}"),
+                };
+            }
+            Err(m) => {
+                let _ = err.write_all(crate::diag::render_message("error", &m, lang).as_bytes());
+                return exit::UNUSABLE;
+            }
+        }
+    }
     let _ = out.flush();
     exit::of_outcome(iv.trace.outcome)
 }

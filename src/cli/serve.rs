@@ -61,6 +61,9 @@ pub struct ServeArgs {
     /// 保存记录的案卷夹（不给则只能下载） / folder to save records into (without it, records are downloaded)
     #[arg(long, value_name = "DIR")]
     pub cases: Option<PathBuf>,
+    /// 保存的记录同时登记到案件登记簿 / also register each saved record in this case register (SQLite)
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
     /// 编号格式：{date} 今天（20260305）、{year} 年份、{n} 序号 / case number pattern: {date} today (20260305), {year}, {n} a sequence number
     #[arg(long, value_name = "PATTERN", default_value = "{date}-{n}")]
     pub case_number: String,
@@ -80,6 +83,7 @@ struct Server {
     /// The `Host` values accepted (`None`: any, when a token guards).
     hosts: Option<Vec<String>>,
     cases: Option<PathBuf>,
+    db: Option<PathBuf>,
     case_number: String,
     today: Option<crate::value::Date>,
     /// Held while choosing a case number and saving.
@@ -178,6 +182,7 @@ pub fn serve(args: &ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         token,
         hosts,
         cases: args.cases.clone(),
+        db: args.db.clone(),
         case_number: args.case_number.clone(),
         today,
         saving: Mutex::new(()),
@@ -803,15 +808,33 @@ fn save(server: &Server, pairs: &[(String, String)]) -> Response {
     let shown = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let notice = match result {
-        Ok(()) => (
+    // Registered too, where the server keeps a register.
+    let registered = match (&result, &server.db) {
+        (Ok(()), Some(db)) => Some(super::cases::register_one(
+            db,
+            &server.program,
+            &iv.rec,
+            &iv.trace,
+        )),
+        _ => None,
+    };
+    let notice = match (result, registered) {
+        (Ok(()), Some(Err(m))) => (false, m.get(lang).to_string()),
+        (Ok(()), Some(Ok(n))) => (
+            true,
+            match lang {
+                Lang::Zh => format!("已保存：{shown}；已登记：第 {n} 号"),
+                Lang::En => format!("Saved: {shown}; registered: case {n}"),
+            },
+        ),
+        (Ok(()), None) => (
             true,
             match lang {
                 Lang::Zh => format!("已保存：{shown}"),
                 Lang::En => format!("Saved: {shown}"),
             },
         ),
-        Err(e) => (
+        (Err(e), _) => (
             false,
             match lang {
                 Lang::Zh => format!("保存失败：{e}"),

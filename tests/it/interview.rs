@@ -558,3 +558,51 @@ fn the_review_changes_an_answer_and_the_interview_goes_on_from_there() {
     pty.wait();
     assert!(!dir.path().join("r.toml").exists());
 }
+
+/// With `--db`, the record the interview saves is registered as a case
+/// too: `cases list` shows it with its outcome and deciding clause.
+#[test]
+fn a_saved_record_is_registered_with_db() {
+    let dir = TempDir::new("register");
+    let run = |answers: &str| {
+        let mut child = Command::new(EXE)
+            .args([
+                "interview",
+                "--today",
+                "2026-03-05",
+                "-o",
+                "p.toml",
+                "--db",
+                "cases.db",
+            ])
+            .current_dir(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(answers.as_bytes())
+            .expect("answers");
+        child.wait_with_output().expect("run")
+    };
+    // A private sale: two questions, then save at the review.
+    let out = run("1\n个人私下交易\n\n");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("已登记：第 1 号"), "{stdout}");
+    let list = Command::new(EXE)
+        .args(["cases", "list", "--db", "cases.db"])
+        .current_dir(dir.path())
+        .output()
+        .expect("cases list");
+    let shown = String::from_utf8_lossy(&list.stdout);
+    assert!(list.status.success(), "{shown}");
+    assert!(
+        shown.contains("不予受理") && shown.contains("1.3(2)"),
+        "{shown}"
+    );
+}

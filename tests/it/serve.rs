@@ -402,3 +402,28 @@ fn a_request_not_sent_in_time_is_answered_408() {
     // The server goes on.
     assert_eq!(s.get("/").0, 200);
 }
+
+/// With `--db`, a saved record is registered as a case too.
+#[test]
+fn a_saved_record_is_registered_with_db() {
+    let dir = TempDir::new("serve-db");
+    let cases = dir.path().to_string_lossy().into_owned();
+    let db = dir.path().join("cases.db").to_string_lossy().into_owned();
+    let s = Server::start(&["--cases", &cases, "--db", &db]);
+    let csrf = s.csrf();
+    let mut pairs = ACCEPTED.to_vec();
+    pairs.push(("action", "save"));
+    let (status, _, page) = s.post(&form(&csrf, &pairs), "");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("已保存：20260305-001.toml；已登记：第 1 号"),
+        "{page}"
+    );
+    let out = Command::new(EXE)
+        .args(["cases", "show", "1", "--db", &db])
+        .output()
+        .expect("cases show");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("受理"), "{shown}");
+}
