@@ -448,6 +448,36 @@ pub fn batch_page(s: &BatchSummary, lang: Lang) -> String {
             );
             b.push_str(&ids(&a.disagreeing_ids, a.disagreeing_ids_complete));
         }
+        if !a.breaches_by_month.is_empty() {
+            let _ = writeln!(
+                b,
+                "<h3>{}</h3>",
+                t(
+                    lang,
+                    "逾期，按期限所在月份",
+                    "Missed deadlines, by the month they fell due"
+                )
+            );
+            let items: Vec<(String, u64)> = a
+                .breaches_by_month
+                .iter()
+                .map(|m| (m.month.clone(), m.count))
+                .collect();
+            let _ = writeln!(
+                b,
+                "<div class=\"chart\">{}</div>\n<table>",
+                bars(&items, RGBColor(0xc0, 0x39, 0x2b))
+            );
+            for (i, m) in a.breaches_by_month.iter().enumerate() {
+                let _ = writeln!(
+                    b,
+                    "<tr><th>{}</th>{}</tr>",
+                    h(&m.month),
+                    n(&format!("audit.breaches_by_month.{i}.count"), m.count)
+                );
+            }
+            b.push_str("</table>\n");
+        }
         if !a.breaching_ids.is_empty() {
             let _ = writeln!(
                 b,

@@ -46,6 +46,8 @@ pub(crate) struct Tally {
     breaches: Vec<u64>,
     disagreeing: Vec<String>,
     breaching: Vec<String>,
+    /// Breaches by the month their deadline fell due in.
+    breach_months: std::collections::BTreeMap<(i16, i8), u64>,
     warnings: u64,
 }
 
@@ -65,6 +67,7 @@ impl Tally {
             breaches: vec![0; AuditFields::new(program).deadlines.len()],
             disagreeing: Vec::new(),
             breaching: Vec::new(),
+            breach_months: std::collections::BTreeMap::new(),
             warnings: 0,
         }
     }
@@ -111,7 +114,14 @@ impl Tally {
             self.flags[0] += u64::from(audit.has(Flag::OutcomeDisagrees));
             self.flags[1] += u64::from(audit.has(Flag::ClauseDisagrees));
             for (k, n) in self.breaches.iter_mut().enumerate() {
-                *n += u64::from(audit.has(Flag::Breach(k)));
+                let breached = audit.has(Flag::Breach(k));
+                *n += u64::from(breached);
+                if breached && let Some(due) = row.deadlines.get(k).and_then(|d| d.due) {
+                    *self
+                        .breach_months
+                        .entry((due.year(), due.month()))
+                        .or_default() += 1;
+                }
             }
             if audit.disagrees() && self.disagreeing.len() < MAX_IDS {
                 self.disagreeing.push(row.id.clone());
@@ -217,6 +227,14 @@ impl Tally {
                 outcome_disagreements: outcome,
                 clause_disagreements: clause,
                 breaches,
+                breaches_by_month: self
+                    .breach_months
+                    .into_iter()
+                    .map(|((y, m), count)| MonthCount {
+                        month: format!("{y:04}-{m:02}"),
+                        count,
+                    })
+                    .collect(),
                 disagreeing_ids_complete: self.disagreeing.len() < MAX_IDS,
                 disagreeing_ids: self.disagreeing,
                 breaching_ids_complete: self.breaching.len() < MAX_IDS,
@@ -328,6 +346,12 @@ pub struct FirstError {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct MonthCount {
+    pub month: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct AuditSummary {
     /// Records with some `recorded.*` value.
     pub records: u64,
@@ -336,6 +360,9 @@ pub struct AuditSummary {
     /// Per deadline clause, in clause order: the records done after its
     /// date.
     pub breaches: Vec<DeadlineCount>,
+    /// Breaches of every deadline by the month they fell due in (`2024-03`),
+    /// in calendar order.
+    pub breaches_by_month: Vec<MonthCount>,
     /// Ids of the records whose recorded outcome or clause disagrees (the
     /// first 1000; `--only disagreements` writes them all).
     pub disagreeing_ids: Vec<String>,

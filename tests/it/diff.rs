@@ -711,3 +711,41 @@ fn the_readme_example_as_rendered() {
         insta::assert_snapshot!(format!("readme_examples_only_{lang}"), out);
     }
 }
+
+/// The batch report draws deadline breaches by the month they fell due, its
+/// numbers the summary's (a SAMR archive with a decision 4 days late).
+#[test]
+fn the_batch_report_shows_breaches_by_month() {
+    let dir = Scratch::new("report-months");
+    let (summary, report) = (dir.file("s.json"), dir.file("r.html"));
+    let input = root().join("tests/fixtures/batch/samr/audit.jsonl");
+    let (code, _, err) = shouli(&[
+        "batch",
+        "--rules",
+        "samr",
+        input.to_str().unwrap(),
+        "-q",
+        "-o",
+        &dir.file("out.jsonl"),
+        "--summary",
+        &summary,
+        "--report",
+        &report,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    let page = std::fs::read_to_string(&report).unwrap();
+    check_page(&page, &json);
+    let months = json["audit"]["breaches_by_month"].as_array().unwrap();
+    assert!(!months.is_empty(), "the archive holds a late decision");
+    assert!(page.contains("逾期，按期限所在月份"), "{page}");
+    let total: u64 = months.iter().map(|m| m["count"].as_u64().unwrap()).sum();
+    let by_deadline: u64 = json["audit"]["breaches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, by_deadline);
+}
