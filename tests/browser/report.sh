@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Renders the HTML reports of `shouli batch --report` and `shouli diff
 # --report` in headless Chromium, checks that the charts reached the page,
-# and saves screenshots: docs/report.png (diff) and docs/batch-report.png.
+# and saves screenshots: docs/report.png (diff) and docs/batch-report.png;
+# then a notice to the complainant (`shouli notice --format html`, the
+# market-regulation rules' 补正 notice) as docs/notice.png.
 # The archive is tests/fixtures/diff/archive.jsonl (250 generated records);
 # the edit is tests/fixtures/diff/warranty-24.rules.
 set -euo pipefail
@@ -57,3 +59,26 @@ for page in diff batch; do
     fi
     echo "$page.html: $charts charts; $shot ($size bytes)"
 done
+
+# A notice to the complainant, as printed: the text must reach the page.
+set +e
+"$bin" notice --rules samr docs/examples/samr-incomplete.toml --format html -o "$tmp/notice.html"
+code=$?
+set -e
+if [ ! -s "$tmp/notice.html" ]; then
+    echo "shouli notice wrote no page (exit $code)" >&2
+    exit 1
+fi
+dom=$(chrome --dump-dom "file://$tmp/notice.html")
+if ! grep -q "补正" <<<"$dom"; then
+    echo "notice.html: the rendered page does not hold the notice's title" >&2
+    exit 1
+fi
+rm -f docs/notice.png
+chrome --screenshot="$PWD/docs/notice.png" --window-size=900,1200 "file://$tmp/notice.html"
+size=$(stat -c %s docs/notice.png)
+if [ "$size" -lt 20000 ]; then
+    echo "docs/notice.png: $size bytes, too small to hold the notice" >&2
+    exit 1
+fi
+echo "notice.html: rendered; docs/notice.png ($size bytes)"
