@@ -173,6 +173,14 @@ impl Calendar {
         })
     }
 
+    /// A calendar of no year: every count of working days is unknown.
+    pub fn empty() -> Calendar {
+        Calendar {
+            years: BTreeMap::new(),
+            table: Table::default(),
+        }
+    }
+
     /// The built-in calendar, parsed once per process and shared.
     pub fn shared_builtin() -> std::sync::Arc<Calendar> {
         static BUILTIN: std::sync::OnceLock<std::sync::Arc<Calendar>> = std::sync::OnceLock::new();

@@ -201,7 +201,8 @@ pub fn compile(mut rules: RuleSet) -> Program {
         clauses: Vec::new(),
         reference: None,
         periods: false,
-        calendar: Calendar::shared_builtin(),
+        // Parsed only for rules that count working days (see below).
+        calendar: Arc::new(Calendar::empty()),
         rules,
     };
     let mut define_reads = vec![KeySet::EMPTY; defines.len()];
@@ -241,6 +242,14 @@ pub fn compile(mut rules: RuleSet) -> Program {
         });
     }
     p.reference = p.rules.reference;
+    if p.nodes.iter().any(|n| {
+        matches!(
+            n,
+            Node::Shift(_, _, Unit::Workdays, _) | Node::ShiftBy(_, _, Unit::Workdays)
+        )
+    }) {
+        p.calendar = Calendar::shared_builtin();
+    }
     p.rules.defines = defines;
     p.rules.clauses = clauses;
     p.schedule = Schedule::of(&p.nodes);
