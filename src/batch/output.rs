@@ -3,6 +3,7 @@
 //! order from the chunk's rows). The words of a CSV line and a table cell
 //! are `report::row`'s; this module orchestrates and writes the bytes.
 
+use std::fmt;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -14,8 +15,12 @@ use crate::eval::Trace;
 use crate::model::Outcome;
 use crate::record::Record;
 use crate::report::row::{Scratch, problems_text};
+#[cfg(debug_assertions)]
 use crate::report::{self, Report};
 
+/// A checked record's line as serde writes it: debug builds hold the
+/// written line to it.
+#[cfg(debug_assertions)]
 #[derive(Serialize)]
 struct CheckedLine<'a> {
     #[serde(flatten)]
@@ -95,39 +100,45 @@ struct ProblemJson<'a> {
     help: Option<&'a crate::diag::Msg>,
 }
 
-/// One JSON Lines record into `out`.
+/// A record's problem among its report's warnings: `file:line: message`.
+struct Warning<'a> {
+    file: &'a str,
+    line: Option<u64>,
+    message: &'a str,
+}
+
+impl fmt::Display for Warning<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// One JSON Lines record into `out`: a checked record's report written by
+/// `ctx.jsonl` from the trace, then its `source` and `audit`.
 pub(super) fn jsonl(ctx: &Ctx, rec: &Record, trace: &Trace, row: &Row, out: &mut Vec<u8>) {
     let opts = ctx.opts;
     let written = if row.checked.is_some() {
-        let warnings = row
-            .warnings()
-            .map(|p| {
-                let (message, _) = p.shown(opts.redact);
-                match p.line {
-                    Some(line) => format!("{}:{line}: {}", row.file, message.get(opts.lang)),
-                    None => format!("{}: {}", row.file, message.get(opts.lang)),
-                }
-            })
-            .collect();
-        let report = report::build(
-            ctx.program,
-            rec,
-            trace,
-            &row.id,
-            warnings,
-            report::Options {
-                lang: opts.lang,
-                redact: opts.redact,
-            },
-        );
-        serde_json::to_writer(
-            &mut *out,
-            &CheckedLine {
-                report: &report,
-                source: &row.source,
-                audit: AuditJson::new(ctx, row),
-            },
-        )
+        #[cfg(debug_assertions)]
+        let start = out.len();
+        let warnings = row.warnings().map(|p| Warning {
+            file: &row.file,
+            line: p.line,
+            message: p.shown(opts.redact).0.get(opts.lang),
+        });
+        ctx.jsonl.write_fields(out, rec, trace, &row.id, warnings);
+        out.extend_from_slice(b",\"source\":");
+        let mut written = serde_json::to_writer(&mut *out, &row.source);
+        if let Some(audit) = AuditJson::new(ctx, row) {
+            out.extend_from_slice(b",\"audit\":");
+            written = written.and(serde_json::to_writer(&mut *out, &audit));
+        }
+        out.push(b'}');
+        #[cfg(debug_assertions)]
+        same_as_serde(ctx, rec, trace, row, &out[start..]);
+        written
     } else {
         let mut message = String::new();
         problems_text(row, opts.lang, opts.redact, "\n", &mut message);
@@ -156,6 +167,46 @@ pub(super) fn jsonl(ctx: &Ctx, rec: &Record, trace: &Trace, row: &Row, out: &mut
     // Serializing these structures into memory cannot fail.
     debug_assert!(written.is_ok());
     out.push(b'\n');
+}
+
+/// Debug builds: the line just written, `ours`, is the one
+/// serde writes from `report::build`.
+#[cfg(debug_assertions)]
+fn same_as_serde(ctx: &Ctx, rec: &Record, trace: &Trace, row: &Row, ours: &[u8]) {
+    let opts = ctx.opts;
+    let warnings = row
+        .warnings()
+        .map(|p| {
+            let (message, _) = p.shown(opts.redact);
+            match p.line {
+                Some(line) => format!("{}:{line}: {}", row.file, message.get(opts.lang)),
+                None => format!("{}: {}", row.file, message.get(opts.lang)),
+            }
+        })
+        .collect();
+    let report = report::build(
+        ctx.program,
+        rec,
+        trace,
+        &row.id,
+        warnings,
+        report::Options {
+            lang: opts.lang,
+            redact: opts.redact,
+        },
+    );
+    let expected = serde_json::to_vec(&CheckedLine {
+        report: &report,
+        source: &row.source,
+        audit: AuditJson::new(ctx, row),
+    })
+    .unwrap_or_default();
+    debug_assert!(
+        ours == expected.as_slice(),
+        "a JSON Lines report differs from serde's:\n{}\n{}",
+        String::from_utf8_lossy(ours),
+        String::from_utf8_lossy(&expected)
+    );
 }
 
 /// Writes the CSV header and the table in order; a CSV line is rendered
