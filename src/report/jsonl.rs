@@ -8,11 +8,11 @@
 
 use std::fmt::{self, Display, Write as _};
 
-use super::{Options, Writer as Words};
+use super::{Explanation, Options, Writer as Words};
 use crate::compile::Program;
 use crate::diag::Lang;
 use crate::eval::{Deciding, Status, Trace};
-use crate::model::{ClauseKind, Outcome};
+use crate::model::{ClauseKind, Outcome, Piece, Template};
 use crate::record::Record;
 
 /// The pre-escaped pieces of one program's reports.
@@ -42,6 +42,14 @@ pub struct Writer<'p> {
     outcomes: Vec<Vec<u8>>,
     /// `],"rules":{…}` after the warnings.
     rules: Vec<u8>,
+    /// Every template's pieces in `--lang`, a text piece escaped (a hole
+    /// left empty), one template after another.
+    texts: Vec<Vec<u8>>,
+    /// Per clause: where its `because`, `unknown` and `otherwise`
+    /// templates' pieces start in `texts`.
+    templates: Vec<[usize; 3]>,
+    /// Where the scope clause's `because` starts in `texts`.
+    scope_because: usize,
 }
 
 /// `s` as a JSON string, quotes included, escaped as serde_json does.
@@ -248,6 +256,30 @@ impl<'p> Writer<'p> {
                 h
             })
             .collect();
+        let mut texts = Vec::new();
+        let mut add = |t: Option<&Template>| {
+            let start = texts.len();
+            for piece in t.map_or(&[][..], |t| t.get(lang)) {
+                let mut bytes = Vec::new();
+                if let Piece::Text(s) = piece {
+                    escape(&mut bytes, s);
+                }
+                texts.push(bytes);
+            }
+            start
+        };
+        let templates = rules
+            .clauses
+            .iter()
+            .map(|c| {
+                [
+                    add(c.because.as_ref()),
+                    add(c.unknown.as_ref()),
+                    add(c.otherwise.as_ref()),
+                ]
+            })
+            .collect();
+        let scope_because = add(scope.and_then(|s| s.because.as_ref()));
         let mut tail = b"],\"rules\":{\"title\":".to_vec();
         string(&mut tail, &rules.title);
         tail.extend_from_slice(b",\"version\":");
@@ -268,6 +300,49 @@ impl<'p> Writer<'p> {
             deciding,
             outcomes,
             rules: tail,
+            texts,
+            templates,
+            scope_because,
+        }
+    }
+
+    /// Fills template `t` of clause `i` (`usize::MAX`: the scope clause)
+    /// into a JSON string's body: its text pieces as escaped when the
+    /// writer was made, its holes escaped as they are written.
+    fn fill(&self, w: &Words, out: &mut Vec<u8>, t: &Template, i: usize) {
+        let start = match self.templates.get(i) {
+            None => Some(self.scope_because),
+            Some(&[because, unknown, otherwise]) => {
+                let c = &self.program.rules.clauses[i];
+                let is = |of: &Option<Template>| of.as_ref().is_some_and(|o| std::ptr::eq(o, t));
+                if is(&c.because) {
+                    Some(because)
+                } else if is(&c.unknown) {
+                    Some(unknown)
+                } else if is(&c.otherwise) {
+                    Some(otherwise)
+                } else {
+                    None
+                }
+            }
+        };
+        let Some(start) = start else {
+            // Not one of the clause's templates: escaped as it is written.
+            return w.fill_into(&mut Escaped(out), t, i);
+        };
+        for (k, piece) in t.get(self.opts.lang).iter().enumerate() {
+            match piece {
+                Piece::Text(_) => out.extend_from_slice(&self.texts[start + k]),
+                hole => w.piece(&mut Escaped(out), hole, i),
+            }
+        }
+    }
+
+    /// Clause `i`'s explanation into a JSON string's body.
+    fn explanation(&self, w: &Words, out: &mut Vec<u8>, e: Explanation<'_>, i: usize) {
+        match e {
+            Explanation::Fill(t) => self.fill(w, out, t, i),
+            Explanation::Needs(keys) => w.needs(&mut Escaped(out), keys),
         }
     }
 
@@ -327,11 +402,11 @@ impl<'p> Writer<'p> {
         match trace.deciding {
             Deciding::Clause(i) => {
                 if let Some(e) = w.explain(i) {
-                    w.write_explanation(&mut Escaped(out), e, i);
+                    self.explanation(&w, out, e, i);
                 }
             }
             Deciding::Scope => match rules.scope.as_ref().and_then(|s| s.because.as_ref()) {
-                Some(t) => w.fill_into(&mut Escaped(out), t, usize::MAX),
+                Some(t) => self.fill(&w, out, t, usize::MAX),
                 None => escape(out, w.out_of_scope()),
             },
             Deciding::None => {}
@@ -398,7 +473,7 @@ impl<'p> Writer<'p> {
             match c.because.as_ref().filter(|_| r.status == Status::Due) {
                 Some(t) => {
                     out.push(b'"');
-                    w.fill_into(&mut Escaped(out), t, i);
+                    self.fill(&w, out, t, i);
                     out.push(b'"');
                 }
                 None => out.extend_from_slice(b"null"),
@@ -433,7 +508,7 @@ impl<'p> Writer<'p> {
             match w.explain(i) {
                 Some(e) => {
                     out.push(b'"');
-                    w.write_explanation(&mut Escaped(out), e, i);
+                    self.explanation(&w, out, e, i);
                     out.push(b'"');
                 }
                 None => out.extend_from_slice(b"null"),
@@ -468,7 +543,7 @@ impl<'p> Writer<'p> {
                 comma(out);
                 out.push(b'"');
                 match &c.because {
-                    Some(t) => w.fill_into(&mut Escaped(out), t, i),
+                    Some(t) => self.fill(&w, out, t, i),
                     None => escape(out, c.title.get(lang)),
                 }
                 out.push(b'"');

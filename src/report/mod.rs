@@ -471,30 +471,35 @@ impl<'p> Writer<'p, '_> {
 
     fn fill_into<W: fmt::Write>(&self, out: &mut W, t: &Template, i: usize) {
         for piece in t.get(self.opts.lang) {
-            match piece {
-                Piece::Text(s) => {
-                    let _ = out.write_str(s);
-                }
-                Piece::Field(f) => {
-                    let field = &self.program.rules.fields[*f];
-                    self.show(out, self.rec.get(*f), Some(field))
-                }
-                Piece::Define(d) => {
-                    let ty = self.program.rules.defines[*d].expr.ty;
-                    let field = match ty {
-                        Ty::Enum(f) | Ty::List(f) => Some(&self.program.rules.fields[f]),
-                        _ => None,
-                    };
-                    self.show(out, self.trace.defines[*d], field)
-                }
-                Piece::Due => {
-                    let due = self.trace.due(i);
-                    self.show(out, due.map_or(Value::Absent, Value::Date), None)
-                }
-                Piece::Missing => {
-                    let keys = self.trace.keys(i);
-                    self.key_list(out, keys)
-                }
+            self.piece(out, piece, i);
+        }
+    }
+
+    /// One piece of a template for clause `i`.
+    fn piece<W: fmt::Write>(&self, out: &mut W, piece: &Piece, i: usize) {
+        match piece {
+            Piece::Text(s) => {
+                let _ = out.write_str(s);
+            }
+            Piece::Field(f) => {
+                let field = &self.program.rules.fields[*f];
+                self.show(out, self.rec.get(*f), Some(field))
+            }
+            Piece::Define(d) => {
+                let ty = self.program.rules.defines[*d].expr.ty;
+                let field = match ty {
+                    Ty::Enum(f) | Ty::List(f) => Some(&self.program.rules.fields[f]),
+                    _ => None,
+                };
+                self.show(out, self.trace.defines[*d], field)
+            }
+            Piece::Due => {
+                let due = self.trace.due(i);
+                self.show(out, due.map_or(Value::Absent, Value::Date), None)
+            }
+            Piece::Missing => {
+                let keys = self.trace.keys(i);
+                self.key_list(out, keys)
             }
         }
     }
