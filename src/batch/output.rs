@@ -12,8 +12,10 @@ use unicode_width::UnicodeWidthStr;
 use super::{Ctx, Format, Problem, Row};
 use crate::audit::{Audit, Flag, MAX_DEADLINES};
 use crate::eval::Trace;
+#[cfg(debug_assertions)]
 use crate::model::Outcome;
 use crate::record::Record;
+use crate::report::jsonl;
 use crate::report::row::{Scratch, problems_text};
 #[cfg(debug_assertions)]
 use crate::report::{self, Report};
@@ -30,6 +32,7 @@ struct CheckedLine<'a> {
     audit: Option<AuditJson<'a>>,
 }
 
+#[cfg(debug_assertions)]
 #[derive(Serialize)]
 struct AuditJson<'a> {
     flags: Vec<&'a str>,
@@ -40,6 +43,7 @@ struct AuditJson<'a> {
     breaches: Vec<BreachJson<'a>>,
 }
 
+#[cfg(debug_assertions)]
 #[derive(Serialize)]
 struct BreachJson<'a> {
     clause: &'a str,
@@ -48,6 +52,7 @@ struct BreachJson<'a> {
     days_late: i64,
 }
 
+#[cfg(debug_assertions)]
 impl<'a> AuditJson<'a> {
     fn new(ctx: &'a Ctx, row: &'a Row) -> Option<AuditJson<'a>> {
         let a: &Audit = &row.audit;
@@ -100,6 +105,67 @@ struct ProblemJson<'a> {
     help: Option<&'a crate::diag::Msg>,
 }
 
+/// `,"audit":{…}` of a record with `recorded.*` keys, as serde writes
+/// [`AuditJson`] (debug builds hold it to it), without allocating.
+fn audit_json(ctx: &Ctx, row: &Row, out: &mut Vec<u8>) {
+    let a: &Audit = &row.audit;
+    if !a.recorded {
+        return;
+    }
+    let fields = &ctx.audit;
+    let opt_bool = |out: &mut Vec<u8>, b: Option<bool>| {
+        out.extend_from_slice(match b {
+            Some(true) => b"true",
+            Some(false) => b"false",
+            None => b"null",
+        })
+    };
+    out.extend_from_slice(b",\"audit\":{\"flags\":[");
+    for (k, f) in a.flags().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        jsonl::string(out, f.code(fields));
+    }
+    out.extend_from_slice(b"],\"recorded_outcome\":");
+    match a.recorded_outcome {
+        Some(o) => jsonl::string(out, o.code()),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"recorded_clause\":");
+    match a.recorded_clause {
+        Some(_) => jsonl::string(out, &row.recorded_clause),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"outcome_agrees\":");
+    opt_bool(out, a.outcome_agrees);
+    out.extend_from_slice(b",\"clause_agrees\":");
+    opt_bool(out, a.clause_agrees);
+    out.extend_from_slice(b",\"breaches\":[");
+    let breaches = fields
+        .deadlines
+        .iter()
+        .enumerate()
+        .take(MAX_DEADLINES)
+        .filter(|(k, _)| a.has(Flag::Breach(*k)))
+        .filter_map(|(k, d)| row.deadlines.get(k)?.breach(d.clause));
+    for (k, b) in breaches.enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"clause\":");
+        jsonl::string(out, &ctx.program.rules.clauses[b.clause].id);
+        let _ = write!(
+            out,
+            ",\"due\":\"{}\",\"done\":\"{}\",\"days_late\":{}}}",
+            b.due,
+            b.done,
+            b.days_late()
+        );
+    }
+    out.extend_from_slice(b"]}");
+}
+
 /// A record's problem among its report's warnings: `file:line: message`.
 struct Warning<'a> {
     file: &'a str,
@@ -130,15 +196,12 @@ pub(super) fn jsonl(ctx: &Ctx, rec: &Record, trace: &Trace, row: &Row, out: &mut
         });
         ctx.jsonl.write_fields(out, rec, trace, &row.id, warnings);
         out.extend_from_slice(b",\"source\":");
-        let mut written = serde_json::to_writer(&mut *out, &row.source);
-        if let Some(audit) = AuditJson::new(ctx, row) {
-            out.extend_from_slice(b",\"audit\":");
-            written = written.and(serde_json::to_writer(&mut *out, &audit));
-        }
+        jsonl::string(out, &row.source);
+        audit_json(ctx, row, out);
         out.push(b'}');
         #[cfg(debug_assertions)]
         same_as_serde(ctx, rec, trace, row, &out[start..]);
-        written
+        Ok(())
     } else {
         let mut message = String::new();
         problems_text(row, opts.lang, opts.redact, "\n", &mut message);

@@ -53,7 +53,7 @@ pub struct Writer<'p> {
 }
 
 /// `s` as a JSON string, quotes included, escaped as serde_json does.
-fn string(out: &mut Vec<u8>, s: &str) {
+pub fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     escape(out, s);
     out.push(b'"');
