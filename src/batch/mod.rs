@@ -132,6 +132,8 @@ pub(crate) struct Ctx<'p> {
     /// Messages that may hold a personal field's value, redacted by the
     /// path `check --redact` takes too.
     redactor: crate::report::redact::Redactor,
+    /// The JSON Lines reports' words, escaped once.
+    pub jsonl: crate::report::jsonl::Writer<'p>,
 }
 
 impl<'p> Ctx<'p> {
@@ -144,6 +146,13 @@ impl<'p> Ctx<'p> {
             opts,
             id_slot: rules.field("id"),
             redactor: crate::report::redact::Redactor::new(rules),
+            jsonl: crate::report::jsonl::Writer::new(
+                program,
+                crate::report::Options {
+                    lang: opts.lang,
+                    redact: opts.redact,
+                },
+            ),
         }
     }
 

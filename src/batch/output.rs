@@ -3,6 +3,7 @@
 //! order from the chunk's rows). The words of a CSV line and a table cell
 //! are `report::row`'s; this module orchestrates and writes the bytes.
 
+use std::fmt;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -11,11 +12,17 @@ use unicode_width::UnicodeWidthStr;
 use super::{Ctx, Format, Problem, Row};
 use crate::audit::{Audit, Flag, MAX_DEADLINES};
 use crate::eval::Trace;
+#[cfg(debug_assertions)]
 use crate::model::Outcome;
 use crate::record::Record;
+use crate::report::jsonl;
 use crate::report::row::{Scratch, problems_text};
+#[cfg(debug_assertions)]
 use crate::report::{self, Report};
 
+/// A checked record's line as serde writes it: debug builds hold the
+/// written line to it.
+#[cfg(debug_assertions)]
 #[derive(Serialize)]
 struct CheckedLine<'a> {
     #[serde(flatten)]
@@ -25,6 +32,7 @@ struct CheckedLine<'a> {
     audit: Option<AuditJson<'a>>,
 }
 
+#[cfg(debug_assertions)]
 #[derive(Serialize)]
 struct AuditJson<'a> {
     flags: Vec<&'a str>,
@@ -35,6 +43,7 @@ struct AuditJson<'a> {
     breaches: Vec<BreachJson<'a>>,
 }
 
+#[cfg(debug_assertions)]
 #[derive(Serialize)]
 struct BreachJson<'a> {
     clause: &'a str,
@@ -43,6 +52,7 @@ struct BreachJson<'a> {
     days_late: i64,
 }
 
+#[cfg(debug_assertions)]
 impl<'a> AuditJson<'a> {
     fn new(ctx: &'a Ctx, row: &'a Row) -> Option<AuditJson<'a>> {
         let a: &Audit = &row.audit;
@@ -95,39 +105,103 @@ struct ProblemJson<'a> {
     help: Option<&'a crate::diag::Msg>,
 }
 
-/// One JSON Lines record into `out`.
+/// `,"audit":{…}` of a record with `recorded.*` keys, as serde writes
+/// [`AuditJson`] (debug builds hold it to it), without allocating.
+fn audit_json(ctx: &Ctx, row: &Row, out: &mut Vec<u8>) {
+    let a: &Audit = &row.audit;
+    if !a.recorded {
+        return;
+    }
+    let fields = &ctx.audit;
+    let opt_bool = |out: &mut Vec<u8>, b: Option<bool>| {
+        out.extend_from_slice(match b {
+            Some(true) => b"true",
+            Some(false) => b"false",
+            None => b"null",
+        })
+    };
+    out.extend_from_slice(b",\"audit\":{\"flags\":[");
+    for (k, f) in a.flags().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        jsonl::string(out, f.code(fields));
+    }
+    out.extend_from_slice(b"],\"recorded_outcome\":");
+    match a.recorded_outcome {
+        Some(o) => jsonl::string(out, o.code()),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"recorded_clause\":");
+    match a.recorded_clause {
+        Some(_) => jsonl::string(out, &row.recorded_clause),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"outcome_agrees\":");
+    opt_bool(out, a.outcome_agrees);
+    out.extend_from_slice(b",\"clause_agrees\":");
+    opt_bool(out, a.clause_agrees);
+    out.extend_from_slice(b",\"breaches\":[");
+    let breaches = fields
+        .deadlines
+        .iter()
+        .enumerate()
+        .take(MAX_DEADLINES)
+        .filter(|(k, _)| a.has(Flag::Breach(*k)))
+        .filter_map(|(k, d)| row.deadlines.get(k)?.breach(d.clause));
+    for (k, b) in breaches.enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"clause\":");
+        jsonl::string(out, &ctx.program.rules.clauses[b.clause].id);
+        let _ = write!(
+            out,
+            ",\"due\":\"{}\",\"done\":\"{}\",\"days_late\":{}}}",
+            b.due,
+            b.done,
+            b.days_late()
+        );
+    }
+    out.extend_from_slice(b"]}");
+}
+
+/// A record's problem among its report's warnings: `file:line: message`.
+struct Warning<'a> {
+    file: &'a str,
+    line: Option<u64>,
+    message: &'a str,
+}
+
+impl fmt::Display for Warning<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// One JSON Lines record into `out`: a checked record's report written by
+/// `ctx.jsonl` from the trace, then its `source` and `audit`.
 pub(super) fn jsonl(ctx: &Ctx, rec: &Record, trace: &Trace, row: &Row, out: &mut Vec<u8>) {
     let opts = ctx.opts;
     let written = if row.checked.is_some() {
-        let warnings = row
-            .warnings()
-            .map(|p| {
-                let (message, _) = p.shown(opts.redact);
-                match p.line {
-                    Some(line) => format!("{}:{line}: {}", row.file, message.get(opts.lang)),
-                    None => format!("{}: {}", row.file, message.get(opts.lang)),
-                }
-            })
-            .collect();
-        let report = report::build(
-            ctx.program,
-            rec,
-            trace,
-            &row.id,
-            warnings,
-            report::Options {
-                lang: opts.lang,
-                redact: opts.redact,
-            },
-        );
-        serde_json::to_writer(
-            &mut *out,
-            &CheckedLine {
-                report: &report,
-                source: &row.source,
-                audit: AuditJson::new(ctx, row),
-            },
-        )
+        #[cfg(debug_assertions)]
+        let start = out.len();
+        let warnings = row.warnings().map(|p| Warning {
+            file: &row.file,
+            line: p.line,
+            message: p.shown(opts.redact).0.get(opts.lang),
+        });
+        ctx.jsonl.write_fields(out, rec, trace, &row.id, warnings);
+        out.extend_from_slice(b",\"source\":");
+        jsonl::string(out, &row.source);
+        audit_json(ctx, row, out);
+        out.push(b'}');
+        #[cfg(debug_assertions)]
+        same_as_serde(ctx, rec, trace, row, &out[start..]);
+        Ok(())
     } else {
         let mut message = String::new();
         problems_text(row, opts.lang, opts.redact, "\n", &mut message);
@@ -156,6 +230,46 @@ pub(super) fn jsonl(ctx: &Ctx, rec: &Record, trace: &Trace, row: &Row, out: &mut
     // Serializing these structures into memory cannot fail.
     debug_assert!(written.is_ok());
     out.push(b'\n');
+}
+
+/// Debug builds: the line just written, `ours`, is the one
+/// serde writes from `report::build`.
+#[cfg(debug_assertions)]
+fn same_as_serde(ctx: &Ctx, rec: &Record, trace: &Trace, row: &Row, ours: &[u8]) {
+    let opts = ctx.opts;
+    let warnings = row
+        .warnings()
+        .map(|p| {
+            let (message, _) = p.shown(opts.redact);
+            match p.line {
+                Some(line) => format!("{}:{line}: {}", row.file, message.get(opts.lang)),
+                None => format!("{}: {}", row.file, message.get(opts.lang)),
+            }
+        })
+        .collect();
+    let report = report::build(
+        ctx.program,
+        rec,
+        trace,
+        &row.id,
+        warnings,
+        report::Options {
+            lang: opts.lang,
+            redact: opts.redact,
+        },
+    );
+    let expected = serde_json::to_vec(&CheckedLine {
+        report: &report,
+        source: &row.source,
+        audit: AuditJson::new(ctx, row),
+    })
+    .unwrap_or_default();
+    debug_assert!(
+        ours == expected.as_slice(),
+        "a JSON Lines report differs from serde's:\n{}\n{}",
+        String::from_utf8_lossy(ours),
+        String::from_utf8_lossy(&expected)
+    );
 }
 
 /// Writes the CSV header and the table in order; a CSV line is rendered

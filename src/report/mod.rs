@@ -3,15 +3,16 @@
 //! lays the result out as JSON (SPEC §4) or text.
 
 pub mod examples;
+pub mod jsonl;
 pub mod redact;
 pub mod row;
 pub mod text;
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::Serialize;
 
-use crate::base::format_cents;
 use crate::compile::Program;
 use crate::diag::Lang;
 use crate::eval::{Deciding, Status, Trace};
@@ -190,7 +191,7 @@ pub fn build<'p>(
                 .scope
                 .as_ref()
                 .and_then(|s| s.because.as_ref())
-                .map_or_else(|| w.out_of_scope(), |t| w.fill(t, usize::MAX)),
+                .map_or_else(|| w.out_of_scope().to_string(), |t| w.fill(t, usize::MAX)),
         ),
         Deciding::None => (None, String::new()),
     };
@@ -364,6 +365,14 @@ pub fn mask(text: &str, how: Mask) -> String {
     }
 }
 
+/// Which words explain a clause.
+#[derive(Clone, Copy)]
+enum Explanation<'p> {
+    Fill(&'p Template),
+    /// A plain list of what is missing.
+    Needs(KeySet),
+}
+
 struct Writer<'p, 'r> {
     program: &'p Program,
     rec: &'r Record,
@@ -380,6 +389,14 @@ impl<'p> Writer<'p, '_> {
     /// The explanation of clause `i` for its status, from its templates, or
     /// a plain list of what is missing where the rule file gives none.
     fn explanation(&self, i: usize) -> Option<String> {
+        let e = self.explain(i)?;
+        let mut out = String::new();
+        self.write_explanation(&mut out, e, i);
+        Some(out)
+    }
+
+    /// Which words explain clause `i` (`None`: no explanation).
+    fn explain(&self, i: usize) -> Option<Explanation<'p>> {
         let c = &self.program.rules.clauses[i];
         let r = self.trace.clause(i);
         // Unknown only because the reference date that decides whether the
@@ -393,7 +410,7 @@ impl<'p> Writer<'p, '_> {
                 .reference
                 .is_some_and(|slot| r.keys == KeySet::one(slot));
         if period_unknown {
-            return Some(self.needs(r.keys));
+            return Some(Explanation::Needs(r.keys));
         }
         let template = match r.status {
             Status::True => c.because.as_ref(),
@@ -404,104 +421,121 @@ impl<'p> Writer<'p, '_> {
             Status::Due | Status::NotApplicable | Status::NotInForce => None,
         };
         match (template, r.status) {
-            (Some(t), _) => Some(self.fill(t, i)),
-            (None, Status::Unknown | Status::Unmet) => Some(self.needs(r.keys)),
+            (Some(t), _) => Some(Explanation::Fill(t)),
+            (None, Status::Unknown | Status::Unmet) => Some(Explanation::Needs(r.keys)),
             _ => None,
         }
     }
 
-    fn needs(&self, keys: KeySet) -> String {
-        let list = self.key_list(keys);
-        match self.opts.lang {
-            Lang::Zh => format!("尚缺：{list}"),
-            Lang::En => format!("still needs: {list}"),
+    fn write_explanation<W: fmt::Write>(&self, out: &mut W, e: Explanation<'_>, i: usize) {
+        match e {
+            Explanation::Fill(t) => self.fill_into(out, t, i),
+            Explanation::Needs(keys) => self.needs(out, keys),
         }
     }
 
-    fn key_list(&self, keys: KeySet) -> String {
-        let lang = self.opts.lang;
-        let names: Vec<String> = self
-            .keys(keys)
-            .map(|f| match lang {
-                Lang::Zh => format!("{}（{}）", f.label.zh, f.key),
-                Lang::En => format!("{} ({})", f.label.get(lang), f.key),
-            })
-            .collect();
-        names.join(if lang == Lang::Zh { "、" } else { ", " })
+    fn needs<W: fmt::Write>(&self, out: &mut W, keys: KeySet) {
+        let _ = out.write_str(match self.opts.lang {
+            Lang::Zh => "尚缺：",
+            Lang::En => "still needs: ",
+        });
+        self.key_list(out, keys);
     }
 
-    fn out_of_scope(&self) -> String {
+    fn key_list<W: fmt::Write>(&self, out: &mut W, keys: KeySet) {
+        let lang = self.opts.lang;
+        for (n, f) in self.keys(keys).enumerate() {
+            if n > 0 {
+                let _ = out.write_str(if lang == Lang::Zh { "、" } else { ", " });
+            }
+            let _ = match lang {
+                Lang::Zh => write!(out, "{}（{}）", f.label.zh, f.key),
+                Lang::En => write!(out, "{} ({})", f.label.get(lang), f.key),
+            };
+        }
+    }
+
+    fn out_of_scope(&self) -> &'static str {
         match self.opts.lang {
-            Lang::Zh => "不属于任何受理依据".to_string(),
-            Lang::En => "no basis for accepting the complaint applies".to_string(),
+            Lang::Zh => "不属于任何受理依据",
+            Lang::En => "no basis for accepting the complaint applies",
         }
     }
 
     /// Fills a template for clause `i` (`usize::MAX` for the scope clause).
     fn fill(&self, t: &Template, i: usize) -> String {
         let mut out = String::new();
+        self.fill_into(&mut out, t, i);
+        out
+    }
+
+    fn fill_into<W: fmt::Write>(&self, out: &mut W, t: &Template, i: usize) {
         for piece in t.get(self.opts.lang) {
-            match piece {
-                Piece::Text(s) => out.push_str(s),
-                Piece::Field(f) => {
-                    let field = &self.program.rules.fields[*f];
-                    self.show(&mut out, self.rec.get(*f), Some(field))
-                }
-                Piece::Define(d) => {
-                    let ty = self.program.rules.defines[*d].expr.ty;
-                    let field = match ty {
-                        Ty::Enum(f) | Ty::List(f) => Some(&self.program.rules.fields[f]),
-                        _ => None,
-                    };
-                    self.show(&mut out, self.trace.defines[*d], field)
-                }
-                Piece::Due => {
-                    let due = self.trace.due(i);
-                    self.show(&mut out, due.map_or(Value::Absent, Value::Date), None)
-                }
-                Piece::Missing => {
-                    let keys = self.trace.keys(i);
-                    out.push_str(&self.key_list(keys))
-                }
+            self.piece(out, piece, i);
+        }
+    }
+
+    /// One piece of a template for clause `i`.
+    fn piece<W: fmt::Write>(&self, out: &mut W, piece: &Piece, i: usize) {
+        match piece {
+            Piece::Text(s) => {
+                let _ = out.write_str(s);
+            }
+            Piece::Field(f) => {
+                let field = &self.program.rules.fields[*f];
+                self.show(out, self.rec.get(*f), Some(field))
+            }
+            Piece::Define(d) => {
+                let ty = self.program.rules.defines[*d].expr.ty;
+                let field = match ty {
+                    Ty::Enum(f) | Ty::List(f) => Some(&self.program.rules.fields[f]),
+                    _ => None,
+                };
+                self.show(out, self.trace.defines[*d], field)
+            }
+            Piece::Due => {
+                let due = self.trace.due(i);
+                self.show(out, due.map_or(Value::Absent, Value::Date), None)
+            }
+            Piece::Missing => {
+                let keys = self.trace.keys(i);
+                self.key_list(out, keys)
             }
         }
-        out
     }
 
     /// A value in words, onto `out`: dates as 2024-03-05, enums by label,
     /// booleans as 是/否, personal text masked when redacting.
-    fn show(&self, out: &mut String, v: Value, field: Option<&Field>) {
-        use std::fmt::Write as _;
+    fn show<W: fmt::Write>(&self, out: &mut W, v: Value, field: Option<&Field>) {
         let lang = self.opts.lang;
         let words = |zh, en| if lang == Lang::Zh { zh } else { en };
-        match v {
-            Value::Absent => out.push_str(words("（未填写）", "(not given)")),
-            Value::Bool(true) => out.push_str(words("是", "yes")),
-            Value::Bool(false) => out.push_str(words("否", "no")),
-            Value::Int(i) => {
-                let _ = write!(out, "{i}");
+        let _ = match v {
+            Value::Absent => out.write_str(words("（未填写）", "(not given)")),
+            Value::Bool(true) => out.write_str(words("是", "yes")),
+            Value::Bool(false) => out.write_str(words("否", "no")),
+            Value::Int(i) => write!(out, "{i}"),
+            // `base::format_cents`, written in place.
+            Value::Dec(d) => {
+                let sign = if d < 0 { "-" } else { "" };
+                let a = d.unsigned_abs();
+                write!(out, "{sign}{}.{:02}", a / 100, a % 100)
             }
-            Value::Dec(d) => out.push_str(&format_cents(d)),
-            Value::Date(d) => {
-                let _ = write!(out, "{d}");
-            }
+            Value::Date(d) => write!(out, "{d}"),
             Value::Text(r) => {
                 let text = self.rec.text(r);
                 match field.and_then(|f| f.personal) {
-                    Some(how) if self.opts.redact => out.push_str(&mask(text, how)),
-                    _ => out.push_str(text),
+                    Some(how) if self.opts.redact => out.write_str(&mask(text, how)),
+                    _ => out.write_str(text),
                 }
             }
-            Value::Lit(i) => out.push_str(self.program.text_constant(i)),
+            Value::Lit(i) => out.write_str(self.program.text_constant(i)),
             Value::Enum(e) => match field.map(|f| &f.ty) {
                 Some(FieldType::Enum(values) | FieldType::List(values))
                     if (e as usize) < values.len() =>
                 {
-                    out.push_str(values[e as usize].label.get(lang))
+                    out.write_str(values[e as usize].label.get(lang))
                 }
-                _ => {
-                    let _ = write!(out, "{e}");
-                }
+                _ => write!(out, "{e}"),
             },
             Value::Set(s) => {
                 let values = field.map_or(&[][..], |f| f.ty.values());
@@ -511,17 +545,18 @@ impl<'p> Writer<'p, '_> {
                     .filter(|(i, _)| s >> i & 1 == 1)
                     .map(|(_, v)| v.label.get(lang));
                 match names.next() {
-                    None => out.push_str(words("无", "none")),
+                    None => out.write_str(words("无", "none")),
                     Some(first) => {
-                        out.push_str(first);
+                        let _ = out.write_str(first);
                         for name in names {
-                            out.push_str(words("、", ", "));
-                            out.push_str(name);
+                            let _ = out.write_str(words("、", ", "));
+                            let _ = out.write_str(name);
                         }
+                        Ok(())
                     }
                 }
             }
-        }
+        };
     }
 }
 

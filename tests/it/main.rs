@@ -35,6 +35,7 @@ mod notice;
 mod output_safety;
 mod readme;
 mod register;
+mod report_jsonl;
 mod rule_examples;
 mod rules_errors;
 mod samr;
