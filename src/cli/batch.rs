@@ -192,22 +192,9 @@ pub fn batch(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         let _ = err.write_all(crate::diag::render_message("warning", &m, lang).as_bytes());
     }
 
-    let mut file = match &args.output {
-        Some(path) => match AtomicFile::create(path) {
-            Ok(f) => Some(f),
-            Err(e) => {
-                let shown = path.display();
-                say(
-                    err,
-                    &Msg::new(
-                        format!("无法创建输出文件 {shown}：{e}"),
-                        format!("cannot create the output file {shown}: {e}"),
-                    ),
-                );
-                return exit::UNUSABLE;
-            }
-        },
-        None => None,
+    let mut file = match create_output(args.output.as_deref(), &mut |m: &Msg| say(err, m)) {
+        Ok(f) => f,
+        Err(code) => return code,
     };
     let show_progress = !args.quiet && io::stderr().is_terminal();
     let mut bar: Option<indicatif::ProgressBar> = None;
@@ -269,6 +256,25 @@ pub fn batch(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     } else {
         exit::OK
     }
+}
+
+/// The output file of `-o`, created beside its final name (it appears
+/// whole or not at all); a failure said through `say`.
+pub(super) fn create_output(
+    path: Option<&Path>,
+    say: &mut dyn FnMut(&Msg),
+) -> Result<Option<AtomicFile>, u8> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    AtomicFile::create(path).map(Some).map_err(|e| {
+        let shown = crate::sanitize::escape(&path.to_string_lossy()).into_owned();
+        say(&Msg::new(
+            format!("无法创建输出文件 {shown}：{e}"),
+            format!("cannot create the output file {shown}: {e}"),
+        ));
+        exit::UNUSABLE
+    })
 }
 
 /// A run's end: its result, with the output file (if any) committed; a

@@ -9,7 +9,6 @@ use clap::{Args, ValueEnum};
 
 use super::load::{load_rules, say};
 use super::{RuleArgs, exit};
-use crate::atomic::AtomicFile;
 use crate::batch::{CHUNK, Input, check_outputs, threads};
 use crate::diag::{Lang, Msg};
 use crate::diff::{Format, Only, Options, compare_examples, run_observed};
@@ -215,23 +214,11 @@ pub fn diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     if let (_, Some(m)) = threads(opts.jobs) {
         let _ = err.write_all(crate::diag::render_message("warning", &m, lang).as_bytes());
     }
-    let mut file = match &args.output {
-        Some(path) => match AtomicFile::create(path) {
-            Ok(f) => Some(f),
-            Err(e) => {
-                let shown = path.display();
-                say(
-                    err,
-                    &Msg::new(
-                        format!("无法创建输出文件 {shown}：{e}"),
-                        format!("cannot create the output file {shown}: {e}"),
-                    ),
-                );
-                return exit::UNUSABLE;
-            }
-        },
-        None => None,
-    };
+    let mut file =
+        match super::batch::create_output(args.output.as_deref(), &mut |m: &Msg| say(err, m)) {
+            Ok(f) => f,
+            Err(code) => return code,
+        };
     let show_progress = !args.quiet && io::stderr().is_terminal();
     let bar = show_progress.then(|| {
         let bar =
