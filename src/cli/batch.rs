@@ -152,29 +152,10 @@ pub fn batch(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Err(code) => return code,
     };
 
-    let mut inputs = Vec::new();
-    let mut stdin_taken = false;
-    for path in &args.inputs {
-        if path.as_os_str() == "-" {
-            if stdin_taken {
-                say(
-                    err,
-                    &Msg::new(
-                        "标准输入（-）只能出现一次",
-                        "standard input (-) can be given only once",
-                    ),
-                );
-                return exit::UNUSABLE;
-            }
-            stdin_taken = true;
-            inputs.push(Input::JsonLines {
-                name: "<stdin>".to_string(),
-                reader: Box::new(io::stdin()),
-            });
-        } else {
-            inputs.push(Input::Path(path.clone()));
-        }
-    }
+    let mut inputs = match input_list(&args.inputs, &mut |m: &Msg| say(err, m)) {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
     if let Some(db) = &args.db {
         inputs.push(Input::Register(db.clone()));
     }
@@ -256,6 +237,31 @@ pub fn batch(args: &BatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     } else {
         exit::OK
     }
+}
+
+/// The inputs as named on the command line: paths, and `-` (JSON Lines on
+/// standard input) at most once; a second `-` said through `say`.
+pub(super) fn input_list(paths: &[PathBuf], say: &mut dyn FnMut(&Msg)) -> Result<Vec<Input>, u8> {
+    let mut inputs = Vec::new();
+    let mut stdin_taken = false;
+    for path in paths {
+        if path.as_os_str() != "-" {
+            inputs.push(Input::Path(path.clone()));
+            continue;
+        }
+        if std::mem::replace(&mut stdin_taken, true) {
+            say(&Msg::new(
+                "标准输入（-）只能出现一次",
+                "standard input (-) can be given only once",
+            ));
+            return Err(exit::UNUSABLE);
+        }
+        inputs.push(Input::JsonLines {
+            name: "<stdin>".to_string(),
+            reader: Box::new(io::stdin()),
+        });
+    }
+    Ok(inputs)
 }
 
 /// The output file of `-o`, created beside its final name (it appears

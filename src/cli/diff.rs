@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 
 use super::load::{load_rules, say};
 use super::{RuleArgs, exit};
-use crate::batch::{CHUNK, Input, check_outputs, threads};
+use crate::batch::{CHUNK, check_outputs, threads};
 use crate::diag::{Lang, Msg};
 use crate::diff::{Format, Only, Options, compare_examples, run_observed};
 
@@ -175,29 +175,10 @@ pub fn diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         return if fail { exit::CHANGED } else { exit::OK };
     }
 
-    let mut inputs = Vec::new();
-    let mut stdin_taken = false;
-    for path in &args.inputs {
-        if path.as_os_str() == "-" {
-            if stdin_taken {
-                say(
-                    err,
-                    &Msg::new(
-                        "标准输入（-）只能出现一次",
-                        "standard input (-) can be given only once",
-                    ),
-                );
-                return exit::UNUSABLE;
-            }
-            stdin_taken = true;
-            inputs.push(Input::JsonLines {
-                name: "<stdin>".to_string(),
-                reader: Box::new(io::stdin()),
-            });
-        } else {
-            inputs.push(Input::Path(path.clone()));
-        }
-    }
+    let inputs = match super::batch::input_list(&args.inputs, &mut |m: &Msg| say(err, m)) {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
     let opts = Options {
         format: match args.format {
             DiffFormat::Table => Format::Table,
