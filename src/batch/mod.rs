@@ -271,33 +271,40 @@ pub(crate) fn load_job(ctx: &Ctx, w: &mut Worker, view: &View, job: &Job, row: &
             let file = &view.names[*name as usize];
             row.file.push_str(file);
             let _ = write!(row.source, "{file}:{line}");
-            match std::str::from_utf8(&view.bytes[*start..*end]) {
-                Ok(text) => {
-                    let ok = ctx.json.load(text, &mut w.rec, &mut w.json, &mut w.diags);
-                    for d in w.diags.drain(..) {
-                        let col = d
-                            .span
-                            .as_ref()
-                            .map(|s| crate::diag::line_col(text, s.start).1);
-                        row.problems.push(ctx.problem(d, Some(*line), col));
+            let bytes = &view.bytes[*start..*end];
+            if ctx.json.load_plain(bytes, &mut w.rec, &mut w.json) {
+                true
+            } else {
+                match std::str::from_utf8(bytes) {
+                    Ok(text) => {
+                        let ok = ctx
+                            .json
+                            .load_full(text, &mut w.rec, &mut w.json, &mut w.diags);
+                        for d in w.diags.drain(..) {
+                            let col = d
+                                .span
+                                .as_ref()
+                                .map(|s| crate::diag::line_col(text, s.start).1);
+                            row.problems.push(ctx.problem(d, Some(*line), col));
+                        }
+                        ok
                     }
-                    ok
-                }
-                Err(e) => {
-                    w.rec.clear();
-                    let valid = &view.bytes[*start..*start + e.valid_up_to()];
-                    let col = String::from_utf8_lossy(valid).chars().count() + 1;
-                    let mut p = Problem::error(
-                        "not-utf8",
-                        Msg::new(
-                            "这一行不是 UTF-8 编码（可能是 GBK），请将文件另存为 UTF-8",
-                            "this line is not UTF-8 (GBK?); save the file as UTF-8",
-                        ),
-                    );
-                    p.line = Some(*line);
-                    p.column = Some(col);
-                    row.problems.push(p);
-                    false
+                    Err(e) => {
+                        w.rec.clear();
+                        let valid = &view.bytes[*start..*start + e.valid_up_to()];
+                        let col = String::from_utf8_lossy(valid).chars().count() + 1;
+                        let mut p = Problem::error(
+                            "not-utf8",
+                            Msg::new(
+                                "这一行不是 UTF-8 编码（可能是 GBK），请将文件另存为 UTF-8",
+                                "this line is not UTF-8 (GBK?); save the file as UTF-8",
+                            ),
+                        );
+                        p.line = Some(*line);
+                        p.column = Some(col);
+                        row.problems.push(p);
+                        false
+                    }
                 }
             }
         }

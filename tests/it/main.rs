@@ -28,6 +28,7 @@ mod examples_skipped;
 mod explain;
 mod fmt;
 mod interview;
+mod json_plain;
 mod kleene;
 mod limits;
 mod lint;

@@ -16,6 +16,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use serde::Deserialize as _;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+mod plain;
+
 use super::{Raw, Record, ValueError, convert, convert_item, describe_type};
 use crate::base::Span;
 use crate::diag::{Diagnostic, Lang, Msg};
@@ -30,15 +32,15 @@ pub struct JsonReader<'r> {
     /// Every field key, and every proper prefix of one (`purchase`, `a.b`
     /// of `a.b.c`): the keys whose value is a table of further keys. One
     /// lookup per key read, with a hash that costs a few instructions.
-    keys: HashMap<Box<str>, Key, BuildHasherDefault<KeyHasher>>,
+    keys: HashMap<Box<[u8]>, Key, BuildHasherDefault<KeyHasher>>,
 }
 
 /// What a key of a JSON line is to the rules.
 #[derive(Debug, Clone, Copy)]
 enum Key {
     Field(FieldId),
-    /// A table of further keys.
-    Table,
+    /// A table of further keys, numbered from 0.
+    Table(usize),
 }
 
 /// FxHash (as in rustc): the keys are the rule file's own, so a hash that
@@ -85,19 +87,23 @@ pub struct JsonScratch {
     /// The tables (objects) of the line so far, each key followed by a
     /// NUL, to tell an object given twice.
     tables: String,
+    /// The dotted key being read on the plain path.
+    plain_key: Vec<u8>,
 }
 
 impl<'r> JsonReader<'r> {
     pub fn new(rules: &'r RuleSet) -> JsonReader<'r> {
-        let mut keys = HashMap::default();
+        let mut keys: HashMap<Box<[u8]>, Key, _> = HashMap::default();
         for f in &rules.fields {
             for (i, _) in f.key.match_indices('.') {
-                keys.insert(f.key[..i].into(), Key::Table);
+                let next = keys.len();
+                keys.entry(f.key.as_bytes()[..i].into())
+                    .or_insert(Key::Table(next));
             }
         }
         // A field's own key wins over a table of the same name.
         for (slot, f) in rules.fields.iter().enumerate() {
-            keys.insert(f.key.as_str().into(), Key::Field(slot));
+            keys.insert(f.key.as_bytes().into(), Key::Field(slot));
         }
         JsonReader { rules, keys }
     }
@@ -109,6 +115,64 @@ impl<'r> JsonReader<'r> {
     /// can be found for sure (`located`), `None` otherwise (the message
     /// names the key). Returns whether the line loaded without error.
     pub fn load(
+        &self,
+        line: &str,
+        rec: &mut Record,
+        scratch: &mut JsonScratch,
+        problems: &mut Vec<Diagnostic>,
+    ) -> bool {
+        self.load_plain(line.as_bytes(), rec, scratch)
+            || self.load_full(line, rec, scratch, problems)
+    }
+
+    /// Loads a plain line (`plain`: the rules' keys, strings without
+    /// escapes, every value accepted; UTF-8, which it checks) into `rec`
+    /// and returns true; returns false for any other line, which must then
+    /// be read with [`JsonReader::load`] (after its UTF-8 check, for bytes
+    /// that may not be text). A line it loads has no problem to report.
+    pub fn load_plain(&self, line: &[u8], rec: &mut Record, scratch: &mut JsonScratch) -> bool {
+        rec.clear();
+        scratch.plain_key.clear();
+        // The whole line at once: far faster than string by string.
+        let Ok(text) = simdutf8::basic::from_utf8(line) else {
+            return false;
+        };
+        let mut plain = plain::Plain {
+            reader: self,
+            text,
+            bytes: line,
+            at: 0,
+            rec,
+            key: &mut scratch.plain_key,
+            seen: KeySet::EMPTY,
+            tables: KeySet::EMPTY,
+        };
+        if plain.line().is_err() || super::is_blank(rec, self.rules) {
+            return false;
+        }
+        #[cfg(debug_assertions)]
+        self.same_as_full(line, rec);
+        true
+    }
+
+    /// Debug builds: the full reader makes the same record of a line the
+    /// plain path accepted, with no problem.
+    #[cfg(debug_assertions)]
+    fn same_as_full(&self, line: &[u8], plain: &Record) {
+        let text = std::str::from_utf8(line).expect("the plain path accepts UTF-8 only");
+        let mut full = Record::new(plain.len());
+        let mut problems = Vec::new();
+        let ok = self.load_full(text, &mut full, &mut JsonScratch::default(), &mut problems);
+        assert!(
+            ok && problems.is_empty(),
+            "the plain path accepted a line the full reader finds fault with: {text:?}: {problems:?}"
+        );
+        assert_eq!(&full, plain, "the two readers differ on {text:?}");
+    }
+
+    /// The full reader alone: any line, every problem reported. For a line
+    /// [`JsonReader::load_plain`] declined; else use [`JsonReader::load`].
+    pub fn load_full(
         &self,
         line: &str,
         rec: &mut Record,
@@ -465,7 +529,7 @@ impl<'de> Visitor<'de> for TableSeed<'_, '_, '_> {
         let st = self.st;
         let base = st.key.len();
         while map.next_key_seed(KeySeed { key: &mut *st.key })?.is_some() {
-            match st.reader.keys.get(st.key.as_str()).copied() {
+            match st.reader.keys.get(st.key.as_bytes()).copied() {
                 Some(Key::Field(slot)) if st.seen.contains(slot) => {
                     st.duplicate_key(slot);
                     map.next_value::<IgnoredAny>()?;
@@ -474,11 +538,11 @@ impl<'de> Visitor<'de> for TableSeed<'_, '_, '_> {
                     st.seen.insert(slot);
                     map.next_value_seed(ValueSeed { st: &mut *st, slot })?;
                 }
-                Some(Key::Table) if st.table_seen() => {
+                Some(Key::Table(_)) if st.table_seen() => {
                     st.duplicate_table();
                     map.next_value::<IgnoredAny>()?;
                 }
-                Some(Key::Table) => {
+                Some(Key::Table(_)) => {
                     st.key.push('.');
                     map.next_value_seed(TableSeed { st: &mut *st })?;
                 }
