@@ -109,15 +109,13 @@ fn mismatch(field: &Field, raw: &Raw) -> ValueError {
 /// Converts one raw value for `field`; an empty (or blank) string is absent.
 pub fn convert(field: &Field, raw: Raw, rec: &mut Record) -> Result<Value, ValueError> {
     if let Raw::Str(s) | Raw::Cell(s) = raw
-        && s.trim().is_empty()
+        && trim(s).is_empty()
     {
         return Ok(Value::Absent);
     }
     let value = match (&field.ty, raw) {
         (FieldType::Text, Raw::Str(s) | Raw::Cell(s)) => rec.push_text(s),
-        (FieldType::Enum(_), Raw::Str(s) | Raw::Cell(s)) => {
-            Value::Enum(enum_code(field, s.trim())?)
-        }
+        (FieldType::Enum(_), Raw::Str(s) | Raw::Cell(s)) => Value::Enum(enum_code(field, trim(s))?),
         (FieldType::List(_), Raw::Cell(s)) => {
             let mut set = 0u64;
             for item in s
@@ -129,12 +127,12 @@ pub fn convert(field: &Field, raw: Raw, rec: &mut Record) -> Result<Value, Value
             }
             Value::Set(set)
         }
-        (FieldType::Date, Raw::Str(s) | Raw::Cell(s)) => Value::Date(date_text(s.trim())?),
+        (FieldType::Date, Raw::Str(s) | Raw::Cell(s)) => Value::Date(date_text(trim(s))?),
         (FieldType::Date, Raw::Date(d)) => Value::Date(date_in_range(d)?),
         (FieldType::Bool, Raw::Bool(b)) => Value::Bool(b),
         // A yes/no answer as a clerk writes it, in any source: 是/否 as the
         // enums accept their Chinese labels, and true/false in quotes.
-        (FieldType::Bool, Raw::Str(s) | Raw::Cell(s)) => match bool_text(s.trim()) {
+        (FieldType::Bool, Raw::Str(s) | Raw::Cell(s)) => match bool_text(trim(s)) {
             Some(b) => Value::Bool(b),
             None => {
                 return Err(mismatch(field, &raw).help(Msg::new(
@@ -196,10 +194,28 @@ pub fn convert(field: &Field, raw: Raw, rec: &mut Record) -> Result<Value, Value
     Ok(value)
 }
 
+/// `s.trim()`, without walking the string from both ends when its first and
+/// last characters are plainly no white space: an ASCII letter, digit or
+/// sign, or a character from U+4000 to U+FFFF (most Chinese), none of which
+/// Unicode counts as white space.
+fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let first = b
+        .first()
+        .is_some_and(|&c| c.is_ascii_graphic() || (0xE4..=0xEF).contains(&c));
+    let last = match b {
+        [.., c] if c.is_ascii_graphic() => true,
+        // Valid UTF-8: a three-byte lead there starts the last character.
+        [.., lead, _, _] => (0xE4..=0xEF).contains(lead),
+        _ => false,
+    };
+    if first && last { s } else { s.trim() }
+}
+
 /// Converts one element of a list field.
 pub fn convert_item(field: &Field, raw: Raw) -> Result<u16, ValueError> {
     match raw {
-        Raw::Str(s) | Raw::Cell(s) => enum_code(field, s.trim()),
+        Raw::Str(s) | Raw::Cell(s) => enum_code(field, trim(s)),
         _ => {
             let want = describe_type(&field.ty);
             let got = describe_raw(&raw);
@@ -464,6 +480,37 @@ fn exponent_error(text: &str) -> ValueError {
 /// A decimal from a float. Where the source keeps the number's text (TOML,
 /// JSON), the text is read exactly, and exponent notation is refused:
 /// `1e-400` would silently be 0 while `0.0000000001` is refused.
+/// An amount as money is written, `-?D+(.D{1,2})?` with at most 15 whole
+/// digits, in cents: what `build_parse_number` makes of such a text, without
+/// its general path. `None` for any other text.
+fn plain_cents(text: &str) -> Option<i64> {
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || whole.len() > 15 || !digits(whole) {
+        return None;
+    }
+    let units = whole
+        .bytes()
+        .fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
+    let cents = match fraction.map(str::as_bytes) {
+        None => 0,
+        Some(&[t]) if t.is_ascii_digit() => i64::from(t - b'0') * 10,
+        Some(&[t, h]) if t.is_ascii_digit() && h.is_ascii_digit() => {
+            i64::from(t - b'0') * 10 + i64::from(h - b'0')
+        }
+        Some(_) => return None,
+    };
+    let value = units * 100 + cents;
+    Some(if negative { -value } else { value })
+}
+
 fn decimal(f: f64, text: Option<&str>) -> Result<i64, ValueError> {
     if let Some(text) = text {
         // TOML's `1_399.00`; JSON never has an underscore, and allocates
@@ -473,6 +520,9 @@ fn decimal(f: f64, text: Option<&str>) -> Result<i64, ValueError> {
         } else {
             std::borrow::Cow::Borrowed(text)
         };
+        if let Some(cents) = plain_cents(&plain) {
+            return Ok(cents);
+        }
         if is_exponent(&plain) {
             return Err(exponent_error(text));
         }
@@ -533,4 +583,83 @@ fn check_bounds(field: &Field, value: Value) -> Result<(), ValueError> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortcut trims exactly as `str::trim` on texts that start or end
+    /// with every kind of character near its rule: ASCII, Unicode white
+    /// space of two and three bytes (U+00A0, U+2003, U+3000), ideographs on
+    /// both sides of U+4000, and a four-byte character.
+    #[test]
+    fn trim_is_str_trim() {
+        let pieces = [
+            "", "a", " ", "\t", "\u{b}", "\u{a0}", "\u{2003}", "\u{3000}", "\u{3fff}", "\u{4000}",
+            "中", "\u{fffd}", "\u{feff}", "𠀀", "-", "~", "\u{7f}", "é",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(trim(&s), s.trim(), "{s:?}");
+                }
+            }
+        }
+    }
+
+    /// Money as written, read the short way, is what the general number
+    /// parser reads; anything else is left to it.
+    #[test]
+    fn plain_cents_is_the_general_parse() {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "0.0",
+            "-0.0",
+            "7",
+            "12.5",
+            "399.00",
+            "-12.34",
+            "007.5",
+            "1.",
+            ".5",
+            "-",
+            "",
+            "1.234",
+            "1e2",
+            "+1",
+            "1_0",
+            "999999999999999",
+            "999999999999999.99",
+            "9999999999999999",
+            "1.2.3",
+            "１２",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for n in [1u64, 9, 10, 99, 100, 123_456, 987_654_321] {
+            for frac in ["", ".0", ".5", ".05", ".50", ".99"] {
+                texts.push(format!("{n}{frac}"));
+                texts.push(format!("-{n}{frac}"));
+            }
+        }
+        let mut taken = 0;
+        for t in &texts {
+            let general = match build_parse_number(t) {
+                Ok(LitKind::Dec(d)) => Some(d),
+                Ok(LitKind::Int(i)) => i.checked_mul(100),
+                _ => None,
+            };
+            if let Some(cents) = plain_cents(t) {
+                taken += 1;
+                assert_eq!(Some(cents), general, "{t:?}");
+            }
+        }
+        assert!(taken > 80, "only {taken} texts read the short way");
+        assert_eq!(plain_cents("1.234"), None);
+        assert_eq!(plain_cents("-12.34"), Some(-1234));
+    }
 }
