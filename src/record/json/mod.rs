@@ -33,7 +33,15 @@ pub struct JsonReader<'r> {
     /// of `a.b.c`): the keys whose value is a table of further keys. One
     /// lookup per key read, with a hash that costs a few instructions.
     keys: HashMap<Box<[u8]>, Key, BuildHasherDefault<KeyHasher>>,
+    /// Each table's dotted key, by its number (`Key::Table`).
+    tables: Vec<Box<[u8]>>,
+    /// This reader among all made, for a `JsonScratch` to tell whose keys
+    /// its memo holds.
+    id: u64,
 }
+
+/// Numbers the readers made in this process.
+static READERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// What a key of a JSON line is to the rules.
 #[derive(Debug, Clone, Copy)]
@@ -87,25 +95,41 @@ pub struct JsonScratch {
     /// The tables (objects) of the line so far, each key followed by a
     /// NUL, to tell an object given twice.
     tables: String,
-    /// The dotted key being read on the plain path.
+    /// The plain path's dotted key, built to look up a key not in `memo`.
     plain_key: Vec<u8>,
+    /// The plain path's memory of the lines before: for the line (0) and
+    /// each table (its number + 1), the keys in the order they came, with
+    /// what each is. Lines of an archive give their keys in the same order,
+    /// so a key is nearly always found by comparing it with the one that
+    /// came in its place last time, with no dotted key built and no hash.
+    memo: Vec<Vec<(Vec<u8>, Key)>>,
+    /// The reader whose keys `memo` holds (`JsonReader::id`; 0 for none).
+    owner: u64,
 }
 
 impl<'r> JsonReader<'r> {
     pub fn new(rules: &'r RuleSet) -> JsonReader<'r> {
         let mut keys: HashMap<Box<[u8]>, Key, _> = HashMap::default();
+        let mut tables: Vec<Box<[u8]>> = Vec::new();
         for f in &rules.fields {
             for (i, _) in f.key.match_indices('.') {
-                let next = keys.len();
-                keys.entry(f.key.as_bytes()[..i].into())
-                    .or_insert(Key::Table(next));
+                let table = &f.key.as_bytes()[..i];
+                keys.entry(table.into()).or_insert_with(|| {
+                    tables.push(table.into());
+                    Key::Table(tables.len() - 1)
+                });
             }
         }
         // A field's own key wins over a table of the same name.
         for (slot, f) in rules.fields.iter().enumerate() {
             keys.insert(f.key.as_bytes().into(), Key::Field(slot));
         }
-        JsonReader { rules, keys }
+        JsonReader {
+            rules,
+            keys,
+            tables,
+            id: READERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
     }
 
     /// Loads one line (without its line end) into `rec`, cleared first.
@@ -137,6 +161,11 @@ impl<'r> JsonReader<'r> {
         let Ok(text) = simdutf8::basic::from_utf8(line) else {
             return false;
         };
+        if scratch.owner != self.id {
+            scratch.memo.clear();
+            scratch.memo.resize_with(self.tables.len() + 1, Vec::new);
+            scratch.owner = self.id;
+        }
         let mut plain = plain::Plain {
             reader: self,
             text,
@@ -144,6 +173,7 @@ impl<'r> JsonReader<'r> {
             at: 0,
             rec,
             key: &mut scratch.plain_key,
+            memo: &mut scratch.memo,
             seen: KeySet::EMPTY,
             tables: KeySet::EMPTY,
         };
@@ -979,6 +1009,45 @@ mod tests {
             assert!(!ok, "{text}");
             assert!(problems[0].contains(says), "{text}: {problems:?}");
         }
+    }
+
+    /// A scratch's memory of keys belongs to one reader: used by another,
+    /// whose rules put the same keys in other slots, it is forgotten.
+    #[test]
+    fn a_scratch_shared_by_two_readers_reads_each_by_its_own_rules() {
+        let guideline = rules();
+        let samr = crate::load::builtin_named("samr")
+            .and_then(|b| crate::load::load_rules(b.file, b.text.as_bytes()).ok())
+            .expect("samr loads");
+        let (g, s) = (&guideline.rules, &samr.rules);
+        // A text field of both, in different slots.
+        let key = s
+            .fields
+            .iter()
+            .enumerate()
+            .find(|(slot, f)| {
+                f.ty == FieldType::Text
+                    && g.field(&f.key)
+                        .is_some_and(|o| o != *slot && g.fields[o].ty == FieldType::Text)
+            })
+            .map(|(_, f)| f.key.as_str())
+            .expect("a text field the two rule sets keep in different slots");
+        let (table, last) = key.split_once('.').expect("a key in a table");
+        let line = format!(r#"{{"received": "2024-03-05", "{table}": {{"{last}": "张三"}}}}"#);
+        let (by_g, by_s) = (JsonReader::new(g), JsonReader::new(s));
+        let mut shared = JsonScratch::default();
+        let mut rec_g = Record::new(g.fields.len());
+        let mut rec_s = Record::new(s.fields.len());
+        for _ in 0..2 {
+            assert!(by_g.load_plain(line.as_bytes(), &mut rec_g, &mut shared));
+            assert!(by_s.load_plain(line.as_bytes(), &mut rec_s, &mut shared));
+        }
+        let name = |rec: &Record, slot: Option<usize>| match rec.get(slot.expect("declared")) {
+            Value::Text(t) => rec.text(t).to_string(),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(name(&rec_g, g.field(key)), "张三");
+        assert_eq!(name(&rec_s, s.field(key)), "张三");
     }
 
     #[test]

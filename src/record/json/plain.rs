@@ -33,8 +33,11 @@ pub(super) struct Plain<'a, 'r> {
     pub bytes: &'a [u8],
     pub at: usize,
     pub rec: &'a mut Record,
-    /// The dotted key being read (`purchase.date`), built in place.
+    /// A dotted key (`purchase.date`), built to look up a key the memo
+    /// does not hold.
     pub key: &'a mut Vec<u8>,
+    /// The keys of the lines before, by table and place (`JsonScratch`).
+    pub memo: &'a mut [Vec<(Vec<u8>, Key)>],
     /// The fields given so far.
     pub seen: KeySet,
     /// The tables (objects) given so far, by their index in the key table.
@@ -51,7 +54,7 @@ impl<'a> Plain<'a, '_> {
     /// space.
     pub fn line(&mut self) -> Step {
         self.skip_space();
-        self.object(0)?;
+        self.object(0, 0)?;
         self.skip_space();
         if self.at == self.bytes.len() {
             Ok(())
@@ -89,8 +92,39 @@ impl<'a> Plain<'a, '_> {
         }
     }
 
-    /// An object at `self.at`, its keys under the prefix in `self.key`.
-    fn object(&mut self, depth: u32) -> Step {
+    /// What the `place`-th key of a table is (`table` 0 for the line, else
+    /// the table's number + 1): what the memo holds for that place if it
+    /// has the same name, else looked up by its dotted key (and the memo
+    /// updated). `None` for a key the rules do not declare.
+    fn lookup(&mut self, table: usize, place: usize, name: &[u8]) -> Option<Key> {
+        let memo = &mut self.memo[table];
+        if let Some((known, key)) = memo.get(place)
+            && known.as_slice() == name
+        {
+            return Some(*key);
+        }
+        self.key.clear();
+        if let Some(prefix) = table.checked_sub(1).map(|t| &self.reader.tables[t]) {
+            self.key.extend_from_slice(prefix);
+            self.key.push(b'.');
+        }
+        self.key.extend_from_slice(name);
+        let key = self.reader.keys.get(self.key.as_slice()).copied()?;
+        // Places are kept only up to one past the last: a line of more
+        // keys than the rules declare has an unknown or repeated one.
+        if let Some((known, k)) = memo.get_mut(place) {
+            known.clear();
+            known.extend_from_slice(name);
+            *k = key;
+        } else if place == memo.len() {
+            memo.push((name.to_vec(), key));
+        }
+        Some(key)
+    }
+
+    /// An object at `self.at`, the line's (`table` 0) or a table's (its
+    /// number + 1).
+    fn object(&mut self, table: usize, depth: u32) -> Step {
         if depth >= MAX_DEPTH {
             return Err(Decline);
         }
@@ -100,16 +134,18 @@ impl<'a> Plain<'a, '_> {
             self.at += 1;
             return Ok(());
         }
-        let base = self.key.len();
+        let mut place = 0;
         loop {
             self.eat(b'"')?;
             // Looked up as bytes: a key that is not UTF-8 is not the rules'.
             let (start, end) = self.string_body()?;
-            self.key.extend_from_slice(&self.bytes[start..end]);
+            let bytes = self.bytes;
+            let key = self.lookup(table, place, &bytes[start..end]);
+            place += 1;
             self.skip_space();
             self.eat(b':')?;
             self.skip_space();
-            match self.reader.keys.get(self.key.as_slice()).copied() {
+            match key {
                 Some(Key::Field(slot)) if !self.seen.contains(slot) => {
                     self.seen.insert(slot);
                     self.value(slot, depth)?;
@@ -120,14 +156,12 @@ impl<'a> Plain<'a, '_> {
                         // `"history": null`: the table is absent.
                         self.word(b"null")?;
                     } else {
-                        self.key.push(b'.');
-                        self.object(depth + 1)?;
+                        self.object(t + 1, depth + 1)?;
                     }
                 }
                 // Given twice, or not declared: the full reader says so.
                 _ => return Err(Decline),
             }
-            self.key.truncate(base);
             self.skip_space();
             match self.peek()? {
                 b',' => {
@@ -234,6 +268,7 @@ impl<'a> Plain<'a, '_> {
     /// Finds the closing quote of a string whose body starts at `self.at`
     /// and steps past it: the body's range. Declines at a backslash or a control character. Eight bytes at a
     /// time where none of those is near.
+    #[inline]
     fn string_body(&mut self) -> Step<(usize, usize)> {
         const ONES: u64 = 0x0101_0101_0101_0101;
         const HIGHS: u64 = 0x8080_8080_8080_8080;
