@@ -174,8 +174,8 @@ impl<'r> JsonReader<'r> {
             rec,
             key: &mut scratch.plain_key,
             memo: &mut scratch.memo,
-            seen: KeySet::EMPTY,
-            tables: KeySet::EMPTY,
+            seen: plain::Seen::default(),
+            tables: plain::Seen::default(),
         };
         if plain.line().is_err() || super::is_blank(rec, self.rules) {
             return false;

@@ -21,6 +21,8 @@ use crate::model::FieldType;
 use crate::record::{Raw, Record, convert, convert_item};
 use crate::value::{KeySet, Value};
 
+const _: () = assert!(KeySet::CAPACITY <= Seen::CAPACITY);
+
 /// Deeper than any object this path reads for the rules' own keys, and well
 /// inside serde_json's limit of 128: a deeper line is the full reader's.
 const MAX_DEPTH: u32 = 32;
@@ -38,10 +40,28 @@ pub(super) struct Plain<'a, 'r> {
     pub key: &'a mut Vec<u8>,
     /// The keys of the lines before, by table and place (`JsonScratch`).
     pub memo: &'a mut [Vec<(Vec<u8>, Key)>],
-    /// The fields given so far.
-    pub seen: KeySet,
-    /// The tables (objects) given so far, by their index in the key table.
-    pub tables: KeySet,
+    /// The fields given so far, by slot.
+    pub seen: Seen,
+    /// The tables (objects) given so far, by number.
+    pub tables: Seen,
+}
+
+/// A set of up to 128 numbers (a rule file's fields are at most
+/// `KeySet::CAPACITY`), tested and set in one step.
+#[derive(Default)]
+pub(super) struct Seen([u64; 2]);
+
+impl Seen {
+    const CAPACITY: usize = 128;
+
+    /// Whether `i` (below 128) is new to the set; it is in it after.
+    fn first(&mut self, i: usize) -> bool {
+        debug_assert!(i < Self::CAPACITY);
+        let (word, bit) = (i >> 6 & 1, 1u64 << (i & 63));
+        let new = self.0[word] & bit == 0;
+        self.0[word] |= bit;
+        new
+    }
 }
 
 /// Declines the line: the full reader reads it.
@@ -146,12 +166,10 @@ impl<'a> Plain<'a, '_> {
             self.eat(b':')?;
             self.skip_space();
             match key {
-                Some(Key::Field(slot)) if !self.seen.contains(slot) => {
-                    self.seen.insert(slot);
+                Some(Key::Field(slot)) if self.seen.first(slot) => {
                     self.value(slot, depth)?;
                 }
-                Some(Key::Table(t)) if t < KeySet::CAPACITY && !self.tables.contains(t) => {
-                    self.tables.insert(t);
+                Some(Key::Table(t)) if t < Seen::CAPACITY && self.tables.first(t) => {
                     if self.peek()? == b'n' {
                         // `"history": null`: the table is absent.
                         self.word(b"null")?;
