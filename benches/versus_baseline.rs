@@ -445,8 +445,8 @@ fn summary() {
         what: "(2) evaluate a loaded record (per record)",
         shouli: ours,
         baseline: Some(theirs),
-        target: "≤ 2× baseline",
-        met: ours.as_secs_f64() <= 2.0 * theirs.as_secs_f64(),
+        target: "≤ 1.5× baseline",
+        met: ours.as_secs_f64() <= 1.5 * theirs.as_secs_f64(),
     });
 
     let reader = JsonReader::new(&fx.program.rules);
@@ -475,35 +475,38 @@ fn summary() {
     let jsonl_all = per_item(BATCH_RECORDS, 5, || {
         shouli_batch_jsonl(fx, 0, Format::Jsonl)
     });
-    let within =
-        |ours: Duration, theirs: Duration| ours.as_secs_f64() <= 1.3 * theirs.as_secs_f64();
+    // Issue 17's targets: CSV rows no slower than the baseline's, full
+    // reports within 1.5× of its CSV rows.
+    let within = |ours: Duration, theirs: Duration, ratio: f64| {
+        ours.as_secs_f64() <= ratio * theirs.as_secs_f64()
+    };
     rows.push(Row {
         what: "(4) batch JSON Lines → CSV, 1 thread (per record)",
         shouli: csv_1,
         baseline: Some(base_1),
-        target: "≤ 1.3× baseline",
-        met: within(csv_1, base_1),
+        target: "≤ 1.0× baseline",
+        met: within(csv_1, base_1, 1.0),
     });
     rows.push(Row {
         what: "(4) batch JSON Lines → CSV, all threads (per record)",
         shouli: csv_all,
         baseline: Some(base_all),
-        target: "≤ 1.3× baseline",
-        met: within(csv_all, base_all),
+        target: "≤ 1.0× baseline",
+        met: within(csv_all, base_all, 1.0),
     });
     rows.push(Row {
         what: "(4) batch JSON Lines → JSON Lines reports, 1 thread (per record)",
         shouli: jsonl_1,
         baseline: Some(base_1),
-        target: "(baseline writes CSV rows)",
-        met: within(jsonl_1, base_1),
+        target: "≤ 1.5× baseline (which writes CSV rows)",
+        met: within(jsonl_1, base_1, 1.5),
     });
     rows.push(Row {
         what: "(4) batch JSON Lines → JSON Lines reports, all threads (per record)",
         shouli: jsonl_all,
         baseline: Some(base_all),
-        target: "(baseline writes CSV rows)",
-        met: within(jsonl_all, base_all),
+        target: "≤ 1.5× baseline (which writes CSV rows)",
+        met: within(jsonl_all, base_all, 1.5),
     });
     let toml_1 = per_item(TOML_FILES, 3, || shouli_batch_toml(fx, 1));
     let toml_all = per_item(TOML_FILES, 3, || shouli_batch_toml(fx, 0));
@@ -537,7 +540,7 @@ fn summary() {
     println!("## shouli versus the hand-written baseline (median, same run)");
     println!();
     println!(
-        "Threads: {all}. Scaling from 1 to {all} threads (target ≥ 1.7× on 2 cores): \
+        "Threads: {all}. Scaling from 1 to {all} threads (target ≥ 1.8× on 2 cores): \
          shouli CSV {:.2}×, shouli JSON Lines {:.2}×, baseline {:.2}×, TOML directory {:.2}×.",
         speedup(csv_1, csv_all),
         speedup(jsonl_1, jsonl_all),
