@@ -103,8 +103,29 @@ pub struct JsonScratch {
     /// so a key is nearly always found by comparing it with the one that
     /// came in its place last time, with no dotted key built and no hash.
     memo: Vec<Vec<(Vec<u8>, Key)>>,
-    /// The reader whose keys `memo` holds (`JsonReader::id`; 0 for none).
+    /// The full reader's did-you-mean for each undeclared key met so far
+    /// (at most `MAX_SUGGESTIONS`): an archive with a key of its own gives
+    /// it on every line, and finding the closest declared key took ten
+    /// times as long as reading the line.
+    suggestions: HashMap<Box<str>, Option<Box<str>>>,
+    /// The reader whose keys `memo` and `suggestions` hold
+    /// (`JsonReader::id`; 0 for none).
     owner: u64,
+}
+
+/// Undeclared keys whose suggestion a scratch keeps.
+const MAX_SUGGESTIONS: usize = 1024;
+
+impl JsonScratch {
+    /// Forgets what it learnt of another reader's keys.
+    fn serve(&mut self, reader: &JsonReader) {
+        if self.owner != reader.id {
+            self.memo.clear();
+            self.memo.resize_with(reader.tables.len() + 1, Vec::new);
+            self.suggestions.clear();
+            self.owner = reader.id;
+        }
+    }
 }
 
 impl<'r> JsonReader<'r> {
@@ -161,11 +182,7 @@ impl<'r> JsonReader<'r> {
         let Ok(text) = simdutf8::basic::from_utf8(line) else {
             return false;
         };
-        if scratch.owner != self.id {
-            scratch.memo.clear();
-            scratch.memo.resize_with(self.tables.len() + 1, Vec::new);
-            scratch.owner = self.id;
-        }
+        scratch.serve(self);
         let mut plain = plain::Plain {
             reader: self,
             text,
@@ -210,6 +227,7 @@ impl<'r> JsonReader<'r> {
         problems: &mut Vec<Diagnostic>,
     ) -> bool {
         rec.clear();
+        scratch.serve(self);
         scratch.key.clear();
         scratch.tables.clear();
         let first = problems.len();
@@ -220,6 +238,7 @@ impl<'r> JsonReader<'r> {
             rec,
             key: &mut scratch.key,
             tables: &mut scratch.tables,
+            suggestions: &mut scratch.suggestions,
             seen: KeySet::EMPTY,
             problems,
         };
@@ -351,6 +370,7 @@ struct State<'a, 'r> {
     /// The dotted key being read (`purchase.date`), built in place.
     key: &'a mut String,
     tables: &'a mut String,
+    suggestions: &'a mut HashMap<Box<str>, Option<Box<str>>>,
     seen: KeySet,
     problems: &'a mut Vec<Diagnostic>,
 }
@@ -422,9 +442,17 @@ impl State<'_, '_> {
         // Only the first problems of a line are shown (`diag::cap`); the
         // rest need no suggestion.
         let shown = self.problems.len() < crate::diag::MAX_DIAGNOSTICS;
-        let close = shown
-            .then(|| super::suggest_key(key, self.rules()))
-            .flatten();
+        let close = match self.suggestions.get(key) {
+            _ if !shown => None,
+            Some(known) => known.clone(),
+            None => {
+                let close: Option<Box<str>> = super::suggest_key(key, self.rules()).map(Box::from);
+                if self.suggestions.len() < MAX_SUGGESTIONS {
+                    self.suggestions.insert(key.into(), close.clone());
+                }
+                close
+            }
+        };
         if let Some(close) = close {
             d = d.with_help(Msg::new(
                 format!("是否想写 `{close}`？"),
@@ -1048,6 +1076,33 @@ mod tests {
         };
         assert_eq!(name(&rec_g, g.field(key)), "张三");
         assert_eq!(name(&rec_s, s.field(key)), "张三");
+    }
+
+    /// The did-you-mean of an undeclared key is found once and given on
+    /// every line that has the key, and a scratch used by another reader
+    /// forgets it.
+    #[test]
+    fn an_unknown_keys_suggestion_is_given_on_every_line() {
+        let program = rules();
+        let reader = JsonReader::new(&program.rules);
+        let mut rec = Record::new(program.rules.fields.len());
+        let mut scratch = JsonScratch::default();
+        let help = |reader: &JsonReader, rec: &mut Record, scratch: &mut JsonScratch| {
+            let mut problems = Vec::new();
+            let line = r#"{"received": "2024-03-05", "respondent": {"stal": "C4-187"}}"#;
+            assert!(reader.load(line, rec, scratch, &mut problems));
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            problems[0].help.as_ref().map(|h| h.en.clone())
+        };
+        let first = help(&reader, &mut rec, &mut scratch);
+        assert_eq!(first.as_deref(), Some("did you mean `respondent.stall`?"));
+        assert_eq!(scratch.suggestions.len(), 1);
+        for _ in 0..3 {
+            assert_eq!(help(&reader, &mut rec, &mut scratch), first);
+        }
+        let other = JsonReader::new(&program.rules);
+        assert_eq!(help(&other, &mut rec, &mut scratch), first);
+        assert_eq!(scratch.owner, other.id);
     }
 
     #[test]
