@@ -180,18 +180,25 @@ impl<'a> Plain<'a, '_> {
                 // Given twice, or not declared: the full reader says so.
                 _ => return Err(Decline),
             }
-            self.skip_space();
-            match self.peek()? {
-                b',' => {
-                    self.at += 1;
-                    self.skip_space();
-                }
-                b'}' => {
-                    self.at += 1;
-                    return Ok(());
-                }
-                _ => return Err(Decline),
+            if !self.after_item(b'}')? {
+                return Ok(());
             }
+        }
+    }
+
+    /// After an item of an object or a list: a `,` and another item to come
+    /// (true), or the `close` that ends them (false); either stepped past.
+    fn after_item(&mut self, close: u8) -> Step<bool> {
+        self.skip_space();
+        let next = self.peek()?;
+        self.at += 1;
+        if next == b',' {
+            self.skip_space();
+            Ok(true)
+        } else if next == close {
+            Ok(false)
+        } else {
+            Err(Decline)
         }
     }
 
@@ -243,7 +250,9 @@ impl<'a> Plain<'a, '_> {
         let field = &self.reader.rules.fields[slot];
         let mut set = 0u64;
         self.skip_space();
-        if self.peek()? != b']' {
+        if self.peek()? == b']' {
+            self.at += 1;
+        } else {
             loop {
                 match self.peek()? {
                     b'"' => {
@@ -255,18 +264,11 @@ impl<'a> Plain<'a, '_> {
                     b'n' => self.word(b"null")?,
                     _ => return Err(Decline),
                 }
-                self.skip_space();
-                match self.peek()? {
-                    b',' => {
-                        self.at += 1;
-                        self.skip_space();
-                    }
-                    b']' => break,
-                    _ => return Err(Decline),
+                if !self.after_item(b']')? {
+                    break;
                 }
             }
         }
-        self.at += 1;
         // An empty list (or one of nulls) says nothing: absent.
         if set != 0 {
             self.rec.set(slot, Value::Set(set));
