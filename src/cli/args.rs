@@ -71,6 +71,7 @@ where
 /// The command line's help in Chinese with English beside it: headings,
 /// the help and version flags, the `help` subcommand.
 fn bilingual(cmd: Command, root: bool) -> Command {
+    let mut place = 0;
     let mut cmd = cmd
         .help_template("{about-with-newline}\n用法 / Usage: {usage}\n\n{all-args}{after-help}")
         .subcommand_help_heading("命令 / Commands")
@@ -79,7 +80,10 @@ fn bilingual(cmd: Command, root: bool) -> Command {
             if a.get_help_heading().is_some() {
                 a
             } else if a.is_positional() {
-                a.help_heading("参数 / Arguments")
+                // Under a heading of our own clap lists positionals last
+                // first; their place on the command line is their order.
+                place += 1;
+                a.help_heading("参数 / Arguments").display_order(place)
             } else {
                 a.help_heading("选项 / Options")
             }

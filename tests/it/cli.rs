@@ -232,3 +232,26 @@ fn slips_in_a_record_are_warned_not_decided() {
         );
     }
 }
+
+/// Help lists a command's arguments in the order they are typed.
+#[test]
+fn help_lists_arguments_in_command_line_order() {
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_shouli"))
+        .args(["diff", "--help"])
+        .output()
+        .expect("shouli runs");
+    assert!(run.status.success());
+    let out = String::from_utf8(run.stdout).expect("UTF-8");
+    let arguments = out
+        .split("参数 / Arguments:")
+        .nth(1)
+        .and_then(|rest| rest.split("选项 / Options:").next())
+        .expect("an Arguments section");
+    let at = |name: &str| {
+        arguments
+            .find(name)
+            .unwrap_or_else(|| panic!("{name} not in {arguments}"))
+    };
+    assert!(at("<OLD>") < at("<NEW>"), "{arguments}");
+    assert!(at("<NEW>") < at("[INPUT]..."), "{arguments}");
+}
