@@ -72,6 +72,8 @@ pub struct Options {
     pub chunk: usize,
     /// Example ids kept per group in the summary.
     pub examples: usize,
+    /// Read a symbolic link met in a directory (`--no-follow` turns it off).
+    pub follow_links: bool,
 }
 
 impl Default for Options {
@@ -84,6 +86,7 @@ impl Default for Options {
             redact: false,
             chunk: batch::CHUNK,
             examples: 10,
+            follow_links: true,
         }
     }
 }
@@ -493,7 +496,7 @@ pub fn run_observed(
     observe: &mut dyn FnMut(u64),
 ) -> Result<Summary, BatchError> {
     let started = Instant::now();
-    let plan = input::plan(inputs, true).map_err(BatchError::Start)?;
+    let plan = input::plan(inputs, opts.follow_links).map_err(BatchError::Start)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(batch::threads(opts.jobs).0)
         .thread_name(|i| format!("shouli-diff-{i}"))

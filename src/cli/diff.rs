@@ -87,6 +87,9 @@ pub struct DiffArgs {
     /// 遮盖记录信息中的个人信息 / mask personal data in the records' messages
     #[arg(long)]
     pub redact: bool,
+    /// 不跟随目录中的符号链接（跳过并提醒） / do not follow symbolic links inside directories (skip them, with a warning)
+    #[arg(long)]
+    pub no_follow: bool,
 }
 
 /// Writes `bytes` to `path` atomically, or says why not.
@@ -191,6 +194,7 @@ pub fn diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         redact: args.redact,
         chunk: CHUNK,
         examples: args.examples,
+        follow_links: !args.no_follow,
     };
     if let (_, Some(m)) = threads(opts.jobs) {
         let _ = err.write_all(crate::diag::render_message("warning", &m, lang).as_bytes());

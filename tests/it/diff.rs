@@ -749,3 +749,39 @@ fn the_batch_report_shows_breaches_by_month() {
         .sum();
     assert_eq!(total, by_deadline);
 }
+
+/// `--no-follow` as in batch: a symbolic link in an input directory is not
+/// read, and the summary says so; by default it is read.
+#[cfg(unix)]
+#[test]
+fn symbolic_links_can_be_left_unfollowed() {
+    let dir = Scratch::new("links");
+    let outside = Scratch::new("links-outside");
+    let cases = crate::archive::generate(0x4c49_4e4b, 3, &[]);
+    std::fs::create_dir_all(dir.0.join("in")).unwrap();
+    for (i, c) in cases.iter().enumerate().take(2) {
+        std::fs::write(
+            dir.0.join(format!("in/own-{i}.toml")),
+            crate::archive::to_toml(c),
+        )
+        .unwrap();
+    }
+    let linked = outside.file("linked.toml");
+    std::fs::write(&linked, crate::archive::to_toml(&cases[2])).unwrap();
+    std::os::unix::fs::symlink(&linked, dir.0.join("in/link.toml")).unwrap();
+    let input = dir.file("in");
+    let rules = fixture("warranty-24.rules");
+    let (_, _, followed) = diff(&["guideline", &rules, &input], &dir);
+    let (_, _, unfollowed) = diff(&["guideline", &rules, &input, "--no-follow"], &dir);
+    assert_eq!(followed["records"]["input"], 3);
+    assert_eq!(unfollowed["records"]["input"], 2);
+    let link = dir.file("in/link.toml");
+    let said = |summary: &serde_json::Value| {
+        summary["notes"].as_array().expect("notes").iter().any(|n| {
+            n.as_str()
+                .is_some_and(|n| n.contains(&link) && n.contains("--no-follow"))
+        })
+    };
+    assert!(said(&unfollowed), "{}", unfollowed["notes"]);
+    assert!(!said(&followed), "{}", followed["notes"]);
+}
