@@ -68,6 +68,56 @@ where
     }
 }
 
+/// An option's values and default in both languages, in place of clap's
+/// English "Possible values" and "[default: …]".
+fn values_in_words(a: Arg) -> Arg {
+    if !a.get_action().takes_values() {
+        return a;
+    }
+    let values: Vec<_> = if a.is_hide_possible_values_set() {
+        Vec::new()
+    } else {
+        a.get_possible_values()
+            .into_iter()
+            .filter(|v| !v.is_hide_set())
+            .collect()
+    };
+    let defaults: Vec<String> = if a.is_hide_default_value_set() {
+        Vec::new()
+    } else {
+        a.get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect()
+    };
+    if values.is_empty() && defaults.is_empty() {
+        return a;
+    }
+    let help = a.get_help().map(ToString::to_string).unwrap_or_default();
+    let mut short = help.clone();
+    let mut long = a.get_long_help().map_or(help, ToString::to_string);
+    if !values.is_empty() {
+        let names: Vec<&str> = values.iter().map(|v| v.get_name()).collect();
+        short.push_str(&format!(" [可选 / values: {}]", names.join(", ")));
+        long.push_str("\n\n可选值 / values:");
+        for v in &values {
+            match v.get_help() {
+                Some(h) => long.push_str(&format!("\n- {}: {h}", v.get_name())),
+                None => long.push_str(&format!("\n- {}", v.get_name())),
+            }
+        }
+    }
+    if !defaults.is_empty() {
+        let shown = defaults.join(", ");
+        short.push_str(&format!(" [默认 / default: {shown}]"));
+        long.push_str(&format!("\n\n默认 / default: {shown}"));
+    }
+    a.help(short)
+        .long_help(long)
+        .hide_possible_values(true)
+        .hide_default_value(true)
+}
+
 /// The command line's help in Chinese with English beside it: headings,
 /// the help and version flags, the `help` subcommand.
 fn bilingual(cmd: Command, root: bool) -> Command {
@@ -77,6 +127,7 @@ fn bilingual(cmd: Command, root: bool) -> Command {
         .subcommand_help_heading("命令 / Commands")
         .disable_help_flag(true)
         .mut_args(|a| {
+            let a = values_in_words(a);
             if a.get_help_heading().is_some() {
                 a
             } else if a.is_positional() {

@@ -16,11 +16,11 @@ use crate::diag::{Lang, Msg};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BatchFormat {
-    /// One JSON object per record (SPEC §4's keys, plus `source` and `audit`)
+    /// 每条记录一个 JSON 对象（SPEC §4 的键，另有 source 和 audit） / one JSON object per record (SPEC §4's keys, plus `source` and `audit`)
     Jsonl,
-    /// id, outcome, deciding, fired, missing, the deadlines, audit…
+    /// 编号、结论、决定条款、成立的情形、缺少的事项、期限、审计…… / id, outcome, deciding, fired, missing, the deadlines, audit…
     Csv,
-    /// An aligned table for people
+    /// 对齐的表格 / an aligned table for people
     Table,
 }
 
@@ -37,11 +37,11 @@ impl From<BatchFormat> for Format {
 /// Which records `--only` writes. The summary counts every record anyway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OnlyArg {
-    /// The recorded outcome or clause differs from the rules'
+    /// 归档的结论或条款与规则不符 / the recorded outcome or clause differs from the rules'
     Disagreements,
-    /// A deadline was missed
+    /// 有期限逾期 / a deadline was missed
     Breaches,
-    /// Records that could not be checked
+    /// 无法审查的记录 / records that could not be checked
     Errors,
 }
 

@@ -19,7 +19,7 @@ pub enum DiffFormat {
     Table,
     /// 每条记录一个 JSON 对象，含两边的结论 / one JSON object per record with both decisions
     Jsonl,
-    /// id, changes, old and new outcome, clause, missing, deadlines
+    /// 编号、变化、新旧结论、条款、缺少的事项、期限 / id, changes, old and new outcome, clause, missing, deadlines
     Csv,
 }
 

@@ -99,7 +99,7 @@ impl RuleArgs {
 pub enum LangArg {
     /// 中文（英文附后） / Chinese, with English beneath
     Zh,
-    /// English only
+    /// 仅英文 / English only
     En,
 }
 

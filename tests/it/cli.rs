@@ -255,3 +255,60 @@ fn help_lists_arguments_in_command_line_order() {
     assert!(at("<OLD>") < at("<NEW>"), "{arguments}");
     assert!(at("<NEW>") < at("[INPUT]..."), "{arguments}");
 }
+
+/// Every command's help gives its options' values and defaults in both
+/// languages, never clap's English "Possible values" or "[default: …]",
+/// in the long form and the short.
+#[test]
+fn help_gives_values_and_defaults_in_both_languages() {
+    let help = |args: &[&str]| {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_shouli"))
+            .args(args)
+            .output()
+            .expect("shouli runs");
+        assert!(run.status.success(), "{args:?}");
+        String::from_utf8(run.stdout).expect("UTF-8")
+    };
+    let commands = [
+        "check",
+        "template",
+        "test",
+        "fmt",
+        "batch",
+        "diff",
+        "lint",
+        "explain",
+        "rules",
+        "interview",
+        "serve",
+        "notice",
+        "cases",
+    ];
+    let cases = [
+        "add", "recheck", "record", "list", "show", "due", "export", "notice",
+    ];
+    let every = commands
+        .iter()
+        .map(|c| vec![*c])
+        .chain(cases.iter().map(|c| vec!["cases", *c]));
+    for command in every {
+        for flag in ["--help", "-h"] {
+            let text = help(&[command.as_slice(), &[flag]].concat());
+            let command = command.join(" ");
+            for english in ["Possible values", "possible values:", "[default:"] {
+                assert!(
+                    !text.contains(english),
+                    "{command} {flag}: {english}\n{text}"
+                );
+            }
+        }
+    }
+    let batch = help(&["batch", "--help"]);
+    assert!(batch.contains("可选值 / values:"), "{batch}");
+    assert!(
+        batch.contains("- table: 对齐的表格 / an aligned table for people"),
+        "{batch}"
+    );
+    assert!(batch.contains("默认 / default: jsonl"), "{batch}");
+    assert!(help(&["batch", "-h"]).contains("[可选 / values: jsonl, csv, table]"));
+}
