@@ -233,15 +233,21 @@ fn slips_in_a_record_are_warned_not_decided() {
     }
 }
 
+/// Help as the binary prints it (clap prints help only when it parses the
+/// real command line).
+fn help(args: &[&str]) -> String {
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_shouli"))
+        .args(args)
+        .output()
+        .expect("shouli runs");
+    assert!(run.status.success(), "{args:?}");
+    String::from_utf8(run.stdout).expect("UTF-8")
+}
+
 /// Help lists a command's arguments in the order they are typed.
 #[test]
 fn help_lists_arguments_in_command_line_order() {
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_shouli"))
-        .args(["diff", "--help"])
-        .output()
-        .expect("shouli runs");
-    assert!(run.status.success());
-    let out = String::from_utf8(run.stdout).expect("UTF-8");
+    let out = help(&["diff", "--help"]);
     let arguments = out
         .split("参数 / Arguments:")
         .nth(1)
@@ -261,14 +267,6 @@ fn help_lists_arguments_in_command_line_order() {
 /// in the long form and the short.
 #[test]
 fn help_gives_values_and_defaults_in_both_languages() {
-    let help = |args: &[&str]| {
-        let run = std::process::Command::new(env!("CARGO_BIN_EXE_shouli"))
-            .args(args)
-            .output()
-            .expect("shouli runs");
-        assert!(run.status.success(), "{args:?}");
-        String::from_utf8(run.stdout).expect("UTF-8")
-    };
     let commands = [
         "check",
         "template",
