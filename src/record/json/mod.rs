@@ -3,11 +3,15 @@
 //! dotted keys such as `"purchase.date"` work too), dates as `YYYY-MM-DD`
 //! strings, lists as arrays, `null` for absent.
 //!
-//! A line is read straight into a [`Record`]'s slots by a serde
-//! `DeserializeSeed` driven by the rule set's field table: no JSON tree is
-//! built, and every value goes through [`convert`] like TOML's. A wrong
-//! value is an error naming its key, and the rest of the line is still read
-//! so every problem is reported at once; only broken JSON stops the line.
+//! Two paths read a line straight into a [`Record`]'s slots, no JSON tree
+//! built, every value through [`convert`] like TOML's. The plain path
+//! (`plain.rs`, [`JsonReader::load_plain`]) takes the lines of an archive
+//! as they nearly always are, byte by byte, and declines any other; the
+//! full reader ([`JsonReader::load_full`]), a serde `DeserializeSeed`
+//! driven by the rule set's field table, reads any line and alone reports
+//! problems. A wrong value is an error naming its key, and the rest of the
+//! line is still read so every problem is reported at once; only broken
+//! JSON stops the line.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -173,8 +177,9 @@ impl<'r> JsonReader<'r> {
     /// Loads a plain line (`plain`: the rules' keys, strings without
     /// escapes, every value accepted; UTF-8, which it checks) into `rec`
     /// and returns true; returns false for any other line, which must then
-    /// be read with [`JsonReader::load`] (after its UTF-8 check, for bytes
-    /// that may not be text). A line it loads has no problem to report.
+    /// be read with [`JsonReader::load_full`] (after a UTF-8 check of its
+    /// own, for bytes that may not be text). A line it loads has no problem
+    /// to report.
     pub fn load_plain(&self, line: &[u8], rec: &mut Record, scratch: &mut JsonScratch) -> bool {
         rec.clear();
         scratch.plain_key.clear();
