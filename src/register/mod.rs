@@ -356,6 +356,20 @@ impl Register {
         db_error(&self.path, &e)
     }
 
+    /// Every row `sql` gives with `params`, each made by `row` (the
+    /// statement prepared once per connection).
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
+        stmt.query_map(params, row)
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
     fn migrate(&mut self) -> Result<()> {
         let path = self.path.clone();
         let err = |e: rusqlite::Error| db_error(&path, &e);
@@ -425,15 +439,11 @@ impl Register {
             .optional()
             .map_err(|e| self.err(e))?
             .ok_or(RegisterError::NoCase(number))?;
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT at, why, record, outcome, deciding, fired, missing, rules_title, rules_version, rules_digest
-                 FROM decisions WHERE number = ?1 ORDER BY id",
-            )
-            .map_err(|e| self.err(e))?;
-        let decisions = stmt
-            .query_map([number], |r| {
+        let decisions = self.rows(
+            "SELECT at, why, record, outcome, deciding, fired, missing, rules_title, rules_version, rules_digest
+             FROM decisions WHERE number = ?1 ORDER BY id",
+            [number],
+            |r| {
                 Ok(Decision {
                     at: r.get(0)?,
                     why: r.get(1)?,
@@ -446,9 +456,8 @@ impl Register {
                     rules_version: r.get(8)?,
                     rules_digest: r.get(9)?,
                 })
-            })
-            .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
-            .map_err(|e| self.err(e))?;
+            },
+        )?;
         let deadlines = self.deadlines(number)?;
         Ok(CaseHistory {
             number: case.0,
@@ -460,16 +469,12 @@ impl Register {
     }
 
     fn deadlines(&self, number: i64) -> Result<Vec<DeadlineRow>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT number, name, clause, title, due, workdays, done FROM deadlines
-                 WHERE number = ?1 ORDER BY due IS NULL, due, name",
-            )
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([number], deadline_row)
-            .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
-            .map_err(|e| self.err(e))
+        self.rows(
+            "SELECT number, name, clause, title, due, workdays, done FROM deadlines
+             WHERE number = ?1 ORDER BY due IS NULL, due, name",
+            [number],
+            deadline_row,
+        )
     }
 
     /// Appends a decision on a new record of case `number` (a recheck, or a
@@ -549,8 +554,7 @@ impl Register {
         if let Some(n) = limit {
             sql.push_str(&format!(" LIMIT {n}"));
         }
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        stmt.query_map(rusqlite::params_from_iter(args), |r| {
+        self.rows(&sql, rusqlite::params_from_iter(args), |r| {
             Ok(ListRow {
                 number: r.get(0)?,
                 record_id: r.get(1)?,
@@ -560,8 +564,6 @@ impl Register {
                 next_due: r.get(5)?,
             })
         })
-        .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
-        .map_err(|e| self.err(e))
     }
 
     /// Builds the index that serves `--where key=…` (once; a second call
@@ -641,16 +643,14 @@ impl Register {
             DueSection::Unknown => "due IS NULL AND ?1 IS NOT NULL AND ?4 IS NOT NULL",
         };
         let limit = limit.map_or(-1, |n| n as i64);
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
+        self.rows(
+            &format!(
                 "SELECT number, name, clause, title, due, workdays, done FROM deadlines
                  WHERE done IS NULL AND name = ?2 AND {when} ORDER BY due LIMIT ?3"
-            ))
-            .map_err(|e| self.err(e))?;
-        stmt.query_map(params![on, name, limit, until], deadline_row)
-            .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
-            .map_err(|e| self.err(e))
+            ),
+            params![on, name, limit, until],
+            deadline_row,
+        )
     }
 
     /// Every case's latest record, by number, to `each` (JSON, one line).
