@@ -17,7 +17,7 @@ use super::load::{load_program, print_diagnostics, read_input, write_error};
 use super::{RuleArgs, exit};
 use crate::desk::{self, Interview};
 use crate::diag::{Lang, Msg};
-use crate::model::{ClauseKind, FieldId};
+use crate::model::FieldId;
 use crate::record::{self, Record};
 use crate::report::{self, Options};
 use crate::value::{Date, KeySet};
@@ -337,7 +337,7 @@ fn ask(
             t.why,
             clause.id,
             clause.title.get(lang),
-            t.kind(clause.kind)
+            desk::kind_word(clause.kind, t.lang)
         );
     }
     let values = f.ty.values();
@@ -438,21 +438,6 @@ impl Texts {
         match self.lang {
             Lang::Zh => format!("【{n}】{wording}  ({key})"),
             Lang::En => format!("[{n}] {wording}  ({key})"),
-        }
-    }
-
-    fn kind(&self, kind: ClauseKind) -> &'static str {
-        match (kind, self.lang) {
-            (ClauseKind::Ground, Lang::Zh) => "可能不予受理",
-            (ClauseKind::Basis, Lang::Zh) => "受理依据",
-            (ClauseKind::Evidence, Lang::Zh) => "受理所需材料",
-            (ClauseKind::Deadline, Lang::Zh) => "期限",
-            (ClauseKind::Ground, Lang::En) => "may rule it out",
-            (ClauseKind::Basis, Lang::En) => "basis for acceptance",
-            (ClauseKind::Evidence, Lang::En) => "required for acceptance",
-            (ClauseKind::Deadline, Lang::En) => "deadline",
-            (ClauseKind::Warning, Lang::Zh) => "提醒",
-            (ClauseKind::Warning, Lang::En) => "a warning",
         }
     }
 

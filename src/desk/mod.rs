@@ -406,6 +406,24 @@ fn with_expected(field: &Field, what: Msg) -> Msg {
     )
 }
 
+/// What a clause of this kind does to the complaint, in a few words: the
+/// heading of the clauses a question is asked for, on the page and in the
+/// terminal.
+pub fn kind_word(kind: ClauseKind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (ClauseKind::Ground, Lang::Zh) => "可能不予受理",
+        (ClauseKind::Basis, Lang::Zh) => "受理依据",
+        (ClauseKind::Evidence, Lang::Zh) => "受理所需材料",
+        (ClauseKind::Deadline, Lang::Zh) => "期限",
+        (ClauseKind::Ground, Lang::En) => "may rule it out",
+        (ClauseKind::Basis, Lang::En) => "basis for acceptance",
+        (ClauseKind::Evidence, Lang::En) => "required for acceptance",
+        (ClauseKind::Deadline, Lang::En) => "deadline",
+        (ClauseKind::Warning, Lang::Zh) => "提醒",
+        (ClauseKind::Warning, Lang::En) => "a warning",
+    }
+}
+
 /// The question's wording: a fact to ask the complainant, or (a field the
 /// office determines) the clerk's own judgement.
 pub fn wording(field: &Field, lang: Lang) -> String {

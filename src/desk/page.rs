@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use super::{Answer, Interview, Question, parse_answer, wording};
 use crate::compile::Program;
 use crate::diag::{Lang, Msg};
-use crate::model::{ClauseKind, Field, FieldId, FieldType, Outcome};
+use crate::model::{Field, FieldId, FieldType, Outcome};
 use crate::record::Record;
 use crate::report::{self, Options, Report};
 use crate::value::{Date, KeySet, Value};
@@ -421,7 +421,7 @@ fn question(
             h(&clause.id),
             h(clause.title.get(lang)),
             w.open,
-            kind_word(clause.kind, lang),
+            super::kind_word(clause.kind, lang),
             w.close,
         );
     }
@@ -437,21 +437,6 @@ fn question(
         );
     }
     out.push_str("</fieldset>");
-}
-
-fn kind_word(kind: ClauseKind, lang: Lang) -> &'static str {
-    match (kind, lang) {
-        (ClauseKind::Ground, Lang::Zh) => "可能不予受理",
-        (ClauseKind::Basis, Lang::Zh) => "受理依据",
-        (ClauseKind::Evidence, Lang::Zh) => "受理所需材料",
-        (ClauseKind::Deadline, Lang::Zh) => "期限",
-        (ClauseKind::Ground, Lang::En) => "may rule it out",
-        (ClauseKind::Basis, Lang::En) => "basis for acceptance",
-        (ClauseKind::Evidence, Lang::En) => "required for acceptance",
-        (ClauseKind::Deadline, Lang::En) => "deadline",
-        (ClauseKind::Warning, Lang::Zh) => "提醒",
-        (ClauseKind::Warning, Lang::En) => "a warning",
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
