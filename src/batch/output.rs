@@ -10,7 +10,7 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Ctx, Format, Problem, Row};
-use crate::audit::{Audit, Flag, MAX_DEADLINES};
+use crate::audit::Audit;
 use crate::eval::Trace;
 #[cfg(debug_assertions)]
 use crate::model::Outcome;
@@ -60,14 +60,9 @@ impl<'a> AuditJson<'a> {
             return None;
         }
         let fields = &ctx.audit;
-        let breaches = fields
-            .deadlines
-            .iter()
-            .enumerate()
-            .take(MAX_DEADLINES)
-            .filter(|(k, _)| a.has(Flag::Breach(*k)))
-            .filter_map(|(k, d)| row.deadlines.get(k)?.breach(d.clause))
-            .map(|b| BreachJson {
+        let breaches = row
+            .breaches(fields)
+            .map(|(_, b)| BreachJson {
                 clause: &ctx.program.rules.clauses[b.clause].id,
                 due: b.due.to_string(),
                 done: b.done.to_string(),
@@ -142,14 +137,7 @@ fn audit_json(ctx: &Ctx, row: &Row, out: &mut Vec<u8>) {
     out.extend_from_slice(b",\"clause_agrees\":");
     opt_bool(out, a.clause_agrees);
     out.extend_from_slice(b",\"breaches\":[");
-    let breaches = fields
-        .deadlines
-        .iter()
-        .enumerate()
-        .take(MAX_DEADLINES)
-        .filter(|(k, _)| a.has(Flag::Breach(*k)))
-        .filter_map(|(k, d)| row.deadlines.get(k)?.breach(d.clause));
-    for (k, b) in breaches.enumerate() {
+    for (k, (_, b)) in row.breaches(fields).enumerate() {
         if k > 0 {
             out.push(b',');
         }

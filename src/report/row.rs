@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::audit::{Audit, AuditFields, DeadlineDates, Flag, MAX_DEADLINES};
+use crate::audit::{Audit, AuditFields, Breach, DeadlineDates, Flag, MAX_DEADLINES};
 use crate::compile::Program;
 use crate::diag::{Lang, Msg, Severity};
 use crate::eval::Deciding;
@@ -157,6 +157,21 @@ impl Row {
 
     pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
         self.problems.iter().filter(|p| !p.is_error())
+    }
+
+    /// The deadlines the record's handling missed, each with its place in
+    /// `fields.deadlines`.
+    pub fn breaches<'a>(
+        &'a self,
+        fields: &'a AuditFields,
+    ) -> impl Iterator<Item = (usize, Breach)> + 'a {
+        fields
+            .deadlines
+            .iter()
+            .enumerate()
+            .take(MAX_DEADLINES)
+            .filter(|(k, _)| self.audit.has(Flag::Breach(*k)))
+            .filter_map(|(k, d)| Some((k, self.deadlines.get(k)?.breach(d.clause)?)))
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &Problem> {
@@ -465,14 +480,8 @@ impl RowRules<'_> {
         }
         // Each missed deadline: the recorded date's label, the date, and
         // how many days late.
-        for (k, d) in self.audit.deadlines.iter().enumerate().take(MAX_DEADLINES) {
-            if !a.has(Flag::Breach(k)) {
-                continue;
-            }
-            let (Some(b), Some(slot)) = (
-                row.deadlines.get(k).and_then(|x| x.breach(d.clause)),
-                d.recorded,
-            ) else {
+        for (k, b) in row.breaches(self.audit) {
+            let Some(slot) = self.audit.deadlines[k].recorded else {
                 continue;
             };
             let label = rules.fields[slot].label.get(lang);
