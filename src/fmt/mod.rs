@@ -459,25 +459,31 @@ impl Printer<'_> {
             n.span.start,
         );
         if let Some((from, until)) = &n.in_force {
-            let first = from.as_ref().or(until.as_ref()).map_or(0, |d| d.span.start);
-            let word = if from.is_some() { "from" } else { "until" };
-            let at = self.keyword_start(
-                "in",
-                self.keyword_start("force", self.keyword_start(word, first)),
-            );
-            let mut code = "in force".to_string();
-            if let Some(d) = from {
-                code.push_str(&format!(" from {}", lit(d)));
-            }
-            if let Some(d) = until {
-                code.push_str(&format!(" until {}", lit(d)));
-            }
-            self.line(INDENT, code, at);
+            self.in_force(from.as_ref(), until.as_ref());
         }
         for l in &n.lines {
             self.text_line(&l.kind.name, &l.text);
         }
         self.close(0, "}", n.span.end.saturating_sub(1));
+    }
+
+    /// `in force from D until D` (either end may be left out), indented
+    /// as a statement of a clause or a notice.
+    fn in_force(&mut self, from: Option<&Lit>, until: Option<&Lit>) {
+        let first = from.or(until).map_or(0, |d| d.span.start);
+        let word = if from.is_some() { "from" } else { "until" };
+        let at = self.keyword_start(
+            "in",
+            self.keyword_start("force", self.keyword_start(word, first)),
+        );
+        let mut code = "in force".to_string();
+        if let Some(d) = from {
+            code.push_str(&format!(" from {}", lit(d)));
+        }
+        if let Some(d) = until {
+            code.push_str(&format!(" until {}", lit(d)));
+        }
+        self.line(INDENT, code, at);
     }
 
     fn clause(&mut self, c: &Clause) {
@@ -522,22 +528,7 @@ impl Printer<'_> {
                 let at = self.keyword_start("applies", to);
                 self.line(i, format!("applies to {}", join_names(names)), at);
             }
-            ClauseStmt::InForce { from, until } => {
-                let first = from.as_ref().or(until.as_ref()).map_or(0, |d| d.span.start);
-                let word = if from.is_some() { "from" } else { "until" };
-                let at = self.keyword_start(
-                    "in",
-                    self.keyword_start("force", self.keyword_start(word, first)),
-                );
-                let mut code = "in force".to_string();
-                if let Some(d) = from {
-                    code.push_str(&format!(" from {}", lit(d)));
-                }
-                if let Some(d) = until {
-                    code.push_str(&format!(" until {}", lit(d)));
-                }
-                self.line(i, code, at);
-            }
+            ClauseStmt::InForce { from, until } => self.in_force(from.as_ref(), until.as_ref()),
             ClauseStmt::Recorded(key) => {
                 let at = self.keyword_start("recorded", key.span.start);
                 self.line(i, format!("recorded {}", key.name), at);
