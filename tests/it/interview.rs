@@ -252,6 +252,26 @@ fn accepted_answers() -> HashMap<&'static str, &'static str> {
     ])
 }
 
+/// Runs shouli in `dir` with `answers` typed on a pipe (not a terminal),
+/// and waits for it.
+fn answered(dir: &Path, args: &[&str], answers: &str) -> std::process::Output {
+    let mut child = Command::new(EXE)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(answers.as_bytes())
+        .expect("answers");
+    child.wait_with_output().expect("run")
+}
+
 fn check(path: &Path) -> (i32, String) {
     let out = Command::new(EXE)
         .arg("check")
@@ -432,8 +452,10 @@ fn a_saved_partial_record_is_resumed() {
         "id = \"A-7\"\n[complainant]\nkind = \"consumer\"\n[claim]\nevidence = \"\"\n",
     )
     .expect("write partial");
-    let mut child = Command::new(EXE)
-        .args([
+    // A private sale: one question, then save at the review.
+    let out = answered(
+        dir.path(),
+        &[
             "interview",
             "--today",
             "2026-03-05",
@@ -441,21 +463,9 @@ fn a_saved_partial_record_is_resumed() {
             "partial.toml",
             "-o",
             "partial.toml",
-        ])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    // A private sale: one question, then save at the review.
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all("个人私下交易\n\n".as_bytes())
-        .expect("answers");
-    let out = child.wait_with_output().expect("run");
+        ],
+        "个人私下交易\n\n",
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert_eq!(stdout.matches('【').count(), 1, "one question: {stdout}");
@@ -488,8 +498,10 @@ fn the_end_of_input_abandons_without_a_file() {
 #[test]
 fn any_rule_file_in_english_office_fields_as_the_clerks_judgement() {
     let dir = TempDir::new("samr-en");
-    let mut child = Command::new(EXE)
-        .args([
+    // Outside the office's remit: not accepted at once (16(1)).
+    let out = answered(
+        dir.path(),
+        &[
             "interview",
             "--rules",
             "samr",
@@ -499,21 +511,9 @@ fn any_rule_file_in_english_office_fields_as_the_clerks_judgement() {
             "2026-05-05",
             "-o",
             "s.toml",
-        ])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    // Outside the office's remit: not accepted at once (16(1)).
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"no\n\n")
-        .expect("answers");
-    let out = child.wait_with_output().expect("run");
+        ],
+        "no\n\n",
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
@@ -565,8 +565,9 @@ fn the_review_changes_an_answer_and_the_interview_goes_on_from_there() {
 fn a_saved_record_is_registered_with_db() {
     let dir = TempDir::new("register");
     let run = |answers: &str| {
-        let mut child = Command::new(EXE)
-            .args([
+        answered(
+            dir.path(),
+            &[
                 "interview",
                 "--today",
                 "2026-03-05",
@@ -574,20 +575,9 @@ fn a_saved_record_is_registered_with_db() {
                 "p.toml",
                 "--db",
                 "cases.db",
-            ])
-            .current_dir(dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(answers.as_bytes())
-            .expect("answers");
-        child.wait_with_output().expect("run")
+            ],
+            answers,
+        )
     };
     // A private sale: two questions, then save at the review.
     let out = run("1\n个人私下交易\n\n");
