@@ -191,7 +191,6 @@ impl<'r> JsonReader<'r> {
         let mut plain = plain::Plain {
             reader: self,
             text,
-            bytes: line,
             at: 0,
             rec,
             key: &mut scratch.plain_key,

@@ -32,7 +32,6 @@ pub(super) struct Plain<'a, 'r> {
     pub reader: &'a JsonReader<'r>,
     /// The line, checked to be UTF-8 before it is read.
     pub text: &'a str,
-    pub bytes: &'a [u8],
     pub at: usize,
     pub rec: &'a mut Record,
     /// A dotted key (`purchase.date`), built to look up a key the memo
@@ -70,13 +69,17 @@ pub(super) struct Decline;
 type Step<T = ()> = Result<T, Decline>;
 
 impl<'a> Plain<'a, '_> {
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
     /// Reads the whole line: one object and nothing after it but white
     /// space.
     pub fn line(&mut self) -> Step {
         self.skip_space();
         self.object(0, 0)?;
         self.skip_space();
-        if self.at == self.bytes.len() {
+        if self.at == self.bytes().len() {
             Ok(())
         } else {
             Err(Decline)
@@ -84,12 +87,12 @@ impl<'a> Plain<'a, '_> {
     }
 
     fn peek(&self) -> Step<u8> {
-        self.bytes.get(self.at).copied().ok_or(Decline)
+        self.bytes().get(self.at).copied().ok_or(Decline)
     }
 
     /// JSON's white space, as serde_json skips it.
     fn skip_space(&mut self) {
-        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.at) {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes().get(self.at) {
             self.at += 1;
         }
     }
@@ -104,7 +107,7 @@ impl<'a> Plain<'a, '_> {
     }
 
     fn word(&mut self, word: &[u8]) -> Step {
-        if self.bytes[self.at..].starts_with(word) {
+        if self.bytes()[self.at..].starts_with(word) {
             self.at += word.len();
             Ok(())
         } else {
@@ -159,7 +162,7 @@ impl<'a> Plain<'a, '_> {
             self.eat(b'"')?;
             // Looked up as bytes: a key that is not UTF-8 is not the rules'.
             let (start, end) = self.string_body()?;
-            let bytes = self.bytes;
+            let bytes = self.bytes();
             let key = self.lookup(table, place, &bytes[start..end]);
             place += 1;
             self.skip_space();
@@ -286,13 +289,13 @@ impl<'a> Plain<'a, '_> {
     }
 
     /// Finds the closing quote of a string whose body starts at `self.at`
-    /// and steps past it: the body's range. Declines at a backslash or a control character. Eight bytes at a
-    /// time where none of those is near.
+    /// and steps past it: the body's range. Declines at a backslash or a
+    /// control character. Eight bytes at a time where none of those is near.
     #[inline]
     fn string_body(&mut self) -> Step<(usize, usize)> {
         const ONES: u64 = 0x0101_0101_0101_0101;
         const HIGHS: u64 = 0x8080_8080_8080_8080;
-        let bytes = self.bytes;
+        let bytes = self.bytes();
         let start = self.at;
         let mut at = start;
         while let Some(c) = bytes.get(at..at + 8) {
@@ -323,7 +326,7 @@ impl<'a> Plain<'a, '_> {
 
     /// A string's body ends at `at`: at its closing quote, else declined.
     fn string_end(&mut self, start: usize, at: usize) -> Step<(usize, usize)> {
-        if self.bytes.get(at) == Some(&b'"') {
+        if self.bytes().get(at) == Some(&b'"') {
             self.at = at + 1;
             Ok((start, at))
         } else {
@@ -334,7 +337,7 @@ impl<'a> Plain<'a, '_> {
     /// A JSON number without an exponent (`-?(0|[1-9][0-9]*)(\.[0-9]+)?`);
     /// its text.
     fn number(&mut self) -> Step<&'a str> {
-        let bytes = self.bytes;
+        let bytes = self.bytes();
         let start = self.at;
         let mut at = start;
         if bytes.get(at) == Some(&b'-') {
