@@ -14,6 +14,7 @@ use std::path::Path;
 
 use crate::diag::{Diagnostic, Lang, Msg, Source};
 use crate::model::RuleSet;
+use crate::sanitize::escape;
 pub use crate::value::Record;
 use crate::value::Value;
 
@@ -86,14 +87,13 @@ pub struct ReadError {
 
 impl ReadError {
     /// `error[code]: message`, with the English on a second line, or
-    /// English only.
+    /// English only. The message names a file as the user gave it, so
+    /// control characters in it are escaped before they reach a terminal.
     pub fn render(&self, lang: Lang) -> String {
+        let (zh, en) = (escape(&self.message.zh), escape(&self.message.en));
         match lang {
-            Lang::Zh => format!(
-                "error[{}]: {}\n  {}",
-                self.code, self.message.zh, self.message.en
-            ),
-            Lang::En => format!("error[{}]: {}", self.code, self.message.en),
+            Lang::Zh => format!("error[{}]: {zh}\n  {en}", self.code),
+            Lang::En => format!("error[{}]: {en}", self.code),
         }
     }
 }

@@ -492,3 +492,16 @@ fn check_redact_never_shows_a_mistyped_personal_value() {
     assert!(table.contains(said), "{table}");
     assert!(!table.contains("13912345678") && !summary.contains("13912345678"));
 }
+
+/// A file name is input too: the error for a file that cannot be read
+/// escapes the control characters in its name, whichever command reads it.
+#[test]
+fn a_file_name_with_control_characters_is_escaped_in_its_error() {
+    let name = "no/such/\u{1b}[31mred.toml";
+    for command in [&["check", name][..], &["notice", name], &["fmt", name]] {
+        let (code, out, err) = shouli(command);
+        assert_eq!(code, 2, "{command:?}: {err}");
+        assert_no_raw_controls(command[0], &(out + &err));
+        assert!(err.contains(r"\u{1b}[31mred"), "{command:?}: {err}");
+    }
+}
