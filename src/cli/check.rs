@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::load::{load_program, print_diagnostics};
+use super::load::{load_program, print_diagnostics, read_input};
 use super::{Format, RuleArgs, exit};
 use crate::compile::Program;
 use crate::record::{self, Record, RecordError};
@@ -38,12 +38,9 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Err(code) => return code,
     };
     let stdin = args.record.as_os_str() == "-";
-    let (name, bytes) = match record::read_record(&args.record) {
+    let (name, bytes) = match read_input(&args.record, record::MAX_RECORD, lang, err) {
         Ok(read) => read,
-        Err(e) => {
-            let _ = writeln!(err, "{}", e.render(lang));
-            return exit::UNUSABLE;
-        }
+        Err(code) => return code,
     };
     let mut rec = Record::new(program.rules.fields.len());
     let (source, mut warnings) = match record::toml::load(&bytes, &name, &program.rules, &mut rec) {

@@ -253,30 +253,10 @@ pub fn read_input(
     lang: Lang,
     err: &mut dyn Write,
 ) -> Result<(String, Vec<u8>), u8> {
-    let name = if path.as_os_str() == "-" {
-        "<stdin>".to_string()
-    } else {
-        path.display().to_string()
-    };
-    let mut bytes = Vec::new();
-    let read = if path.as_os_str() == "-" {
-        crate::record::read_at_most(std::io::stdin().lock(), limit, &name, &mut bytes)
-    } else {
-        match std::fs::File::open(path) {
-            Ok(file) => crate::record::read_at_most(file, limit, &name, &mut bytes),
-            Err(e) => {
-                let _ = writeln!(err, "{}", io_error(path, &e, lang));
-                return Err(exit::UNUSABLE);
-            }
-        }
-    };
-    match read {
-        Ok(()) => Ok((name, bytes)),
-        Err(e) => {
-            let _ = writeln!(err, "{}", e.render(lang));
-            Err(exit::UNUSABLE)
-        }
-    }
+    crate::record::read_file(path, limit).map_err(|e| {
+        let _ = writeln!(err, "{}", e.render(lang));
+        exit::UNUSABLE
+    })
 }
 
 pub fn io_error(path: &Path, e: &std::io::Error, lang: Lang) -> String {

@@ -153,15 +153,21 @@ pub fn read_at_most(
 /// Reads a record file (`-` for standard input), at most [`MAX_RECORD`]
 /// bytes: its name as shown in messages, and its bytes.
 pub fn read_record(path: &Path) -> Result<(String, Vec<u8>), ReadError> {
+    read_file(path, MAX_RECORD)
+}
+
+/// A file (`-`: standard input) of at most `limit` bytes, and the name its
+/// messages give it.
+pub fn read_file(path: &Path, limit: usize) -> Result<(String, Vec<u8>), ReadError> {
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
         let name = "<stdin>";
-        read_at_most(io::stdin().lock(), MAX_RECORD, name, &mut bytes)?;
+        read_at_most(io::stdin().lock(), limit, name, &mut bytes)?;
         return Ok((name.to_string(), bytes));
     }
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| unreadable(&name, &e))?;
-    read_at_most(file, MAX_RECORD, &name, &mut bytes)?;
+    read_at_most(file, limit, &name, &mut bytes)?;
     Ok((name, bytes))
 }
 
