@@ -198,7 +198,7 @@ pub struct ExportArgs {
 }
 
 pub fn cases(args: &CasesArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    match &args.command {
+    let done = match &args.command {
         CasesCommand::Add(a) => add(a, out, err),
         CasesCommand::Recheck(a) => recheck(a, out, err),
         CasesCommand::List(a) => list(a, out, err),
@@ -207,7 +207,9 @@ pub fn cases(args: &CasesArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         CasesCommand::Record(a) => record(a, out, err),
         CasesCommand::Export(a) => export(a, out, err),
         CasesCommand::Notice(a) => case_notice(a, out, err),
-    }
+    };
+    // A subcommand's early exit is its code too.
+    done.unwrap_or_else(|code| code)
 }
 
 fn words(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -241,16 +243,10 @@ fn outcome_words(code: &str, lang: Lang) -> &'static str {
     Outcome::from_code(code).map_or("?", |o| o.label(lang))
 }
 
-fn add(args: &AddArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+fn add(args: &AddArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, u8> {
     let lang = args.rules.lang();
-    let program = match load_program(&args.rules, err) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let mut reg = match open(&args.db, true, lang, err) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+    let program = load_program(&args.rules, err)?;
+    let mut reg = open(&args.db, true, lang, err)?;
     let done = register::done_fields(&program);
     let mut added = 0u64;
     let mut skipped = 0u64;
@@ -260,13 +256,9 @@ fn add(args: &AddArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     };
     for path in &args.records {
         if is_lines(path) {
-            match add_lines(args, &program, &done, &mut reg, path, out, err, &mut note) {
-                Ok((a, s)) => {
-                    added += a;
-                    skipped += s;
-                }
-                Err(code) => return code,
-            }
+            let (a, s) = add_lines(args, &program, &done, &mut reg, path, out, err, &mut note)?;
+            added += a;
+            skipped += s;
             continue;
         }
         let (rec, _) = match load_record(&program, path, &args.rules, false, err) {
@@ -299,7 +291,7 @@ fn add(args: &AddArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                     let _ = writeln!(out, "{}", added_line(n, &entry, lang));
                 }
             }
-            Err(e) => return fail(err, lang, &e),
+            Err(e) => return Err(fail(err, lang, &e)),
         }
     }
     let total = match first_last {
@@ -332,9 +324,9 @@ fn add(args: &AddArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
     );
     if skipped > 0 {
-        exit::SOME_UNCHECKED
+        Ok(exit::SOME_UNCHECKED)
     } else {
-        exit::OK
+        Ok(exit::OK)
     }
 }
 
@@ -656,57 +648,49 @@ fn changes(
     out
 }
 
-fn recheck(args: &RecheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+fn recheck(args: &RecheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, u8> {
     let lang = args.rules.lang();
-    let program = match load_program(&args.rules, err) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let mut reg = match open(&args.db, false, lang, err) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+    let program = load_program(&args.rules, err)?;
+    let mut reg = open(&args.db, false, lang, err)?;
     let rec = match &args.record {
-        Some(path) => match load_record(&program, path, &args.rules, false, err) {
-            Ok((mut rec, _)) => {
-                // What the register recorded as done (`recorded.*`) stays,
-                // unless the new record says otherwise.
-                let stored = reg
-                    .latest_record(args.number)
-                    .ok()
-                    .and_then(|json| stored_record(&program, &json, lang).ok());
-                if let Some(stored) = stored {
-                    for slot in stored.present().iter() {
-                        if program.rules.fields[slot].key.starts_with("recorded.")
-                            && !rec.present().contains(slot)
-                        {
-                            let v = match stored.get(slot) {
-                                Value::Text(r) => rec.push_text(stored.text(r)),
-                                v => v,
-                            };
-                            rec.set(slot, v);
-                        }
+        Some(path) => {
+            let (mut rec, _) = load_record(&program, path, &args.rules, false, err)?;
+            // What the register recorded as done (`recorded.*`) stays,
+            // unless the new record says otherwise.
+            let stored = reg
+                .latest_record(args.number)
+                .ok()
+                .and_then(|json| stored_record(&program, &json, lang).ok());
+            if let Some(stored) = stored {
+                for slot in stored.present().iter() {
+                    if program.rules.fields[slot].key.starts_with("recorded.")
+                        && !rec.present().contains(slot)
+                    {
+                        let v = match stored.get(slot) {
+                            Value::Text(r) => rec.push_text(stored.text(r)),
+                            v => v,
+                        };
+                        rec.set(slot, v);
                     }
                 }
-                rec
             }
-            Err(code) => return code,
-        },
+            rec
+        }
         None => {
             let json = match reg.latest_record(args.number) {
                 Ok(j) => j,
-                Err(e) => return fail(err, lang, &e),
+                Err(e) => return Err(fail(err, lang, &e)),
             };
             match stored_record(&program, &json, lang) {
                 Ok(r) => r,
                 Err(m) => {
                     say(err, lang, &m);
-                    return exit::UNUSABLE;
+                    return Err(exit::UNUSABLE);
                 }
             }
         }
     };
-    append(
+    Ok(append(
         &mut reg,
         &program,
         args.number,
@@ -715,15 +699,12 @@ fn recheck(args: &RecheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         lang,
         out,
         err,
-    )
+    ))
 }
 
-fn record(args: &RecordArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+fn record(args: &RecordArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, u8> {
     let lang = args.rules.lang();
-    let program = match load_program(&args.rules, err) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    let program = load_program(&args.rules, err)?;
     let rules = &program.rules;
     let mut sets: Vec<(String, String)> = Vec::new();
     for (key, v) in [
@@ -747,7 +728,7 @@ fn record(args: &RecordArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                         format!("--set takes recorded.KEY=DATE, not `{s}`"),
                     ),
                 );
-                return exit::UNUSABLE;
+                return Err(exit::UNUSABLE);
             }
         }
     }
@@ -760,7 +741,7 @@ fn record(args: &RecordArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 "nothing to record: give --notified, --accepted, --resolved or --set recorded.KEY=DATE",
             ),
         );
-        return exit::UNUSABLE;
+        return Err(exit::UNUSABLE);
     }
     let recorded: Vec<&str> = rules
         .fields
@@ -788,35 +769,32 @@ fn record(args: &RecordArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                     ),
                 ),
             );
-            return exit::UNUSABLE;
+            return Err(exit::UNUSABLE);
         };
         match parse_date(v) {
             Ok(d) => values.push((slot, d)),
             Err(m) => {
                 say(err, lang, &m);
-                return exit::UNUSABLE;
+                return Err(exit::UNUSABLE);
             }
         }
     }
-    let mut reg = match open(&args.db, false, lang, err) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+    let mut reg = open(&args.db, false, lang, err)?;
     let json = match reg.latest_record(args.number) {
         Ok(j) => j,
-        Err(e) => return fail(err, lang, &e),
+        Err(e) => return Err(fail(err, lang, &e)),
     };
     let mut rec = match stored_record(&program, &json, lang) {
         Ok(r) => r,
         Err(m) => {
             say(err, lang, &m);
-            return exit::UNUSABLE;
+            return Err(exit::UNUSABLE);
         }
     };
     for (slot, d) in values {
         rec.set(slot, Value::Date(d));
     }
-    append(
+    Ok(append(
         &mut reg,
         &program,
         args.number,
@@ -825,7 +803,7 @@ fn record(args: &RecordArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         lang,
         out,
         err,
-    )
+    ))
 }
 
 /// The record's personal fields' values, masked unless `show`.
@@ -872,12 +850,9 @@ fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
-fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, u8> {
     let lang = args.rules.lang();
-    let program = match load_program(&args.rules, err) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    let program = load_program(&args.rules, err)?;
     let rules = &program.rules;
     let mut filter = Filter {
         due: args.due,
@@ -895,7 +870,7 @@ fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                         format!("--outcome is accepted, rejected or incomplete, not `{o}`"),
                     ),
                 );
-                return exit::UNUSABLE;
+                return Err(exit::UNUSABLE);
             }
         }
     }
@@ -910,7 +885,7 @@ fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                     "these rules declare no respondent.stall, so --stall does not apply; use --where KEY=VALUE",
                 ),
             );
-            return exit::UNUSABLE;
+            return Err(exit::UNUSABLE);
         }
         wheres.push(format!("respondent.stall={stall}"));
     }
@@ -919,24 +894,21 @@ fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             Ok(kv) => filter.wheres.push(kv),
             Err(m) => {
                 say(err, lang, &m);
-                return exit::UNUSABLE;
+                return Err(exit::UNUSABLE);
             }
         }
     }
-    let reg = match open(&args.db, false, lang, err) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+    let reg = open(&args.db, false, lang, err)?;
     for (key, v) in &filter.wheres {
         if matches!(v, register::WhereValue::Equal(_))
             && let Err(e) = reg.index_key(key)
         {
-            return fail(err, lang, &e);
+            return Err(fail(err, lang, &e));
         }
     }
     let rows = match reg.list(&filter, args.limit) {
         Ok(r) => r,
-        Err(e) => return fail(err, lang, &e),
+        Err(e) => return Err(fail(err, lang, &e)),
     };
     let mut cells = vec![
         match lang {
@@ -973,23 +945,17 @@ fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             Lang::En => format!("{} case(s)", rows.len()),
         }
     );
-    exit::OK
+    Ok(exit::OK)
 }
 
-fn show(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+fn show(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, u8> {
     let lang = args.rules.lang();
-    let program = match load_program(&args.rules, err) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    let program = load_program(&args.rules, err)?;
     let rules = &program.rules;
-    let reg = match open(&args.db, false, lang, err) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+    let reg = open(&args.db, false, lang, err)?;
     let h = match reg.show(args.number) {
         Ok(h) => h,
-        Err(e) => return fail(err, lang, &e),
+        Err(e) => return Err(fail(err, lang, &e)),
     };
     let zh = lang == Lang::Zh;
     let id = esc(h.record_id.as_deref().unwrap_or("-")).to_string();
@@ -1130,7 +1096,7 @@ fn show(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
         let _ = out.write_all(table(&cells).as_bytes());
     }
-    exit::OK
+    Ok(exit::OK)
 }
 
 /// Working days after `due` up to `on` (the days overdue), where the
@@ -1147,24 +1113,18 @@ fn workdays_late(program: &Program, due: Date, on: Date) -> Option<i64> {
     Some(n)
 }
 
-fn due(args: &DueArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+fn due(args: &DueArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, u8> {
     let lang = args.rules.lang();
     let on = match args.on.as_deref().map(parse_date) {
         Some(Ok(d)) => d,
         Some(Err(m)) => {
             say(err, lang, &m);
-            return exit::UNUSABLE;
+            return Err(exit::UNUSABLE);
         }
         None => today(),
     };
-    let program = match load_program(&args.rules, err) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let reg = match open(&args.db, false, lang, err) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+    let program = load_program(&args.rules, err)?;
+    let reg = open(&args.db, false, lang, err)?;
     let on_s = on.to_string();
     let until = (0..args.within)
         .try_fold(on, |d, _| d.tomorrow())
@@ -1172,7 +1132,7 @@ fn due(args: &DueArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         .to_string();
     let counts = match reg.due_counts(&on_s, &until) {
         Ok(c) => c,
-        Err(e) => return fail(err, lang, &e),
+        Err(e) => return Err(fail(err, lang, &e)),
     };
     let zh = lang == Lang::Zh;
     let _ = writeln!(
@@ -1230,7 +1190,7 @@ fn due(args: &DueArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             let _ = writeln!(out, "  {} {}", c.name, esc(&c.title));
             let rows = match reg.due_rows(&on_s, &until, &c.name, section, limit) {
                 Ok(r) => r,
-                Err(e) => return fail(err, lang, &e),
+                Err(e) => return Err(fail(err, lang, &e)),
             };
             let mut cells = Vec::new();
             for r in &rows {
@@ -1286,43 +1246,32 @@ fn due(args: &DueArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             words(lang, "没有到期或逾期的期限", "nothing due or overdue")
         );
     }
-    exit::OK
+    Ok(exit::OK)
 }
 
-fn case_notice(args: &CaseNoticeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+fn case_notice(args: &CaseNoticeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, u8> {
     let lang = args.rules.lang();
     let db = args.db.path();
-    if let Err(code) = args.notice.check(&[&db], lang, err) {
-        return code;
-    }
-    let program = match load_program(&args.rules, err) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let reg = match open(&args.db, false, lang, err) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+    args.notice.check(&[&db], lang, err)?;
+    let program = load_program(&args.rules, err)?;
+    let reg = open(&args.db, false, lang, err)?;
     let json = match reg.latest_record(args.number) {
         Ok(j) => j,
-        Err(e) => return fail(err, lang, &e),
+        Err(e) => return Err(fail(err, lang, &e)),
     };
     let rec = match stored_record(&program, &json, lang) {
         Ok(r) => r,
         Err(m) => {
             say(err, lang, &m);
-            return exit::UNUSABLE;
+            return Err(exit::UNUSABLE);
         }
     };
-    args.notice.write(&program, &rec, lang, out, err)
+    Ok(args.notice.write(&program, &rec, lang, out, err))
 }
 
-fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, u8> {
     let lang: Lang = args.lang.into();
-    let reg = match open(&args.db, false, lang, err) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+    let reg = open(&args.db, false, lang, err)?;
     match &args.output {
         Some(path) => {
             let result = crate::atomic::write_with(path, |w| {
@@ -1345,7 +1294,7 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             });
             if let Err(e) = result {
                 let _ = writeln!(err, "{}", write_error(path, &e, lang));
-                return exit::UNUSABLE;
+                return Err(exit::UNUSABLE);
             }
         }
         None => {
@@ -1356,12 +1305,12 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                     .is_ok()
             });
             if let Err(e) = r {
-                return fail(err, lang, &e);
+                return Err(fail(err, lang, &e));
             }
             let _ = w.flush();
         }
     }
-    exit::OK
+    Ok(exit::OK)
 }
 
 /// Registers one evaluated record in the register at `db` (created when
