@@ -23,10 +23,9 @@ use std::io::{self, Write};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::batch::input::{self, Chunk, Job, Reader};
+use crate::batch::input::{self, Job, Reader};
 use crate::batch::{self, BatchError, Checked, Ctx, Input, Row, View, Worker};
 use crate::compile::Program;
 use crate::diag::{Lang, Msg};
@@ -543,7 +542,7 @@ pub fn run_observed(
     while !current.chunk.jobs.is_empty() {
         pool.install(|| {
             rayon::join(
-                || current.evaluate(&pair, &workers),
+                || current.evaluate_pair(&pair, &workers),
                 || reader.fill(&mut next.chunk, chunk_size),
             )
         });
@@ -572,72 +571,51 @@ pub fn run_observed(
     Ok(tally.summary(&pair, notes, started.elapsed()))
 }
 
-#[derive(Default)]
-struct Slots {
-    chunk: Chunk,
-    rows: Vec<DiffRow>,
-    outs: Vec<Vec<u8>>,
-}
+type Slots = batch::Slots<DiffRow>;
 
+/// What diff does with a chunk: both rule sets' decisions, and the lines
+/// of the records to write.
 impl Slots {
-    fn evaluate(&mut self, pair: &Pair, workers: &[Mutex<DiffWorker>]) {
-        let n = self.chunk.jobs.len();
-        if self.rows.len() < n {
-            self.rows.resize_with(n, DiffRow::default);
-        }
-        let tasks = n.div_ceil(batch::TASK);
-        if self.outs.len() < tasks {
-            self.outs.resize_with(tasks, Vec::new);
-        }
-        let chunk = &self.chunk;
-        let old = View {
-            bytes: &chunk.bytes,
-            rows: &chunk.rows,
-            names: &chunk.names,
-            columns: &chunk.columns,
-        };
-        let new = View {
-            columns: if chunk.columns2.is_empty() {
-                &chunk.columns
-            } else {
-                &chunk.columns2
-            },
-            ..old
-        };
-        chunk
-            .jobs
-            .par_chunks(batch::TASK)
-            .zip(self.rows[..n].par_chunks_mut(batch::TASK))
-            .zip(self.outs[..tasks].par_iter_mut())
-            .for_each(|((jobs, rows), out)| {
-                let i = rayon::current_thread_index().unwrap_or(0) % workers.len();
-                let mut w = workers[i].lock().unwrap_or_else(|p| p.into_inner());
-                out.clear();
-                let mut line = String::new();
-                for (job, row) in jobs.iter().zip(rows) {
-                    process(pair, &mut w, (&old, &new), job, row);
-                    if row.keep {
-                        line.clear();
-                        match pair.opts.format {
-                            Format::Jsonl => jsonl(pair, row, &mut line),
-                            Format::Csv => csv_line(pair, row, &mut line),
-                            Format::Table => {}
-                        }
-                        out.extend_from_slice(line.as_bytes());
+    fn evaluate_pair(&mut self, pair: &Pair, workers: &[Mutex<DiffWorker>]) {
+        self.evaluate(workers, |w, chunk, jobs, rows, out| {
+            let old = View {
+                bytes: &chunk.bytes,
+                rows: &chunk.rows,
+                names: &chunk.names,
+                columns: &chunk.columns,
+            };
+            let new = View {
+                columns: if chunk.columns2.is_empty() {
+                    &chunk.columns
+                } else {
+                    &chunk.columns2
+                },
+                ..old
+            };
+            let mut line = String::new();
+            for (job, row) in jobs.iter().zip(rows) {
+                process(pair, w, (&old, &new), job, row);
+                if row.keep {
+                    line.clear();
+                    match pair.opts.format {
+                        Format::Jsonl => jsonl(pair, row, &mut line),
+                        Format::Csv => csv_line(pair, row, &mut line),
+                        Format::Table => {}
                     }
+                    out.extend_from_slice(line.as_bytes());
                 }
-            });
+            }
+        });
     }
 
     fn write(
-        &mut self,
+        &self,
         pair: &Pair,
         tally: &mut Tally,
         out: &mut dyn Write,
         first: bool,
     ) -> io::Result<()> {
-        let n = self.chunk.jobs.len();
-        let rows = &self.rows[..n];
+        let (rows, outs) = self.done();
         for row in rows {
             tally.add(pair, row);
         }
@@ -648,7 +626,7 @@ impl Slots {
             Format::Table => table(pair, rows, first, out)?,
         }
         if pair.opts.format != Format::Table {
-            for buf in &self.outs[..n.div_ceil(batch::TASK)] {
+            for buf in outs {
                 out.write_all(buf)?;
             }
         }

@@ -548,7 +548,7 @@ pub fn run_observed(
     while !current.chunk.jobs.is_empty() {
         pool.install(|| {
             rayon::join(
-                || current.evaluate(&ctx, &workers),
+                || current.evaluate_batch(&ctx, &workers),
                 || reader.fill(&mut next.chunk, chunk_size),
             )
         });
@@ -574,32 +574,43 @@ pub fn run_observed(
     Ok(tally.summary(&ctx, reader.notes, started.elapsed()))
 }
 
-/// A chunk and its results.
-#[derive(Default)]
-struct Slots {
-    chunk: Chunk,
-    rows: Vec<Row>,
+/// A chunk and its results: a row per job, and an output buffer per task
+/// of `TASK` jobs (batch's and diff's).
+pub(crate) struct Slots<R> {
+    pub chunk: Chunk,
+    pub rows: Vec<R>,
     /// JSON Lines or CSV output, one buffer per task.
-    outs: Vec<Vec<u8>>,
+    pub outs: Vec<Vec<u8>>,
 }
 
-impl Slots {
-    fn evaluate(&mut self, ctx: &Ctx, workers: &[Mutex<Worker>]) {
+impl<R> Default for Slots<R> {
+    fn default() -> Slots<R> {
+        Slots {
+            chunk: Chunk::default(),
+            rows: Vec::new(),
+            outs: Vec::new(),
+        }
+    }
+}
+
+impl<R: Default + Send> Slots<R> {
+    /// Runs `task` on the pool over the chunk's jobs, `TASK` at a time,
+    /// each task with a worker, its jobs, their rows and its cleared output
+    /// buffer; rows and buffers are reused from chunk to chunk.
+    pub fn evaluate<W: Send>(
+        &mut self,
+        workers: &[Mutex<W>],
+        task: impl Fn(&mut W, &Chunk, &[Job], &mut [R], &mut Vec<u8>) + Sync,
+    ) {
         let n = self.chunk.jobs.len();
         if self.rows.len() < n {
-            self.rows.resize_with(n, Row::default);
+            self.rows.resize_with(n, R::default);
         }
         let tasks = n.div_ceil(TASK);
         if self.outs.len() < tasks {
             self.outs.resize_with(tasks, Vec::new);
         }
         let chunk = &self.chunk;
-        let view = View {
-            bytes: &chunk.bytes,
-            rows: &chunk.rows,
-            names: &chunk.names,
-            columns: &chunk.columns,
-        };
         chunk
             .jobs
             .par_chunks(TASK)
@@ -609,28 +620,47 @@ impl Slots {
                 let i = rayon::current_thread_index().unwrap_or(0) % workers.len();
                 let mut w = workers[i].lock().unwrap_or_else(|p| p.into_inner());
                 out.clear();
-                for (job, row) in jobs.iter().zip(rows) {
-                    process(ctx, &mut w, &view, job, row, out);
-                }
+                task(&mut w, chunk, jobs, rows, out);
             });
     }
 
+    /// The rows of the chunk's jobs, and the output buffers in use.
+    pub fn done(&self) -> (&[R], &[Vec<u8>]) {
+        let n = self.chunk.jobs.len();
+        (&self.rows[..n], &self.outs[..n.div_ceil(TASK)])
+    }
+}
+
+impl Slots<Row> {
+    fn evaluate_batch(&mut self, ctx: &Ctx, workers: &[Mutex<Worker>]) {
+        self.evaluate(workers, |w, chunk, jobs, rows, out| {
+            let view = View {
+                bytes: &chunk.bytes,
+                rows: &chunk.rows,
+                names: &chunk.names,
+                columns: &chunk.columns,
+            };
+            for (job, row) in jobs.iter().zip(rows) {
+                process(ctx, w, &view, job, row, out);
+            }
+        });
+    }
+
     fn write(
-        &mut self,
+        &self,
         ctx: &Ctx,
         writer: &mut output::Writer,
         tally: &mut summary::Tally,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        let n = self.chunk.jobs.len();
-        let rows = &self.rows[..n];
+        let (rows, outs) = self.done();
         writer.begin(ctx, rows, out)?;
         for row in rows {
             tally.add(ctx, row);
         }
         match ctx.opts.format {
             Format::Jsonl | Format::Csv => {
-                for buf in &self.outs[..n.div_ceil(TASK)] {
+                for buf in outs {
                     out.write_all(buf)?;
                 }
             }
