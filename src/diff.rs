@@ -578,12 +578,7 @@ type Slots = batch::Slots<DiffRow>;
 impl Slots {
     fn evaluate_pair(&mut self, pair: &Pair, workers: &[Mutex<DiffWorker>]) {
         self.evaluate(workers, |w, chunk, jobs, rows, out| {
-            let old = View {
-                bytes: &chunk.bytes,
-                rows: &chunk.rows,
-                names: &chunk.names,
-                columns: &chunk.columns,
-            };
+            let old = View::of(chunk);
             let new = View {
                 columns: if chunk.columns2.is_empty() {
                     &chunk.columns

@@ -229,6 +229,19 @@ pub(crate) struct View<'c> {
     pub columns: &'c [std::sync::Arc<crate::record::csv::CsvColumns>],
 }
 
+impl<'c> View<'c> {
+    /// The chunk's text, rows and files, read with its first rule set's CSV
+    /// columns.
+    pub fn of(chunk: &'c Chunk) -> View<'c> {
+        View {
+            bytes: &chunk.bytes,
+            rows: &chunk.rows,
+            names: &chunk.names,
+            columns: &chunk.columns,
+        }
+    }
+}
+
 /// The file part of a path, for default ids.
 fn file_name(name: &str) -> &str {
     Path::new(name)
@@ -634,12 +647,7 @@ impl<R: Default + Send> Slots<R> {
 impl Slots<Row> {
     fn evaluate_batch(&mut self, ctx: &Ctx, workers: &[Mutex<Worker>]) {
         self.evaluate(workers, |w, chunk, jobs, rows, out| {
-            let view = View {
-                bytes: &chunk.bytes,
-                rows: &chunk.rows,
-                names: &chunk.names,
-                columns: &chunk.columns,
-            };
+            let view = View::of(chunk);
             for (job, row) in jobs.iter().zip(rows) {
                 process(ctx, w, &view, job, row, out);
             }
