@@ -163,6 +163,10 @@ pub struct Program {
     pub(crate) periods: bool,
     /// The holiday calendar `+ N workdays` counts by.
     pub calendar: Arc<Calendar>,
+    /// While compiling: each field's node, shared by every expression that
+    /// reads the field (`u32::MAX` for none yet), so the sweep copies a
+    /// field once however many clauses read it.
+    field_nodes: Vec<u32>,
 }
 
 impl Program {
@@ -203,6 +207,7 @@ pub fn compile(mut rules: RuleSet) -> Program {
         periods: false,
         // Parsed only for rules that count working days (see below).
         calendar: Arc::new(Calendar::empty()),
+        field_nodes: vec![u32::MAX; rules.fields.len()],
         rules,
     };
     let mut define_reads = vec![KeySet::EMPTY; defines.len()];
@@ -252,6 +257,7 @@ pub fn compile(mut rules: RuleSet) -> Program {
     }
     p.rules.defines = defines;
     p.rules.clauses = clauses;
+    p.field_nodes = Vec::new();
     p.schedule = Schedule::of(&p.nodes);
     p.reads_definitions = reading_definitions(&p.nodes, &p.kids);
     p
@@ -387,7 +393,16 @@ impl Program {
                 let v = self.constant(c);
                 self.push(Node::Const(v), KeySet::EMPTY)
             }
-            ExprKind::Field(f) => self.push(Node::Field(*f as u16), KeySet::one(*f)),
+            ExprKind::Field(f) => match self.field_nodes.get(*f) {
+                Some(&n) if n != u32::MAX => n,
+                _ => {
+                    let n = self.push(Node::Field(*f as u16), KeySet::one(*f));
+                    if let Some(slot) = self.field_nodes.get_mut(*f) {
+                        *slot = n;
+                    }
+                    n
+                }
+            },
             ExprKind::Define(d) => {
                 let node = if self.nodes[self.define_roots[*d] as usize].is_condition() {
                     Node::DefineCondition(*d as u16)
