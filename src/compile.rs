@@ -121,6 +121,8 @@ pub(crate) struct CompiledClause {
     /// The first and last day in force (`Date::MIN`, `Date::MAX` when
     /// open); `None` for a clause always in force.
     pub period: Option<(Date, Date)>,
+    /// A deadline whose date counts working days (`… + N workdays`).
+    pub workdays: bool,
 }
 
 /// Rules ready to evaluate, with the checked rules they came from (for
@@ -244,6 +246,7 @@ pub fn compile(mut rules: RuleSet) -> Program {
             due,
             applies,
             period,
+            workdays: due.is_some_and(|n| p.counts_workdays(n)),
         });
     }
     p.reference = p.rules.reference;
@@ -281,7 +284,8 @@ pub(crate) struct Schedule {
     pub cmp: Vec<(u32, CmpOp, u16, Value)>,
     /// `Present` nodes: (node, slots).
     pub present: Vec<(u32, KeySet)>,
-    pub rest: Vec<u32>,
+    /// Every other node, with its index: (node, what it is).
+    pub rest: Vec<(u32, Node)>,
 }
 
 impl Schedule {
@@ -296,7 +300,7 @@ impl Schedule {
                 Node::FieldContainsAny(slot, set) => s.contains_any.push((i, slot, set)),
                 Node::FieldCmp(op, slot, c) => s.cmp.push((i, op, slot, c)),
                 Node::Present(slots) => s.present.push((i, slots)),
-                _ => s.rest.push(i),
+                _ => s.rest.push((i, *node)),
             }
         }
         s

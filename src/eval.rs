@@ -274,8 +274,8 @@ impl Trace {
     /// Where a working-day deadline's count started, for the days it
     /// skipped; `None` for other clauses.
     pub fn workday_start(&self, program: &Program, clause: usize) -> Option<Date> {
-        let due = program.clauses.get(clause)?.due?;
-        (self.due(clause).is_some() && program.counts_workdays(due)).then(|| self.starts[clause])
+        let workdays = program.clauses.get(clause)?.workdays;
+        (self.due(clause).is_some() && workdays).then(|| self.starts[clause])
     }
 
     /// The year whose holiday arrangement a working-day deadline's count
@@ -470,9 +470,9 @@ fn sweep_all(p: &Program, rec: &Record, vals: &mut [Value], conds: &mut [Kleene]
     for &(i, slots) in &p.schedule.present {
         conds[i as usize] = present(rec, slots);
     }
-    for &i in &p.schedule.rest {
+    for &(i, node) in &p.schedule.rest {
         let i = i as usize;
-        match nodes[i] {
+        match node {
             Node::Const(v) => vals[i] = v,
             Node::Field(slot) => vals[i] = rec.get(slot as usize),
             Node::Define(d) => vals[i] = vals[p.define_roots[d as usize] as usize],
@@ -483,6 +483,18 @@ fn sweep_all(p: &Program, rec: &Record, vals: &mut [Value], conds: &mut [Kleene]
                         let shift = a.ok_or(DateOutOfRange).and_then(|a| p.shift(d, a, unit));
                         shifted(shift, &mut overflow)
                     }
+                    _ => Value::Absent,
+                }
+            }
+            Node::ShiftBy(date, amount, Unit::Days) => {
+                vals[i] = match vals[date as usize] {
+                    Value::Date(d) => match d.add_days(amount) {
+                        Some(d) => Value::Date(d),
+                        None => {
+                            overflow = true;
+                            Value::Absent
+                        }
+                    },
                     _ => Value::Absent,
                 }
             }
@@ -516,6 +528,14 @@ fn sweep_all(p: &Program, rec: &Record, vals: &mut [Value], conds: &mut [Kleene]
             }
             Node::Present(slots) => conds[i] = present(rec, slots),
             Node::Not(x) => conds[i] = conds[x as usize].not(),
+            Node::And(start, 2) => {
+                let (a, b) = (p.kids[start as usize], p.kids[start as usize + 1]);
+                conds[i] = conds[a as usize].min(conds[b as usize]);
+            }
+            Node::Or(start, 2) => {
+                let (a, b) = (p.kids[start as usize], p.kids[start as usize + 1]);
+                conds[i] = conds[a as usize].max(conds[b as usize]);
+            }
             Node::And(start, len) => {
                 let kids = &p.kids[start as usize..(start + len) as usize];
                 conds[i] = kids
@@ -534,7 +554,9 @@ fn sweep_all(p: &Program, rec: &Record, vals: &mut [Value], conds: &mut [Kleene]
             }
             Node::Cmp(op, a, b) => {
                 let (va, vb) = (vals[a as usize], vals[b as usize]);
-                conds[i] = if va.is_absent() || vb.is_absent() {
+                conds[i] = if let (Value::Date(x), Value::Date(y)) = (va, vb) {
+                    Kleene::from(op.holds(Some(x.cmp(&y))))
+                } else if va.is_absent() || vb.is_absent() {
                     Unknown
                 } else {
                     Kleene::from(op.holds(compare(p, rec, va, vb)))
@@ -637,20 +659,27 @@ impl Program {
         trace: &mut Trace,
         scratch: &mut Vec<(Value, KeySet)>,
     ) -> Result<(), DateOutOfRange> {
-        if self.decide(rec, trace, scratch, true) {
+        let decide = if self.periods {
+            Program::decide::<true>
+        } else {
+            Program::decide::<false>
+        };
+        if decide(self, rec, trace, scratch, true) {
             return Ok(());
         }
         // Date arithmetic overflowed somewhere: decide again evaluating
         // only what the language evaluates.
-        if self.decide(rec, trace, scratch, false) {
+        if decide(self, rec, trace, scratch, false) {
             Ok(())
         } else {
             Err(DateOutOfRange)
         }
     }
 
-    /// Fills `trace`; false when date arithmetic overflowed.
-    fn decide(
+    /// Fills `trace`; false when date arithmetic overflowed. `PERIODS`:
+    /// whether some clause has a period in force (a program with none
+    /// is compiled without the test).
+    fn decide<const PERIODS: bool>(
         &self,
         rec: &Record,
         trace: &mut Trace,
@@ -753,9 +782,8 @@ impl Program {
             Some((slot, _)) => Err(KeySet::one(slot)),
             None => Err(KeySet::EMPTY),
         };
-        let periods = self.periods;
         let in_force = |i: usize| -> InForce {
-            if !periods {
+            if !PERIODS {
                 return InForce::Yes;
             }
             match (self.clauses[i].period, reference) {
@@ -898,11 +926,19 @@ impl Program {
                     continue;
                 }
             }
-            match value(&mut keyed, n) {
+            // A date is a value node (never a condition's).
+            let due = match swept {
+                Some((vals, _)) => vals[n as usize],
+                None => keyed.eval(n).0,
+            };
+            match due {
                 Value::Date(d) => {
                     statuses[i] = Status::Due;
                     trace.dues[i] = d;
-                    if let Some((start, _)) = self.workday_count(n, &mut |m| value(&mut keyed, m)) {
+                    if c.workdays
+                        && let Some((start, _)) =
+                            self.workday_count(n, &mut |m| value(&mut keyed, m))
+                    {
                         trace.starts[i] = start;
                     }
                 }
@@ -1198,5 +1234,67 @@ deadline "D" "期限" { due later = d + n years  applies to accepted }
         assert_eq!(rejected.outcome, crate::model::Outcome::Rejected);
         assert_eq!(rejected.clause(1).status, super::Status::NotApplicable);
         assert_eq!(run(true), Err(super::DateOutOfRange));
+    }
+
+    /// A constant count of days past the calendar's end is an overflow,
+    /// as any other shift's (the sweep adds days by a path of its own).
+    #[test]
+    fn days_past_the_end_of_the_calendar_overflow() {
+        const RULES: &str = r#"
+rules "days" { version "1" }
+field d "日期" date
+scope "S" "范围" {}
+basis "B" "依据" { when true }
+deadline "D" "期限" { due later = d + 15 days }
+deadline "E" "期限" { due sooner = d - 3 days }
+"#;
+        let program = crate::load_rules("days.rules", RULES.as_bytes()).expect("rules load");
+        let run = |d: jiff::civil::Date| {
+            let mut rec = Record::new(program.rules.fields.len());
+            rec.set(program.rules.field("d").unwrap(), Value::Date(d.into()));
+            program.evaluate(&rec)
+        };
+        let trace = run(jiff::civil::date(2024, 12, 20)).expect("within the calendar");
+        assert_eq!(trace.due(1), Some(jiff::civil::date(2025, 1, 4).into()));
+        assert_eq!(trace.due(2), Some(jiff::civil::date(2024, 12, 17).into()));
+        assert_eq!(
+            run(jiff::civil::date(9999, 12, 20)),
+            Err(super::DateOutOfRange)
+        );
+        assert_eq!(
+            run(jiff::civil::date(-9999, 1, 2)),
+            Err(super::DateOutOfRange)
+        );
+    }
+
+    /// A field read by several clauses is one node, copied once a record.
+    #[test]
+    fn a_field_read_by_several_clauses_is_one_node() {
+        const RULES: &str = r#"
+rules "shared" { version "1" }
+field a "甲" date
+field b "乙" date
+scope "S" "范围" {}
+basis "B" "依据" { when a > b }
+ground "G" "不予受理" { when a < b }
+deadline "D" "期限" { due d = a + 1 months }
+"#;
+        let program = crate::load_rules("shared.rules", RULES.as_bytes()).expect("rules load");
+        let fields = |slot: u16| {
+            program
+                .nodes
+                .iter()
+                .filter(|n| matches!(n, crate::compile::Node::Field(s) if *s == slot))
+                .count()
+        };
+        let a = program.rules.field("a").unwrap() as u16;
+        let b = program.rules.field("b").unwrap() as u16;
+        assert_eq!((fields(a), fields(b)), (1, 1));
+        let mut rec = Record::new(program.rules.fields.len());
+        rec.set(a.into(), Value::Date(jiff::civil::date(2024, 1, 31).into()));
+        rec.set(b.into(), Value::Date(jiff::civil::date(2023, 1, 1).into()));
+        let trace = program.evaluate(&rec).expect("evaluates");
+        assert_eq!(trace.outcome, crate::model::Outcome::Accepted);
+        assert_eq!(trace.due(2), Some(jiff::civil::date(2024, 2, 29).into()));
     }
 }

@@ -41,6 +41,12 @@ impl Date {
         Date::from_day_number(i64::from(self.0) - 1)
     }
 
+    /// `n` days later (earlier when negative); `None` past the calendar's ends.
+    #[inline]
+    pub fn add_days(self, n: i64) -> Option<Date> {
+        Date::from_day_number(i64::from(self.0).checked_add(n)?)
+    }
+
     pub fn tomorrow(self) -> Option<Date> {
         Date::from_day_number(i64::from(self.0) + 1)
     }
