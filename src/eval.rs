@@ -470,9 +470,9 @@ fn sweep_all(p: &Program, rec: &Record, vals: &mut [Value], conds: &mut [Kleene]
     for &(i, slots) in &p.schedule.present {
         conds[i as usize] = present(rec, slots);
     }
-    for &(i, node) in &p.schedule.rest {
-        let i = i as usize;
-        match node {
+    for (i, node) in &p.schedule.rest {
+        let i = *i as usize;
+        match *node {
             Node::Const(v) => vals[i] = v,
             Node::Field(slot) => vals[i] = rec.get(slot as usize),
             Node::Define(d) => vals[i] = vals[p.define_roots[d as usize] as usize],
