@@ -793,7 +793,7 @@ impl Program {
                 (Some(_), Err(keys)) => InForce::Unknown(keys),
             }
         };
-        let (statuses, keys) = (&mut trace.statuses, &mut trace.keys);
+        let (statuses, keys) = (&mut trace.statuses[..], &mut trace.keys[..]);
         let (mut first_true_basis, mut first_open_basis) = (NONE, NONE);
         // Scope rejection needs a basis in force, all of them false.
         let mut all_basis_false = self.rules.scope.is_some();
