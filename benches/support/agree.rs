@@ -1,6 +1,7 @@
 //! Agreement between shouli and the hand-written baseline: the same
 //! outputs (outcome, deciding clause, fired grounds, missing keys,
-//! deadlines), in one comparable form, and a check over a whole archive.
+//! deadlines, the warnings that hold), in one comparable form, and a check
+//! over a whole archive.
 #![allow(dead_code)]
 
 use shouli::compile::Program;
@@ -19,6 +20,8 @@ pub struct Outputs {
     pub missing: Vec<String>,
     pub notify_by: Option<String>,
     pub resolve_by: Option<String>,
+    /// The warnings that hold, in clause order.
+    pub warnings: Vec<String>,
 }
 
 /// shouli's side, read off the trace the way `shouli test` reads it.
@@ -38,6 +41,17 @@ pub fn of_trace(program: &Program, trace: &Trace) -> Outputs {
         deciding: actual.deciding,
         fired: actual.fired,
         missing: actual.missing,
+        warnings: program
+            .rules
+            .clauses
+            .iter()
+            .zip(trace.clauses())
+            .filter(|(c, r)| {
+                c.kind == shouli::model::ClauseKind::Warning
+                    && r.status == shouli::eval::Status::True
+            })
+            .map(|(c, _)| c.id.clone())
+            .collect(),
     }
 }
 
@@ -59,6 +73,10 @@ pub fn of_decision(d: &Decision) -> Outputs {
         missing,
         notify_by: d.notify_by.map(|x| x.to_string()),
         resolve_by: d.resolve_by.map(|x| x.to_string()),
+        warnings: (0..baseline::WARNINGS.len())
+            .filter(|i| d.warnings >> i & 1 == 1)
+            .map(|i| baseline::WARNINGS[i].to_string())
+            .collect(),
     }
 }
 
@@ -71,6 +89,8 @@ pub struct Mix {
     pub out_of_scope: usize,
     pub incomplete: usize,
     pub with_recorded: usize,
+    /// Records on which a warning holds.
+    pub warned: usize,
 }
 
 impl Mix {
@@ -83,6 +103,7 @@ impl Mix {
             _ => self.incomplete += 1,
         }
         self.with_recorded += usize::from(recorded);
+        self.warned += usize::from(!o.warnings.is_empty());
     }
 }
 
@@ -136,6 +157,7 @@ pub fn check_archive(
                     missing: vec![],
                     notify_by: None,
                     resolve_by: None,
+                    warnings: vec![],
                 };
                 return Err(fail(
                     l.map_or_else(err, |()| err("loaded".into())),
@@ -153,6 +175,7 @@ pub fn check_archive(
                 missing: vec![],
                 notify_by: None,
                 resolve_by: None,
+                warnings: vec![],
             },
         };
         let ours = of_decision(&ours);

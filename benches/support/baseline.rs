@@ -502,6 +502,8 @@ pub const CLAUSES: [&str; 14] = [
     "1.1", "1.2", "1.3(1)", "1.3(2)", "1.3(3)", "1.3(4)", "1.3(5)", "1.3(6)", "1.3(7)", "1.3(8)",
     "1.3(9)", "1.3(10)", "2.1", "2.2",
 ];
+/// The warnings, a bit each in [`Decision::warnings`].
+pub const WARNINGS: [&str; 2] = ["W1", "W2"];
 pub const SCOPE: u8 = 255;
 const FIRST_GROUND: usize = 2;
 
@@ -516,6 +518,8 @@ pub struct Decision {
     pub missing: u32,
     pub notify_by: Option<Day>,
     pub resolve_by: Option<Day>,
+    /// A bit per warning that holds, bit 0 = W1 (they decide nothing).
+    pub warnings: u8,
 }
 
 impl Decision {
@@ -688,6 +692,11 @@ pub fn evaluate(c: &Complaint) -> Decision {
             }
         }
     };
+    // W1: bought after the complaint was received; W2: a respondent
+    // identified but not named. Unknown holds no warning.
+    let bought_later = matches!((p.date, c.received), (Some(d), Some(r)) if d > r);
+    let unnamed = c.respondent.identified == Some(true) && c.respondent.name.is_none();
+    let warnings = u8::from(bought_later) | u8::from(unnamed) << 1;
     let notify_by = c.received.map(|r| r.plus_days(3));
     let resolve_by = if outcome == Outcome::Accepted {
         c.recorded.accepted.or(c.received).map(|d| d.plus_days(15))
@@ -705,6 +714,7 @@ pub fn evaluate(c: &Complaint) -> Decision {
         missing,
         notify_by,
         resolve_by,
+        warnings,
     }
 }
 

@@ -32,6 +32,8 @@ fn baseline_agrees_with_shouli_reading_toml() {
     assert!(mix.out_of_scope > RECORDS * 3 / 100, "{mix:?}");
     assert!(mix.incomplete > RECORDS * 10 / 100, "{mix:?}");
     assert!(mix.with_recorded > RECORDS * 25 / 100, "{mix:?}");
+    // Warnings hold on some records, so agreeing on them means something.
+    assert!(mix.warned >= RECORDS / 200, "{mix:?}");
 }
 
 #[test]
