@@ -488,13 +488,10 @@ fn sweep_all(p: &Program, rec: &Record, vals: &mut [Value], conds: &mut [Kleene]
             }
             Node::ShiftBy(date, amount, Unit::Days) => {
                 vals[i] = match vals[date as usize] {
-                    Value::Date(d) => match d.add_days(amount) {
-                        Some(d) => Value::Date(d),
-                        None => {
-                            overflow = true;
-                            Value::Absent
-                        }
-                    },
+                    Value::Date(d) => shifted(
+                        d.add_days(amount).map(Some).ok_or(DateOutOfRange),
+                        &mut overflow,
+                    ),
                     _ => Value::Absent,
                 }
             }
@@ -926,12 +923,7 @@ impl Program {
                     continue;
                 }
             }
-            // A date is a value node (never a condition's).
-            let due = match swept {
-                Some((vals, _)) => vals[n as usize],
-                None => keyed.eval(n).0,
-            };
-            match due {
+            match value(&mut keyed, n) {
                 Value::Date(d) => {
                     statuses[i] = Status::Due;
                     trace.dues[i] = d;

@@ -220,7 +220,7 @@ pub fn shift_date(date: Date, amount: i64, unit: crate::base::Unit) -> Option<Da
     match unit {
         // Counted by a holiday calendar, which the evaluator holds.
         Unit::Workdays => None,
-        Unit::Days => Date::from_day_number(i64::from(date.0).checked_add(amount)?),
+        Unit::Days => date.add_days(amount),
         Unit::Months | Unit::Years => {
             let months = if unit == Unit::Years {
                 amount.checked_mul(12)?
