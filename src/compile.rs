@@ -212,16 +212,14 @@ pub fn compile(mut rules: RuleSet) -> Program {
         field_nodes: vec![u32::MAX; rules.fields.len()],
         rules,
     };
-    let mut define_reads = vec![KeySet::EMPTY; defines.len()];
     for d in p.rules.define_order.clone() {
-        let root = p.expr(&defines[d].expr, &define_reads);
-        define_reads[d] = p.reads[root as usize];
+        let root = p.expr(&defines[d].expr);
         p.defines.push((d, root));
         p.define_roots[d] = root;
     }
     for c in &clauses {
-        let condition = c.condition.as_ref().map(|e| p.condition(e, &define_reads));
-        let due = c.due.as_ref().map(|d| p.value(&d.expr, &define_reads));
+        let condition = c.condition.as_ref().map(|e| p.condition(e));
+        let due = c.due.as_ref().map(|d| p.value(&d.expr));
         let i = p.clauses.len();
         if due.is_some() {
             p.deadlines.push(i);
@@ -315,8 +313,8 @@ impl Program {
     }
 
     /// `e` as a condition node.
-    fn condition(&mut self, e: &Expr, define_reads: &[KeySet]) -> u32 {
-        let n = self.expr(e, define_reads);
+    fn condition(&mut self, e: &Expr) -> u32 {
+        let n = self.expr(e);
         if self.nodes[n as usize].is_condition() {
             n
         } else {
@@ -325,8 +323,8 @@ impl Program {
     }
 
     /// `e` as a value node.
-    fn value(&mut self, e: &Expr, define_reads: &[KeySet]) -> u32 {
-        let n = self.expr(e, define_reads);
+    fn value(&mut self, e: &Expr) -> u32 {
+        let n = self.expr(e);
         if self.nodes[n as usize].is_condition() {
             self.wrap(Node::AsValue(n), n)
         } else {
@@ -380,16 +378,16 @@ impl Program {
     }
 
     /// Compiles an expression: its operands' nodes come before its own.
-    fn expr(&mut self, e: &Expr, define_reads: &[KeySet]) -> u32 {
+    fn expr(&mut self, e: &Expr) -> u32 {
         if let Some(n) = self.fused(e) {
             return n;
         }
         let condition = |p: &mut Program, x: &Expr| {
-            let n = p.condition(x, define_reads);
+            let n = p.condition(x);
             (n, p.reads[n as usize])
         };
         let value = |p: &mut Program, x: &Expr| {
-            let n = p.value(x, define_reads);
+            let n = p.value(x);
             (n, p.reads[n as usize])
         };
         match &e.kind {
@@ -413,7 +411,8 @@ impl Program {
                 } else {
                     Node::Define(*d as u16)
                 };
-                self.push(node, define_reads[*d])
+                // What the definition reads, through its root.
+                self.push(node, self.reads[self.define_roots[*d] as usize])
             }
             ExprKind::Present(fs) => {
                 let set = fs
