@@ -24,6 +24,22 @@ pub struct Outputs {
     pub warnings: Vec<String>,
 }
 
+impl Outputs {
+    /// A side that failed to read or evaluate the record: `what` in place
+    /// of the deciding clause.
+    fn error(what: String) -> Outputs {
+        Outputs {
+            outcome: "error",
+            deciding: what,
+            fired: vec![],
+            missing: vec![],
+            notify_by: None,
+            resolve_by: None,
+            warnings: vec![],
+        }
+    }
+}
+
 /// shouli's side, read off the trace the way `shouli test` reads it.
 pub fn of_trace(program: &Program, trace: &Trace) -> Outputs {
     let actual = shouli::examples::actual_of(program, trace);
@@ -150,15 +166,7 @@ pub fn check_archive(
         let (complaint, ()) = match (complaint, loaded) {
             (Ok(c), Ok(())) => (c, ()),
             (c, l) => {
-                let err = |e: String| Outputs {
-                    outcome: "error",
-                    deciding: e,
-                    fired: vec![],
-                    missing: vec![],
-                    notify_by: None,
-                    resolve_by: None,
-                    warnings: vec![],
-                };
+                let err = Outputs::error;
                 return Err(fail(
                     l.map_or_else(err, |()| err("loaded".into())),
                     c.map_or_else(|e| err(e.0), |_| err("loaded".into())),
@@ -168,15 +176,7 @@ pub fn check_archive(
         let ours = baseline::evaluate(&complaint);
         let theirs = match program.evaluate_into(&rec, &mut trace, &mut scratch) {
             Ok(()) => of_trace(program, &trace),
-            Err(e) => Outputs {
-                outcome: "error",
-                deciding: e.to_string(),
-                fired: vec![],
-                missing: vec![],
-                notify_by: None,
-                resolve_by: None,
-                warnings: vec![],
-            },
+            Err(e) => Outputs::error(e.to_string()),
         };
         let ours = of_decision(&ours);
         if ours != theirs {
