@@ -4,7 +4,7 @@
 
 use crate::base::{CmpOp, Unit};
 use crate::model::*;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::calendar::Calendar;
 use crate::value::{Date, KeySet, Value};
@@ -165,6 +165,10 @@ pub struct Program {
     pub(crate) periods: bool,
     /// The holiday calendar `+ N workdays` counts by.
     pub calendar: Arc<Calendar>,
+    /// Which generated sweep evaluates this program: an index into
+    /// `eval`'s table of the built-in rule sets' sweeps, or `None` for the
+    /// general one. Found when the program is first evaluated.
+    pub(crate) generated: OnceLock<Option<usize>>,
     /// While compiling: each field's node, shared by every expression that
     /// reads the field (`u32::MAX` for none yet), so the sweep copies a
     /// field once however many clauses read it.
@@ -210,6 +214,7 @@ pub fn compile(mut rules: RuleSet) -> Program {
         // Parsed only for rules that count working days (see below).
         calendar: Arc::new(Calendar::empty()),
         field_nodes: vec![u32::MAX; rules.fields.len()],
+        generated: OnceLock::new(),
         rules,
     };
     for d in p.rules.define_order.clone() {

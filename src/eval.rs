@@ -443,11 +443,124 @@ fn swept_value(p: &Program, vals: &[Value], conds: &[Kleene], n: u32) -> Value {
     }
 }
 
+/// A sweep: computes every node a clause, a definition or a deadline
+/// reads ([`Program::read_after_sweep`]) into the value and condition
+/// buffers; true when date arithmetic overflowed.
+type Sweep = fn(&Program, &Record, &mut [Value], &mut [Kleene]) -> bool;
+
+// The built-in rule sets' sweeps, generated as straight code by the test in
+// `emit` (`SHOULI_UPDATE_SWEEPS=1 cargo test --lib eval::emit` rewrites
+// them after a change to the built-in rules or the compiler).
+#[rustfmt::skip]
+mod sweeps;
+#[cfg(test)]
+mod emit;
+
+/// Every generated sweep, with the signature of the program it sweeps:
+/// the built-in rule sets', and in test builds those of the tests' rule
+/// files.
+fn generated_sweeps() -> impl Iterator<Item = &'static (&'static str, Sweep)> {
+    sweeps::SWEEPS.iter().chain(sweeps::TESTED)
+}
+
+impl Program {
+    /// The sweep that evaluates this program: the generated one whose
+    /// program is this one, node for node, or the general [`sweep_all`].
+    fn sweep(&self) -> Sweep {
+        match self.generated().and_then(|k| generated_sweeps().nth(k)) {
+            Some(&(_, sweep)) => sweep,
+            None => sweep_all,
+        }
+    }
+
+    /// Which generated sweep evaluates this program (the built-in rule
+    /// sets, or a rule file that compiles to the same nodes), if any.
+    fn generated(&self) -> Option<usize> {
+        *self.generated.get_or_init(|| {
+            let signature = self.sweep_signature();
+            generated_sweeps().position(|(s, _)| *s == signature)
+        })
+    }
+
+    /// Whether a generated sweep evaluates this program (the built-in rule
+    /// sets, or a rule file that compiles to the same nodes).
+    pub fn is_generated(&self) -> bool {
+        self.generated().is_some()
+    }
+
+    /// The program evaluated by the general sweep even where a generated
+    /// one matches: the same decisions, for comparing the two.
+    pub fn interpreted(mut self) -> Program {
+        self.generated = std::sync::OnceLock::from(None);
+        self
+    }
+
+    /// What identifies a program to its generated sweep: every node, with
+    /// the operand lists and constants they index and the nodes read after
+    /// the sweep. Equal signatures sweep alike.
+    fn sweep_signature(&self) -> String {
+        format!(
+            "{:?} {:?} {:?} {:?} {:?}",
+            self.nodes,
+            self.kids,
+            self.consts,
+            self.define_roots,
+            self.read_after_sweep()
+        )
+    }
+
+    /// The nodes whose swept values evaluation reads: the clauses'
+    /// conditions, the definitions, the deadlines' dates and, for a
+    /// working-day count, its date and amount. Ascending, each once.
+    pub(crate) fn read_after_sweep(&self) -> Vec<u32> {
+        let mut read: Vec<u32> = self
+            .bases
+            .iter()
+            .chain(&self.grounds)
+            .chain(&self.evidence)
+            .chain(&self.warnings)
+            .map(|&(_, n)| n)
+            .chain(self.defines.iter().map(|&(_, n)| n))
+            .collect();
+        for n in self.clauses.iter().filter_map(|c| c.due) {
+            read.push(n);
+            match self.nodes[n as usize] {
+                Node::Shift(date, amount, Unit::Workdays, _) => read.extend([date, amount]),
+                Node::ShiftBy(date, _, Unit::Workdays) => read.push(date),
+                _ => {}
+            }
+        }
+        read.sort_unstable();
+        read.dedup();
+        read
+    }
+}
+
+/// The buffers as a generated sweep indexes them: fixed sizes, so that its
+/// constant indices need no check. `None` for a record or buffers of
+/// another program.
+#[inline]
+#[allow(clippy::type_complexity)]
+fn fixed<'a, const FIELDS: usize, const NODES: usize>(
+    rec: &'a Record,
+    vals: &'a mut [Value],
+    conds: &'a mut [Kleene],
+) -> Option<(
+    &'a [Value; FIELDS],
+    &'a mut [Value; NODES],
+    &'a mut [Kleene; NODES],
+)> {
+    Some((
+        rec.values().try_into().ok()?,
+        vals.first_chunk_mut()?,
+        conds.first_chunk_mut()?,
+    ))
+}
+
 /// Computes every node's value for the record, in the program's
 /// [`Schedule`](crate::compile::Schedule): a value node's into `vals`, a
 /// condition's into `conds`. True when date arithmetic overflowed.
 fn sweep_all(p: &Program, rec: &Record, vals: &mut [Value], conds: &mut [Kleene]) -> bool {
-    use Kleene::Unknown;
     let nodes = &p.nodes[..];
     let vals = &mut vals[..nodes.len()];
     let conds = &mut conds[..nodes.len()];
@@ -477,36 +590,17 @@ fn sweep_all(p: &Program, rec: &Record, vals: &mut [Value], conds: &mut [Kleene]
             Node::Field(slot) => vals[i] = rec.get(slot as usize),
             Node::Define(d) => vals[i] = vals[p.define_roots[d as usize] as usize],
             Node::Shift(date, amount, unit, negative) => {
-                vals[i] = match (vals[date as usize], vals[amount as usize]) {
-                    (Value::Date(d), Value::Int(a)) => {
-                        let a = if negative { a.checked_neg() } else { Some(a) };
-                        let shift = a.ok_or(DateOutOfRange).and_then(|a| p.shift(d, a, unit));
-                        shifted(shift, &mut overflow)
-                    }
-                    _ => Value::Absent,
-                }
+                let (date, amount) = (vals[date as usize], vals[amount as usize]);
+                vals[i] = shift(p, date, amount, unit, negative, &mut overflow);
             }
+            // Days, the commonest, with the unit known.
             Node::ShiftBy(date, amount, Unit::Days) => {
-                vals[i] = match vals[date as usize] {
-                    Value::Date(d) => shifted(
-                        d.add_days(amount).map(Some).ok_or(DateOutOfRange),
-                        &mut overflow,
-                    ),
-                    _ => Value::Absent,
-                }
+                vals[i] = shift_by(p, vals[date as usize], amount, Unit::Days, &mut overflow);
             }
             Node::ShiftBy(date, amount, unit) => {
-                vals[i] = match vals[date as usize] {
-                    Value::Date(d) => shifted(p.shift(d, amount, unit), &mut overflow),
-                    _ => Value::Absent,
-                }
+                vals[i] = shift_by(p, vals[date as usize], amount, unit, &mut overflow);
             }
-            Node::Else(a, b) => {
-                vals[i] = match vals[a as usize] {
-                    Value::Absent => vals[b as usize],
-                    va => va,
-                }
-            }
+            Node::Else(a, b) => vals[i] = or_else(vals[a as usize], vals[b as usize]),
             Node::AsValue(x) => vals[i] = conds[x as usize].value(),
             Node::DefineCondition(d) => {
                 conds[i] = conds[p.define_roots[d as usize] as usize];
@@ -549,34 +643,15 @@ fn sweep_all(p: &Program, rec: &Record, vals: &mut [Value], conds: &mut [Kleene]
                     .max()
                     .unwrap_or(Kleene::False);
             }
-            Node::Cmp(op, a, b) => {
-                let (va, vb) = (vals[a as usize], vals[b as usize]);
-                conds[i] = if let (Value::Date(x), Value::Date(y)) = (va, vb) {
-                    Kleene::from(op.holds(Some(x.cmp(&y))))
-                } else if va.is_absent() || vb.is_absent() {
-                    Unknown
-                } else {
-                    Kleene::from(op.holds(compare(p, rec, va, vb)))
-                }
-            }
+            Node::Cmp(op, a, b) => conds[i] = cmp(p, rec, op, vals[a as usize], vals[b as usize]),
             Node::InSet(x, set, negated) => conds[i] = in_set(vals[x as usize], set, negated),
             Node::InList(x, start, len, negated) => {
-                let v = vals[x as usize];
-                conds[i] = if v.is_absent() {
-                    Unknown
-                } else {
-                    let found = p.consts[start as usize..(start + len) as usize]
-                        .iter()
-                        .any(|&c| compare(p, rec, v, c).is_some_and(|o| o.is_eq()));
-                    Kleene::from(found != negated)
-                }
+                let list = &p.consts[start as usize..(start + len) as usize];
+                conds[i] = in_list(p, rec, vals[x as usize], list, negated);
             }
             Node::ContainsAny(x, set) => conds[i] = contains_any(vals[x as usize], set),
             Node::Contains(list, item) => {
-                conds[i] = match (vals[list as usize], vals[item as usize]) {
-                    (Value::Set(s), Value::Enum(e)) => Kleene::from(s >> e & 1 == 1),
-                    _ => Unknown,
-                }
+                conds[i] = contains(vals[list as usize], vals[item as usize]);
             }
         }
     }
@@ -640,6 +715,83 @@ fn shifted(date: Result<Option<Date>, DateOutOfRange>, overflow: &mut bool) -> V
     }
 }
 
+/// `date + amount unit` (`- amount` when `negative`): absent unless both
+/// are present.
+#[inline]
+fn shift(
+    p: &Program,
+    date: Value,
+    amount: Value,
+    unit: Unit,
+    negative: bool,
+    overflow: &mut bool,
+) -> Value {
+    match (date, amount) {
+        (Value::Date(d), Value::Int(a)) => {
+            let a = if negative { a.checked_neg() } else { Some(a) };
+            let shift = a.ok_or(DateOutOfRange).and_then(|a| p.shift(d, a, unit));
+            shifted(shift, overflow)
+        }
+        _ => Value::Absent,
+    }
+}
+
+/// `date + amount unit` for a constant amount, its sign applied; days
+/// without asking the calendar.
+#[inline]
+fn shift_by(p: &Program, date: Value, amount: i64, unit: Unit, overflow: &mut bool) -> Value {
+    match (date, unit) {
+        (Value::Date(d), Unit::Days) => {
+            shifted(d.add_days(amount).map(Some).ok_or(DateOutOfRange), overflow)
+        }
+        (Value::Date(d), unit) => shifted(p.shift(d, amount, unit), overflow),
+        _ => Value::Absent,
+    }
+}
+
+/// `a else b`: `a` where it has a value.
+#[inline]
+fn or_else(a: Value, b: Value) -> Value {
+    match a {
+        Value::Absent => b,
+        a => a,
+    }
+}
+
+/// `a op b`; unknown when either is absent. Two dates are compared without
+/// the general comparison.
+#[inline]
+fn cmp(p: &Program, rec: &Record, op: CmpOp, a: Value, b: Value) -> Kleene {
+    if let (Value::Date(x), Value::Date(y)) = (a, b) {
+        Kleene::from(op.holds(Some(x.cmp(&y))))
+    } else if a.is_absent() || b.is_absent() {
+        Kleene::Unknown
+    } else {
+        Kleene::from(op.holds(compare(p, rec, a, b)))
+    }
+}
+
+/// `v in [list]` (negated: `not in`); absent is unknown.
+#[inline]
+fn in_list(p: &Program, rec: &Record, v: Value, list: &[Value], negated: bool) -> Kleene {
+    if v.is_absent() {
+        return Kleene::Unknown;
+    }
+    let found = list
+        .iter()
+        .any(|&c| compare(p, rec, v, c).is_some_and(|o| o.is_eq()));
+    Kleene::from(found != negated)
+}
+
+/// Whether a list value holds an enum value; unknown unless both are present.
+#[inline]
+fn contains(list: Value, item: Value) -> Kleene {
+    match (list, item) {
+        (Value::Set(s), Value::Enum(e)) => Kleene::from(s >> e & 1 == 1),
+        _ => Kleene::Unknown,
+    }
+}
+
 impl Program {
     /// Evaluates a record into a fresh trace.
     pub fn evaluate(&self, rec: &Record) -> Result<Trace, DateOutOfRange> {
@@ -661,27 +813,28 @@ impl Program {
         } else {
             Program::decide::<false>
         };
-        if decide(self, rec, trace, scratch, true) {
+        if decide(self, rec, trace, scratch, Some(self.sweep())) {
             return Ok(());
         }
         // Date arithmetic overflowed somewhere: decide again evaluating
         // only what the language evaluates.
-        if decide(self, rec, trace, scratch, false) {
+        if decide(self, rec, trace, scratch, None) {
             Ok(())
         } else {
             Err(DateOutOfRange)
         }
     }
 
-    /// Fills `trace`; false when date arithmetic overflowed. `PERIODS`:
-    /// whether some clause has a period in force (a program with none
-    /// is compiled without the test).
+    /// Fills `trace`, computing every node first by `sweep` (or, without
+    /// one, only what the language evaluates); false when date arithmetic
+    /// overflowed. `PERIODS`: whether some clause has a period in force (a
+    /// program with none is compiled without the test).
     fn decide<const PERIODS: bool>(
         &self,
         rec: &Record,
         trace: &mut Trace,
         scratch: &mut Vec<(Value, KeySet)>,
-        sweep: bool,
+        sweep: Option<Sweep>,
     ) -> bool {
         let clauses = self.clauses.len();
         // Sized once for this program (a trace is reused record after
@@ -711,8 +864,8 @@ impl Program {
             overflow: false,
         };
         let conds = &mut trace.conditions[..];
-        let overflow = if sweep {
-            sweep_all(self, rec, &mut trace.nodes, conds)
+        let overflow = if let Some(sweep) = sweep {
+            sweep(self, rec, &mut trace.nodes, conds)
         } else {
             // Each clause's condition as the language evaluates it.
             for &(_, n) in self
@@ -727,7 +880,20 @@ impl Program {
             false
         };
         #[cfg(debug_assertions)]
-        if sweep && !overflow {
+        if sweep.is_some() && self.is_generated() {
+            // A generated sweep computes what the general one does.
+            let (mut vals, mut general) = (trace.nodes.clone(), conds.to_vec());
+            assert_eq!(overflow, sweep_all(self, rec, &mut vals, &mut general));
+            for n in self.read_after_sweep() {
+                assert_eq!(
+                    swept_value(self, &trace.nodes, conds, n),
+                    swept_value(self, &vals, &general, n),
+                    "node {n}"
+                );
+            }
+        }
+        #[cfg(debug_assertions)]
+        if sweep.is_some() && !overflow {
             for &(_, n) in self
                 .bases
                 .iter()
@@ -751,7 +917,7 @@ impl Program {
             }
         }
         let conds = &trace.conditions[..];
-        let swept = sweep.then_some((&trace.nodes[..], conds));
+        let swept = sweep.map(|_| (&trace.nodes[..], conds));
         // A root's value: swept, or from the keyed evaluator for a record
         // decided without the sweep.
         let value = |keyed: &mut Keyed, n: u32| match swept {

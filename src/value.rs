@@ -16,6 +16,15 @@ impl Date {
     const LAST: i32 = 2_932_896;
     /// 1970-01-01, day number 0.
     pub(crate) const EPOCH: Date = Date(0);
+
+    /// The date `days` after [`Date::EPOCH`] (generated code writes
+    /// constant dates so); the day number must be on the calendar.
+    // Only a rule set with a date constant uses it; the built-in ones have none.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) const fn from_epoch_days(days: i32) -> Date {
+        assert!(Date::FIRST <= days && days <= Date::LAST);
+        Date(days)
+    }
     /// The first and last days of the calendar.
     pub const MIN: Date = Date(Date::FIRST);
     pub const MAX: Date = Date(Date::LAST);
@@ -321,6 +330,11 @@ impl Record {
     #[inline]
     pub fn get(&self, slot: usize) -> Value {
         self.values[slot]
+    }
+
+    /// Every slot's value, in slot order.
+    pub(crate) fn values(&self) -> &[Value] {
+        &self.values
     }
 
     /// The slots that hold a value.

@@ -624,6 +624,20 @@ proptest! {
         prop_assert_eq!(actual(&rec), expected(&rec));
     }
 
+    /// The built-in rules' generated sweep decides as the general one,
+    /// clause by clause (debug builds also check every evaluation so).
+    #[test]
+    fn generated_sweep_decides_as_the_general_one(
+        g in prop_oneof![Just(0.3), Just(0.7), Just(0.97)].prop_flat_map(gens),
+    ) {
+        static GENERAL: std::sync::OnceLock<Program> = std::sync::OnceLock::new();
+        let general = GENERAL.get_or_init(|| builtin().clone().interpreted());
+        prop_assert!(builtin().is_generated() && !general.is_generated());
+        let mut rec = Record::new(builtin().rules.fields.len());
+        fill(&mut rec, &g, false);
+        prop_assert_eq!(builtin().evaluate(&rec), general.evaluate(&rec));
+    }
+
     /// Records where almost everything is filled in, so acceptances and
     /// the later grounds are reached often, shrinking field by field.
     #[test]
