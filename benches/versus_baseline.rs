@@ -39,6 +39,9 @@ const TOML_FILES: usize = 10_000;
 
 struct Fixture {
     program: Program,
+    /// The same rules evaluated by the general sweep, as a rule file
+    /// without a generated sweep is.
+    interpreted: Program,
     /// The records, as shouli holds them once loaded.
     records: Vec<Record>,
     /// The same records, as the baseline holds them once parsed.
@@ -112,8 +115,16 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
             }
         }
     }
+    // The built-in rules are evaluated by their generated sweep; the
+    // general one is measured beside it.
+    assert!(
+        program.is_generated(),
+        "the built-in rules have a generated sweep"
+    );
+    let interpreted = program.clone().interpreted();
     Fixture {
         program,
+        interpreted,
         records,
         complaints,
         check_file: work_dir.join("record.toml"),
@@ -168,9 +179,22 @@ fn compile_builtin_rules_to_decide() -> Program {
 
 // ---- (2) evaluating loaded records ----------------------------------------------
 
+// Never inlined, so that a profiler can be toggled on either.
+#[inline(never)]
 fn shouli_evaluate_all(fx: &Fixture, trace: &mut Trace, scratch: &mut Scratch) {
+    evaluate_all(&fx.program, fx, trace, scratch);
+}
+
+/// The same by the general sweep (what any rule file without a generated
+/// sweep gets).
+#[inline(never)]
+fn shouli_interpreted_evaluate_all(fx: &Fixture, trace: &mut Trace, scratch: &mut Scratch) {
+    evaluate_all(&fx.interpreted, fx, trace, scratch);
+}
+
+fn evaluate_all(program: &Program, fx: &Fixture, trace: &mut Trace, scratch: &mut Scratch) {
     for rec in &fx.records {
-        fx.program
+        program
             .evaluate_into(black_box(rec), trace, scratch)
             .expect("evaluates");
         black_box(trace.outcome);
@@ -193,6 +217,14 @@ mod evaluate {
         let (mut trace, mut scratch) = (Trace::default(), Vec::new());
         b.counter(ItemsCount::new(EVAL_RECORDS))
             .bench_local(|| shouli_evaluate_all(fx, &mut trace, &mut scratch));
+    }
+
+    #[divan::bench]
+    fn shouli_interpreted(b: Bencher) {
+        let fx = &*FIXTURE;
+        let (mut trace, mut scratch) = (Trace::default(), Vec::new());
+        b.counter(ItemsCount::new(EVAL_RECORDS))
+            .bench_local(|| shouli_interpreted_evaluate_all(fx, &mut trace, &mut scratch));
     }
 
     #[divan::bench]
@@ -447,6 +479,16 @@ fn summary() {
         baseline: Some(theirs),
         target: "≤ 1.5× baseline",
         met: ours.as_secs_f64() <= 1.5 * theirs.as_secs_f64(),
+    });
+    let general = per_item(EVAL_RECORDS, 11, || {
+        shouli_interpreted_evaluate_all(fx, &mut trace, &mut scratch)
+    });
+    rows.push(Row {
+        what: "(2) the same by the general sweep (a rule file without a generated one)",
+        shouli: general,
+        baseline: Some(theirs),
+        target: "—",
+        met: true,
     });
 
     let reader = JsonReader::new(&fx.program.rules);
