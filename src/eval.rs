@@ -494,46 +494,6 @@ impl Program {
         self.generated = std::sync::OnceLock::from(None);
         self
     }
-
-    /// What identifies a program to its generated sweep: every node, with
-    /// the operand lists and constants they index and the nodes read after
-    /// the sweep. Equal signatures sweep alike.
-    fn sweep_signature(&self) -> String {
-        format!(
-            "{:?} {:?} {:?} {:?} {:?}",
-            self.nodes,
-            self.kids,
-            self.consts,
-            self.define_roots,
-            self.read_after_sweep()
-        )
-    }
-
-    /// The nodes whose swept values evaluation reads: the clauses'
-    /// conditions, the definitions, the deadlines' dates and, for a
-    /// working-day count, its date and amount. Ascending, each once.
-    pub(crate) fn read_after_sweep(&self) -> Vec<u32> {
-        let mut read: Vec<u32> = self
-            .bases
-            .iter()
-            .chain(&self.grounds)
-            .chain(&self.evidence)
-            .chain(&self.warnings)
-            .map(|&(_, n)| n)
-            .chain(self.defines.iter().map(|&(_, n)| n))
-            .collect();
-        for n in self.clauses.iter().filter_map(|c| c.due) {
-            read.push(n);
-            match self.nodes[n as usize] {
-                Node::Shift(date, amount, Unit::Workdays, _) => read.extend([date, amount]),
-                Node::ShiftBy(date, _, Unit::Workdays) => read.push(date),
-                _ => {}
-            }
-        }
-        read.sort_unstable();
-        read.dedup();
-        read
-    }
 }
 
 /// The buffers as a generated sweep indexes them: fixed sizes, so that its
