@@ -77,34 +77,47 @@ impl Node {
     }
 }
 
-/// For each node, whether it reads a definition (itself or through its
-/// operands, which come before it).
-fn reading_definitions(nodes: &[Node], kids: &[u32]) -> Vec<bool> {
-    let mut reads: Vec<bool> = Vec::with_capacity(nodes.len());
-    for node in nodes {
-        let operand = |n: u32| reads[n as usize];
-        let kids = |start: u32, len: u32| kids[start as usize..(start + len) as usize].iter();
-        let r = match *node {
-            Node::Define(_) | Node::DefineCondition(_) => true,
+impl Node {
+    /// The nodes this one reads, in order: its operands (a definition's
+    /// root is not one: `Define` reads the definition).
+    pub(crate) fn operands<'a>(&self, kids: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+        let (pair, list): ([Option<u32>; 2], &[u32]) = match *self {
             Node::Const(_)
             | Node::Field(_)
+            | Node::Define(_)
+            | Node::DefineCondition(_)
             | Node::Present(_)
             | Node::FieldCmp(..)
             | Node::FieldIs(..)
             | Node::FieldInSet(..)
-            | Node::FieldContainsAny(..) => false,
+            | Node::FieldContainsAny(..) => ([None, None], &[]),
             Node::ShiftBy(x, ..)
             | Node::AsValue(x)
             | Node::AsCondition(x)
             | Node::Not(x)
             | Node::InSet(x, ..)
             | Node::InList(x, ..)
-            | Node::ContainsAny(x, _) => operand(x),
+            | Node::ContainsAny(x, _) => ([Some(x), None], &[]),
             Node::Shift(a, b, ..)
             | Node::Else(a, b)
             | Node::Cmp(_, a, b)
-            | Node::Contains(a, b) => operand(a) || operand(b),
-            Node::And(start, len) | Node::Or(start, len) => kids(start, len).any(|&k| operand(k)),
+            | Node::Contains(a, b) => ([Some(a), Some(b)], &[]),
+            Node::And(start, len) | Node::Or(start, len) => {
+                ([None, None], &kids[start as usize..(start + len) as usize])
+            }
+        };
+        pair.into_iter().flatten().chain(list.iter().copied())
+    }
+}
+
+/// For each node, whether it reads a definition (itself or through its
+/// operands, which come before it).
+fn reading_definitions(nodes: &[Node], kids: &[u32]) -> Vec<bool> {
+    let mut reads: Vec<bool> = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        let r = match node {
+            Node::Define(_) | Node::DefineCondition(_) => true,
+            node => node.operands(kids).any(|k| reads[k as usize]),
         };
         reads.push(r);
     }

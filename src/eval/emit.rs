@@ -14,30 +14,12 @@ use std::fmt::Write as _;
 
 use super::*;
 
-/// A node's operands (a definition's: its root).
-fn operands(p: &Program, node: Node) -> Vec<u32> {
+/// The nodes a node's value is computed from: its operands, or a
+/// definition's root.
+fn inputs(p: &Program, node: Node) -> Vec<u32> {
     match node {
-        Node::Const(_)
-        | Node::Field(_)
-        | Node::Present(_)
-        | Node::FieldCmp(..)
-        | Node::FieldIs(..)
-        | Node::FieldInSet(..)
-        | Node::FieldContainsAny(..) => vec![],
         Node::Define(d) | Node::DefineCondition(d) => vec![p.define_roots[d as usize]],
-        Node::ShiftBy(x, ..)
-        | Node::AsValue(x)
-        | Node::AsCondition(x)
-        | Node::Not(x)
-        | Node::InSet(x, ..)
-        | Node::InList(x, ..)
-        | Node::ContainsAny(x, _) => vec![x],
-        Node::Shift(a, b, ..) | Node::Else(a, b) | Node::Cmp(_, a, b) | Node::Contains(a, b) => {
-            vec![a, b]
-        }
-        Node::And(start, len) | Node::Or(start, len) => {
-            p.kids[start as usize..(start + len) as usize].to_vec()
-        }
+        node => node.operands(&p.kids).collect(),
     }
 }
 
@@ -127,7 +109,7 @@ pub(super) fn sweep_function(p: &Program, name: &str) -> String {
     }
     for i in (0..p.nodes.len()).rev() {
         if needed[i] {
-            for k in operands(p, p.nodes[i]) {
+            for k in inputs(p, p.nodes[i]) {
                 needed[k as usize] = true;
             }
         }
