@@ -841,9 +841,15 @@ impl Program {
         };
         #[cfg(debug_assertions)]
         if sweep.is_some() && self.is_generated() {
-            // A generated sweep computes what the general one does.
+            // A generated sweep computes what the general one does, of the
+            // nodes read after it (a node nothing reads, it leaves out: the
+            // general sweep may overflow there where it does not).
             let (mut vals, mut general) = (trace.nodes.clone(), conds.to_vec());
-            assert_eq!(overflow, sweep_all(self, rec, &mut vals, &mut general));
+            let general_overflow = sweep_all(self, rec, &mut vals, &mut general);
+            assert!(
+                general_overflow || !overflow,
+                "overflow only in the generated sweep"
+            );
             for n in self.read_after_sweep() {
                 assert_eq!(
                     swept_value(self, &trace.nodes, conds, n),
