@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use unicode_width::UnicodeWidthStr;
 
+use super::check::load_record;
 use super::load::{load_program, say, write_error};
-use super::notice::{load_record, parse_date, today};
+use super::notice::{parse_date, today};
 use super::{RuleArgs, exit};
 use crate::compile::Program;
 use crate::diag::{Diagnostic, Lang, Msg};
@@ -261,8 +262,8 @@ fn add(args: &AddArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, u
             skipped += s;
             continue;
         }
-        let (rec, _) = match load_record(&program, path, &args.rules, false, err) {
-            Ok(r) => r,
+        let rec = match load_record(&program, path, &args.rules, false, err) {
+            Ok(loaded) => loaded.rec,
             Err(_) => {
                 skipped += 1;
                 continue;
@@ -654,7 +655,7 @@ fn recheck(args: &RecheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
     let mut reg = open(&args.db, false, lang, err)?;
     let rec = match &args.record {
         Some(path) => {
-            let (mut rec, _) = load_record(&program, path, &args.rules, false, err)?;
+            let mut rec = load_record(&program, path, &args.rules, false, err)?.rec;
             // What the register recorded as done (`recorded.*`) stays,
             // unless the new record says otherwise.
             let stored = reg

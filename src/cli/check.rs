@@ -8,6 +8,7 @@ use clap::Args;
 use super::load::{load_program, print_diagnostics, read_input};
 use super::{Format, RuleArgs, exit};
 use crate::compile::Program;
+use crate::diag::{Diagnostic, Source};
 use crate::record::{self, Record, RecordError};
 use crate::report::{self, Options};
 
@@ -38,46 +39,18 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Err(code) => return code,
     };
     let stdin = args.record.as_os_str() == "-";
-    let (name, bytes) = match read_input(&args.record, record::MAX_RECORD, lang, err) {
-        Ok(read) => read,
+    let LoadedRecord {
+        rec,
+        source,
+        warnings,
+    } = match load_record(&program, &args.record, &args.rules, args.redact, err) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let mut rec = Record::new(program.rules.fields.len());
-    let (source, mut warnings) = match record::toml::load(&bytes, &name, &program.rules, &mut rec) {
-        Ok(loaded) => loaded,
-        Err(RecordError {
-            source,
-            mut diagnostics,
-        }) => {
-            if args.redact {
-                report::redact::diagnostics(&program.rules, &mut diagnostics);
-            }
-            print_diagnostics(
-                &diagnostics,
-                &source,
-                lang,
-                args.rules.error_format,
-                args.redact,
-                err,
-            );
-            return exit::UNUSABLE;
-        }
-    };
-    if args.redact {
-        report::redact::diagnostics(&program.rules, &mut warnings);
-    }
-    print_diagnostics(
-        &warnings,
-        &source,
-        lang,
-        args.rules.error_format,
-        args.redact,
-        err,
-    );
     let trace = match program.evaluate(&rec) {
         Ok(t) => t,
         Err(e) => {
-            let _ = writeln!(err, "error: {name}: 日期计算超出范围 / {e}");
+            let _ = writeln!(err, "error: {}: 日期计算超出范围 / {e}", source.name);
             return exit::UNUSABLE;
         }
     };
@@ -101,6 +74,53 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
     exit::of_outcome(trace.outcome)
+}
+
+/// A TOML record read against the rules, its problems printed.
+pub struct LoadedRecord {
+    pub rec: Record,
+    /// The record file, for the lines of its warnings.
+    pub source: Source,
+    /// Problems that did not stop the record (already printed; redacted
+    /// when asked).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads a TOML record against the rules and prints its problems: what
+/// `check`, `notice` and `cases` read. A record that cannot be used is the
+/// exit code, its problems printed.
+pub fn load_record(
+    program: &Program,
+    path: &Path,
+    rules: &RuleArgs,
+    redact: bool,
+    err: &mut dyn Write,
+) -> Result<LoadedRecord, u8> {
+    let lang = rules.lang();
+    let (name, bytes) = read_input(path, record::MAX_RECORD, lang, err)?;
+    let mut rec = Record::new(program.rules.fields.len());
+    let (source, mut warnings) = match record::toml::load(&bytes, &name, &program.rules, &mut rec) {
+        Ok(loaded) => loaded,
+        Err(RecordError {
+            source,
+            mut diagnostics,
+        }) => {
+            if redact {
+                report::redact::diagnostics(&program.rules, &mut diagnostics);
+            }
+            print_diagnostics(&diagnostics, &source, lang, rules.error_format, redact, err);
+            return Err(exit::UNUSABLE);
+        }
+    };
+    if redact {
+        report::redact::diagnostics(&program.rules, &mut warnings);
+    }
+    print_diagnostics(&warnings, &source, lang, rules.error_format, redact, err);
+    Ok(LoadedRecord {
+        rec,
+        source,
+        warnings,
+    })
 }
 
 /// The record's `id`, else its file name without the extension (`-` for

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::load::{load_program, print_diagnostics, read_input, say, write_error};
+use super::check::load_record;
+use super::load::{load_program, say, write_error};
 use super::{RuleArgs, exit};
 use crate::compile::Program;
 use crate::diag::Msg;
-use crate::record::{self, Record, RecordError};
-use crate::report;
+use crate::record::Record;
 use crate::value::Date;
 
 #[derive(Debug, Args)]
@@ -71,40 +71,6 @@ pub fn parse_date(text: &str) -> Result<Date, Msg> {
         })
 }
 
-/// Reads a TOML record against the rules, printing its problems; the record
-/// and its id.
-pub fn load_record(
-    program: &Program,
-    path: &Path,
-    rules: &RuleArgs,
-    redact: bool,
-    err: &mut dyn Write,
-) -> Result<(Record, String), u8> {
-    let lang = rules.lang();
-    let stdin = path.as_os_str() == "-";
-    let (name, bytes) = read_input(path, crate::record::MAX_RECORD, lang, err)?;
-    let mut rec = Record::new(program.rules.fields.len());
-    let (source, mut warnings) = match record::toml::load(&bytes, &name, &program.rules, &mut rec) {
-        Ok(loaded) => loaded,
-        Err(RecordError {
-            source,
-            mut diagnostics,
-        }) => {
-            if redact {
-                report::redact::diagnostics(&program.rules, &mut diagnostics);
-            }
-            print_diagnostics(&diagnostics, &source, lang, rules.error_format, redact, err);
-            return Err(exit::UNUSABLE);
-        }
-    };
-    if redact {
-        report::redact::diagnostics(&program.rules, &mut warnings);
-    }
-    print_diagnostics(&warnings, &source, lang, rules.error_format, redact, err);
-    let id = super::record_id(program, &rec, path, stdin);
-    Ok((rec, id))
-}
-
 pub fn notice(args: &NoticeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let lang = args.rules.lang();
     if let Err(code) = args.notice.check(&[&args.record], lang, err) {
@@ -114,8 +80,8 @@ pub fn notice(args: &NoticeArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8
         Ok(p) => p,
         Err(code) => return code,
     };
-    let (rec, _) = match load_record(&program, &args.record, &args.rules, args.notice.redact, err) {
-        Ok(r) => r,
+    let rec = match load_record(&program, &args.record, &args.rules, args.notice.redact, err) {
+        Ok(loaded) => loaded.rec,
         Err(code) => return code,
     };
     args.notice.write(&program, &rec, lang, out, err)
