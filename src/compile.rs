@@ -75,9 +75,7 @@ impl Node {
                 | Node::AsValue(_)
         )
     }
-}
 
-impl Node {
     /// The nodes this one reads, in order: its operands (a definition's
     /// root is not one: `Define` reads the definition).
     pub(crate) fn operands<'a>(&self, kids: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
@@ -195,9 +193,7 @@ impl Program {
         self.calendar = Arc::new(calendar);
         self
     }
-}
 
-impl Program {
     /// What identifies a program to its generated sweep: every node, with
     /// the operand lists and constants they index and the nodes read after
     /// the sweep. Equal signatures sweep alike.
