@@ -13,12 +13,13 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::load::{load_program, print_diagnostics, read_input, write_error};
+use super::check::load_record;
+use super::load::{load_program, write_error};
 use super::{RuleArgs, exit};
 use crate::desk::{self, Interview};
 use crate::diag::{Lang, Msg};
 use crate::model::FieldId;
-use crate::record::{self, Record};
+use crate::record::Record;
 use crate::report::{self, Options};
 use crate::value::{Date, KeySet};
 
@@ -105,27 +106,9 @@ pub fn read_record(
     args: &RuleArgs,
     err: &mut dyn Write,
 ) -> Result<(Record, KeySet), u8> {
-    let lang = args.lang();
-    let (name, bytes) = read_input(path, crate::record::MAX_RECORD, lang, err)?;
-    let mut rec = Record::new(program.rules.fields.len());
-    match record::toml::load(&bytes, &name, &program.rules, &mut rec) {
-        Ok((source, warnings)) => {
-            print_diagnostics(&warnings, &source, lang, args.error_format, false, err);
-            let skipped = desk::skipped_in(&program.rules, source.text.as_str());
-            Ok((rec, skipped))
-        }
-        Err(e) => {
-            print_diagnostics(
-                &e.diagnostics,
-                &e.source,
-                lang,
-                args.error_format,
-                false,
-                err,
-            );
-            Err(exit::UNUSABLE)
-        }
-    }
+    let loaded = load_record(program, path, args, false, err)?;
+    let skipped = desk::skipped_in(&program.rules, loaded.source.text.as_str());
+    Ok((loaded.rec, skipped))
 }
 
 pub fn interview(args: &InterviewArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
