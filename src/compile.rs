@@ -76,6 +76,15 @@ impl Node {
         )
     }
 
+    /// Whether the node counts working days forward (`… + N workdays`):
+    /// a deadline's date so counted has a first day to report.
+    fn counts_workdays(&self) -> bool {
+        matches!(
+            self,
+            Node::Shift(_, _, Unit::Workdays, false) | Node::ShiftBy(_, _, Unit::Workdays)
+        )
+    }
+
     /// The nodes this one reads, in order: its operands (a definition's
     /// root is not one: `Define` reads the definition).
     pub(crate) fn operands<'a>(&self, kids: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
@@ -300,7 +309,7 @@ pub fn compile(mut rules: RuleSet) -> Program {
             due,
             applies,
             period,
-            workdays: due.is_some_and(|n| p.counts_workdays(n)),
+            workdays: due.is_some_and(|n| p.nodes[n as usize].counts_workdays()),
         });
     }
     p.reference = p.rules.reference;

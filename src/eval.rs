@@ -314,14 +314,6 @@ impl Program {
         }
     }
 
-    /// Whether node `n` counts working days (`… + N workdays`).
-    pub(crate) fn counts_workdays(&self, n: u32) -> bool {
-        matches!(
-            self.nodes[n as usize],
-            Node::Shift(_, _, Unit::Workdays, false) | Node::ShiftBy(_, _, Unit::Workdays)
-        )
-    }
-
     /// For a working-day count `date + N workdays` at node `n`: the date
     /// and the count, by `value` (each absent or unusable as `None`).
     fn workday_count(
