@@ -1199,10 +1199,7 @@ impl Ctx<'_> {
             Node::Cmp(op, a, b) => {
                 let (va, ka) = self.eval(a);
                 let (vb, kb) = self.eval(b);
-                if va.is_absent() || vb.is_absent() {
-                    return (Value::Absent, ka.union(kb));
-                }
-                self.condition(op.holds(compare(p, self.rec, va, vb)), n)
+                self.truth(cmp(p, self.rec, op, va, vb), n, ka.union(kb))
             }
             Node::InSet(x, set, negated) => match self.eval(x) {
                 (Value::Enum(e), _) => self.condition((set >> e & 1 == 1) != negated, n),
@@ -1210,13 +1207,8 @@ impl Ctx<'_> {
             },
             Node::InList(x, start, len, negated) => {
                 let (v, keys) = self.eval(x);
-                if v.is_absent() {
-                    return (v, keys);
-                }
-                let found = p.consts[start as usize..(start + len) as usize]
-                    .iter()
-                    .any(|&c| compare(p, self.rec, v, c).is_some_and(|o| o.is_eq()));
-                self.condition(found != negated, n)
+                let list = &p.consts[start as usize..(start + len) as usize];
+                self.truth(in_list(p, self.rec, v, list, negated), n, keys)
             }
             Node::ContainsAny(x, set) => match self.eval(x) {
                 (Value::Set(s), _) => self.condition(s & set != 0, n),
@@ -1225,40 +1217,27 @@ impl Ctx<'_> {
             Node::Contains(list, item) => {
                 let (vl, kl) = self.eval(list);
                 let (vi, ki) = self.eval(item);
-                match (vl, vi) {
-                    (Value::Set(s), Value::Enum(e)) => self.condition(s >> e & 1 == 1, n),
-                    _ => (Value::Absent, kl.union(ki)),
-                }
+                self.truth(contains(vl, vi), n, kl.union(ki))
             }
+            // A shift of present operands holds no key open, even where its
+            // date is unknown (a calendar without the year, an overflow).
             Node::Shift(date, amount, unit, negative) => {
                 let (vd, kd) = self.eval(date);
                 let (va, ka) = self.eval(amount);
+                let v = shift(p, vd, va, unit, negative, &mut self.overflow);
                 match (vd, va) {
-                    (Value::Date(d), Value::Int(a)) => {
-                        let a = if negative { a.checked_neg() } else { Some(a) };
-                        match a.ok_or(DateOutOfRange).and_then(|a| p.shift(d, a, unit)) {
-                            Ok(Some(d)) => (Value::Date(d), KeySet::EMPTY),
-                            Ok(None) => (Value::Absent, KeySet::EMPTY),
-                            Err(_) => {
-                                self.overflow = true;
-                                (Value::Absent, KeySet::EMPTY)
-                            }
-                        }
-                    }
-                    _ => (Value::Absent, kd.union(ka)),
+                    (Value::Date(_), Value::Int(_)) => (v, KeySet::EMPTY),
+                    _ => (v, kd.union(ka)),
                 }
             }
-            Node::ShiftBy(date, amount, unit) => match self.eval(date) {
-                (Value::Date(d), _) => match p.shift(d, amount, unit) {
-                    Ok(Some(d)) => (Value::Date(d), KeySet::EMPTY),
-                    Ok(None) => (Value::Absent, KeySet::EMPTY),
-                    Err(_) => {
-                        self.overflow = true;
-                        (Value::Absent, KeySet::EMPTY)
-                    }
-                },
-                (_, keys) => (Value::Absent, keys),
-            },
+            Node::ShiftBy(date, amount, unit) => {
+                let (vd, kd) = self.eval(date);
+                let v = shift_by(p, vd, amount, unit, &mut self.overflow);
+                match vd {
+                    Value::Date(_) => (v, KeySet::EMPTY),
+                    _ => (v, kd),
+                }
+            }
             Node::Else(a, b) => {
                 let (va, ka) = self.eval(a);
                 if !va.is_absent() {
@@ -1271,6 +1250,15 @@ impl Ctx<'_> {
                     (vb, KeySet::EMPTY)
                 }
             }
+        }
+    }
+
+    /// A condition's truth as the keyed evaluator gives it: unknown is held
+    /// open by `open`, the keys of its unknown operands.
+    fn truth(&self, truth: Kleene, n: u32, open: KeySet) -> (Value, KeySet) {
+        match truth {
+            Kleene::Unknown => (Value::Absent, open),
+            t => self.condition(t == Kleene::True, n),
         }
     }
 
