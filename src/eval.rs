@@ -545,10 +545,6 @@ fn sweep_all(p: &Program, rec: &Record, vals: &mut [Value], conds: &mut [Kleene]
                 let (date, amount) = (vals[date as usize], vals[amount as usize]);
                 vals[i] = shift(p, date, amount, unit, negative, &mut overflow);
             }
-            // Days, the commonest, with the unit known.
-            Node::ShiftBy(date, amount, Unit::Days) => {
-                vals[i] = shift_by(p, vals[date as usize], amount, Unit::Days, &mut overflow);
-            }
             Node::ShiftBy(date, amount, unit) => {
                 vals[i] = shift_by(p, vals[date as usize], amount, unit, &mut overflow);
             }
