@@ -50,7 +50,8 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let trace = match program.evaluate(&rec) {
         Ok(t) => t,
         Err(e) => {
-            let _ = writeln!(err, "error: {}: 日期计算超出范围 / {e}", source.name);
+            let name = crate::sanitize::esc(&source.name);
+            let _ = writeln!(err, "error: {name}: 日期计算超出范围 / {e}");
             return exit::UNUSABLE;
         }
     };

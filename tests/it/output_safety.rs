@@ -505,3 +505,28 @@ fn a_file_name_with_control_characters_is_escaped_in_its_error() {
         assert!(err.contains(r"\u{1b}[31mred"), "{command:?}: {err}");
     }
 }
+
+/// The same for a file that is read but cannot be decided: `check` of a
+/// record whose date arithmetic overflows under the rules names the file
+/// escaped.
+#[test]
+fn a_file_name_with_control_characters_is_escaped_when_a_date_overflows() {
+    let dir = Scratch::new("overflow-name");
+    let rules = dir.path("far.rules");
+    std::fs::write(
+        &rules,
+        "rules \"far\" { version \"1\" }\n\
+         field d \"日期\" date\n\
+         scope \"S\" \"范围\" {}\n\
+         basis \"B\" \"依据\" { when true }\n\
+         deadline \"D\" \"期限\" { due later = d + 9000 years }\n",
+    )
+    .unwrap();
+    let record = dir.path("\u{1b}[31mred.toml");
+    std::fs::write(&record, "d = 2024-03-05\n").unwrap();
+    let (code, out, err) = shouli(&["check", "--rules", &rules, &record]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("日期计算超出范围"), "{err}");
+    assert_no_raw_controls("check", &(out + &err));
+    assert!(err.contains(r"\u{1b}[31mred"), "{err}");
+}
